@@ -1,0 +1,70 @@
+#pragma once
+
+#include <QString>
+
+namespace imsa {
+
+enum class ProfileSource {
+    ImsaFile, ///< ~/.imsa (YAML, the original imsa's format plus imsa's additions)
+    AwsConfig ///< ~/.aws/config + ~/.aws/credentials
+};
+
+/// Where a profile's long-lived secret key comes from.
+enum class SecretLocation {
+    File, ///< written in the profile's file (or the AWS credentials file)
+    KeyStore ///< absent from the files; fetched from the OS key store under keyProfile
+};
+
+/// One profile with every inherited setting resolved (`extends` in ~/.imsa,
+/// `source_profile` in ~/.aws/config). A plain value; holds the secret only when it came
+/// from a file. No QDebug operator on purpose.
+struct Profile
+{
+    static constexpr int defaultRoleDurationSeconds = 3600;
+    static constexpr int defaultMfaSessionDurationSeconds = 43200;
+
+    QString name;
+    ProfileSource source = ProfileSource::ImsaFile;
+    QString sourceFile;
+    int sourceLine = 0; ///< 1-based line where the profile starts, 0 when unknown
+
+    /// The profile whose base keys this one uses (itself for a base profile). Key store
+    /// entries are stored under this name.
+    QString keyProfile;
+    QString accessKeyId;
+    QString secretAccessKey; ///< empty when secretLocation is KeyStore
+    SecretLocation secretLocation = SecretLocation::File;
+
+    QString mfaSerial;
+    QString roleArn;
+    QString roleSessionName;
+    QString externalId;
+    QString region;
+    QString stsEndpoint;
+    QString stsRegion;
+    QString mfaProcess;
+    int roleDurationSeconds = defaultRoleDurationSeconds;
+    int mfaSessionDurationSeconds = defaultMfaSessionDurationSeconds;
+
+    bool hasRole() const { return !roleArn.isEmpty(); }
+
+    bool needsMfa() const { return !mfaSerial.isEmpty(); }
+
+    /// Profiles with the same base identity share one MFA session: same base keys, same device.
+    QString baseIdentity() const { return keyProfile + QLatin1Char('|') + mfaSerial; }
+
+    /// "Admin" for arn:aws:iam::123456789012:role/path/Admin; the profile name without a role.
+    QString roleName() const
+    {
+        if (!hasRole())
+            return name;
+        return roleArn.section(QLatin1Char('/'), -1);
+    }
+
+    /// The 12-digit account of the role ARN, empty without a role.
+    QString accountId() const { return roleArn.section(QLatin1Char(':'), 4, 4); }
+
+    friend bool operator==(const Profile &, const Profile &) = default;
+};
+
+} // namespace imsa

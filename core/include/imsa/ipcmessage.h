@@ -1,0 +1,192 @@
+#pragma once
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSet>
+#include <QString>
+
+#include "imsa/result.h"
+
+// The local control protocol between the `imsa` CLI and the running app: one JSON object per
+// line over a per-user QLocalSocket. A client sends requests; the app answers each with zero or
+// more events (progress such as "MFA code needed") and then exactly one reply, all carrying the
+// request's id. Parsing is strict: unknown keys, wrong types or oversized lines are errors.
+namespace imsa::ipc {
+
+inline constexpr int protocolVersion = 1;
+/// Longest line either side accepts; the app closes a connection that sends more.
+inline constexpr qsizetype maxLineBytes = 64 * 1024;
+inline constexpr qsizetype maxIdLength = 64;
+
+/// Error codes carried in replies, as stable strings the CLI can act on.
+namespace errors {
+inline constexpr QLatin1StringView badRequest{"bad-request"};
+inline constexpr QLatin1StringView unsupportedVersion{"unsupported-version"};
+inline constexpr QLatin1StringView unknownCommand{"unknown-command"};
+inline constexpr QLatin1StringView unknownProfile{"unknown-profile"};
+inline constexpr QLatin1StringView configError{"config-error"};
+inline constexpr QLatin1StringView wrongMfaCode{"wrong-mfa-code"};
+inline constexpr QLatin1StringView mfaCancelled{"mfa-cancelled"};
+inline constexpr QLatin1StringView stsError{"sts-error"};
+inline constexpr QLatin1StringView notAvailable{"not-available"};
+} // namespace errors
+
+struct Request
+{
+    QString id;
+    QString command;
+    QJsonObject args;
+};
+
+struct Error
+{
+    QString code;
+    QString message;
+
+    friend bool operator==(const Error &, const Error &) = default;
+};
+
+/// A message from the app to the client.
+struct Response
+{
+    enum class Kind { Reply, Event };
+
+    Kind kind = Kind::Reply;
+    QString id;
+    bool ok = true; ///< replies only
+    QJsonObject result; ///< reply payload, or event data
+    QString event; ///< events only: e.g. "mfa-required"
+    Error error; ///< replies with ok == false
+};
+
+namespace detail {
+
+inline bool hasOnlyKeys(const QJsonObject &object, const QSet<QString> &allowed)
+{
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        if (!allowed.contains(it.key()))
+            return false;
+    }
+    return true;
+}
+
+inline Result<QJsonObject, Error> parseEnvelope(QByteArrayView line)
+{
+    if (line.size() > maxLineBytes)
+        return Error{QString(errors::badRequest), QStringLiteral("message too long")};
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(line.toByteArray(), &parseError);
+    if (parseError.error != QJsonParseError::NoError || !document.isObject())
+        return Error{QString(errors::badRequest), QStringLiteral("not a JSON object")};
+    const QJsonObject object = document.object();
+    if (!object.value(u"v").isDouble())
+        return Error{QString(errors::badRequest), QStringLiteral("missing protocol version \"v\"")};
+    if (object.value(u"v").toDouble() != protocolVersion) {
+        return Error{QString(errors::unsupportedVersion),
+                     QStringLiteral("protocol version %1 is not supported (this imsa speaks %2)")
+                             .arg(object.value(u"v").toDouble())
+                             .arg(protocolVersion)};
+    }
+    const QJsonValue id = object.value(u"id");
+    if (!id.isString() || id.toString().isEmpty() || id.toString().size() > maxIdLength)
+        return Error{QString(errors::badRequest), QStringLiteral("missing or invalid \"id\"")};
+    return object;
+}
+
+inline QByteArray toLine(const QJsonObject &object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact) + '\n';
+}
+
+} // namespace detail
+
+/// Parses one line sent by a client (without its newline).
+inline Result<Request, Error> parseRequest(QByteArrayView line)
+{
+    auto envelope = detail::parseEnvelope(line);
+    if (!envelope)
+        return envelope.error();
+    const QJsonObject &object = envelope.value();
+    static const QSet<QString> allowed{QStringLiteral("v"), QStringLiteral("id"),
+                                       QStringLiteral("command"), QStringLiteral("args")};
+    if (!detail::hasOnlyKeys(object, allowed))
+        return Error{QString(errors::badRequest), QStringLiteral("unexpected key in request")};
+    const QJsonValue command = object.value(u"command");
+    if (!command.isString() || command.toString().isEmpty())
+        return Error{QString(errors::badRequest), QStringLiteral("missing \"command\"")};
+    const QJsonValue args = object.value(u"args");
+    if (!args.isUndefined() && !args.isObject())
+        return Error{QString(errors::badRequest), QStringLiteral("\"args\" must be an object")};
+    return Request{object.value(u"id").toString(), command.toString(), args.toObject()};
+}
+
+/// Parses one line sent by the app (without its newline).
+inline Result<Response, Error> parseResponse(QByteArrayView line)
+{
+    auto envelope = detail::parseEnvelope(line);
+    if (!envelope)
+        return envelope.error();
+    const QJsonObject &object = envelope.value();
+    Response response;
+    response.id = object.value(u"id").toString();
+    if (object.contains(u"event")) {
+        static const QSet<QString> allowed{QStringLiteral("v"), QStringLiteral("id"),
+                                           QStringLiteral("event"), QStringLiteral("data")};
+        if (!detail::hasOnlyKeys(object, allowed) || !object.value(u"event").isString()
+            || !object.value(u"data").isObject())
+            return Error{QString(errors::badRequest), QStringLiteral("malformed event")};
+        response.kind = Response::Kind::Event;
+        response.event = object.value(u"event").toString();
+        response.result = object.value(u"data").toObject();
+        return response;
+    }
+    static const QSet<QString> allowed{QStringLiteral("v"), QStringLiteral("id"),
+                                       QStringLiteral("ok"), QStringLiteral("result"),
+                                       QStringLiteral("error")};
+    if (!detail::hasOnlyKeys(object, allowed) || !object.value(u"ok").isBool())
+        return Error{QString(errors::badRequest), QStringLiteral("malformed reply")};
+    response.ok = object.value(u"ok").toBool();
+    if (response.ok) {
+        if (!object.value(u"result").isObject())
+            return Error{QString(errors::badRequest), QStringLiteral("reply without result")};
+        response.result = object.value(u"result").toObject();
+        return response;
+    }
+    const QJsonObject error = object.value(u"error").toObject();
+    if (!error.value(u"code").isString() || !error.value(u"message").isString())
+        return Error{QString(errors::badRequest), QStringLiteral("error reply without code")};
+    response.error = {error.value(u"code").toString(), error.value(u"message").toString()};
+    return response;
+}
+
+inline QByteArray serializeRequest(const Request &request)
+{
+    QJsonObject object{{QStringLiteral("v"), protocolVersion}, {QStringLiteral("id"), request.id},
+                       {QStringLiteral("command"), request.command}};
+    if (!request.args.isEmpty())
+        object.insert(QStringLiteral("args"), request.args);
+    return detail::toLine(object);
+}
+
+inline QByteArray serializeReply(const QString &id, const QJsonObject &result)
+{
+    return detail::toLine(
+            {{QStringLiteral("v"), protocolVersion}, {QStringLiteral("id"), id}, {QStringLiteral("ok"), true}, {QStringLiteral("result"), result}});
+}
+
+inline QByteArray serializeError(const QString &id, const Error &error)
+{
+    return detail::toLine({{QStringLiteral("v"), protocolVersion},
+                           {QStringLiteral("id"), id},
+                           {QStringLiteral("ok"), false},
+                           {QStringLiteral("error"),
+                            QJsonObject{{QStringLiteral("code"), error.code}, {QStringLiteral("message"), error.message}}}});
+}
+
+inline QByteArray serializeEvent(const QString &id, const QString &event, const QJsonObject &data)
+{
+    return detail::toLine(
+            {{QStringLiteral("v"), protocolVersion}, {QStringLiteral("id"), id}, {QStringLiteral("event"), event}, {QStringLiteral("data"), data}});
+}
+
+} // namespace imsa::ipc

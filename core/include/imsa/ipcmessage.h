@@ -70,7 +70,10 @@ inline bool hasOnlyKeys(const QJsonObject &object, const QSet<QString> &allowed)
     return true;
 }
 
-inline Result<QJsonObject, Error> parseEnvelope(QByteArrayView line)
+/// Replies to a request whose id could not be read carry an empty id.
+enum class IdRule { Required, MayBeEmpty };
+
+inline Result<QJsonObject, Error> parseEnvelope(QByteArrayView line, IdRule idRule)
 {
     if (line.size() > maxLineBytes)
         return Error{QString(errors::badRequest), QStringLiteral("message too long")};
@@ -88,7 +91,9 @@ inline Result<QJsonObject, Error> parseEnvelope(QByteArrayView line)
                              .arg(protocolVersion)};
     }
     const QJsonValue id = object.value(u"id");
-    if (!id.isString() || id.toString().isEmpty() || id.toString().size() > maxIdLength)
+    const bool emptyAllowed = idRule == IdRule::MayBeEmpty;
+    if (!id.isString() || (id.toString().isEmpty() && !emptyAllowed)
+        || id.toString().size() > maxIdLength)
         return Error{QString(errors::badRequest), QStringLiteral("missing or invalid \"id\"")};
     return object;
 }
@@ -103,7 +108,7 @@ inline QByteArray toLine(const QJsonObject &object)
 /// Parses one line sent by a client (without its newline).
 inline Result<Request, Error> parseRequest(QByteArrayView line)
 {
-    auto envelope = detail::parseEnvelope(line);
+    auto envelope = detail::parseEnvelope(line, detail::IdRule::Required);
     if (!envelope)
         return envelope.error();
     const QJsonObject &object = envelope.value();
@@ -123,7 +128,7 @@ inline Result<Request, Error> parseRequest(QByteArrayView line)
 /// Parses one line sent by the app (without its newline).
 inline Result<Response, Error> parseResponse(QByteArrayView line)
 {
-    auto envelope = detail::parseEnvelope(line);
+    auto envelope = detail::parseEnvelope(line, detail::IdRule::MayBeEmpty);
     if (!envelope)
         return envelope.error();
     const QJsonObject &object = envelope.value();

@@ -3,6 +3,8 @@
 #include <utility>
 #include <variant>
 
+#include <QString>
+
 namespace imsa {
 
 /// Either a value or an error, never both. Core functions return this instead of throwing.
@@ -43,6 +45,12 @@ private:
 /// For operations that produce no value.
 struct Done
 {
+};
+
+/// An error that is only a message for the user (where a typed code would have no reader).
+struct Failure
+{
+    QString message;
 };
 
 } // namespace imsa

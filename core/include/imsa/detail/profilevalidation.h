@@ -1,0 +1,160 @@
+#pragma once
+
+#include <QRegularExpression>
+#include <QString>
+#include <QUrl>
+
+namespace imsa::detail {
+
+/// The settings imsa reads, whatever a file calls them (`mfa_serial_number` in ~/.imsa is
+/// `mfa_serial` in ~/.aws/config).
+enum class Setting {
+    AccessKeyId,
+    SecretAccessKey,
+    MfaSerial,
+    RoleArn,
+    RoleSessionName,
+    ExternalId,
+    Region,
+    StsEndpoint,
+    StsRegion,
+    MfaProcess,
+    RoleDurationSeconds,
+    MfaSessionDurationSeconds,
+    Parent ///< `extends` in ~/.imsa, `source_profile` in ~/.aws/config
+};
+
+struct DurationLimits
+{
+    int minimum;
+    int maximum;
+};
+
+/// STS limits: AssumeRole DurationSeconds 900..43200, GetSessionToken 900..129600.
+inline constexpr DurationLimits roleDurationLimits{900, 43200};
+inline constexpr DurationLimits mfaSessionDurationLimits{900, 129600};
+
+inline bool matchesWhole(const QString &text, const char *pattern)
+{
+    const QRegularExpression expression(
+            QRegularExpression::anchoredPattern(QLatin1StringView(pattern)));
+    return expression.match(text).hasMatch();
+}
+
+/// A duration in seconds, or an error message.
+inline QString checkDuration(const QString &text, DurationLimits limits)
+{
+    if (!matchesWhole(text, "[0-9]{1,9}"))
+        return QStringLiteral("must be a whole number of seconds");
+    const int seconds = text.toInt();
+    if (seconds < limits.minimum || seconds > limits.maximum)
+        return QStringLiteral("must be between %1 and %2 seconds")
+                .arg(limits.minimum)
+                .arg(limits.maximum);
+    return {};
+}
+
+// The character classes below are the ones IAM and STS document for each parameter; `\w` in
+// the AWS documentation means [A-Za-z0-9_].
+inline QString checkRegion(const QString &text)
+{
+    // us-east-1, us-gov-west-1, cn-north-1, eusc-de-east-1 ...
+    if (!matchesWhole(text, "[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}"))
+        return QStringLiteral("not an AWS region name (like eu-west-1)");
+    return {};
+}
+
+inline QString checkMfaSerial(const QString &text)
+{
+    // An ARN-looking value must be a valid ARN, or a typo in it would pass as a hardware serial.
+    if (text.startsWith(QLatin1StringView("arn:"))) {
+        if (matchesWhole(text, "arn:aws[-a-z]*:iam::[0-9]{12}:mfa/([!-~]*/)?[A-Za-z0-9_+=,.@-]+"))
+            return {};
+    } else if (matchesWhole(text, "[A-Za-z0-9_+=/:,.@-]{9,256}")) {
+        return {};
+    }
+    return QStringLiteral("not an MFA device ARN (arn:aws:iam::<12-digit account>:mfa/<name>) "
+                          "or hardware serial number (9 to 256 of A-Z a-z 0-9 _+=/:,.@-)");
+}
+
+inline QString checkStsEndpoint(const QString &text)
+{
+    const QUrl url(text, QUrl::StrictMode);
+    const QString scheme = url.scheme();
+    if (!url.isValid() || url.host().isEmpty()
+        || (scheme != QLatin1StringView("https") && scheme != QLatin1StringView("http")))
+        return QStringLiteral("must be an http:// or https:// URL with a host");
+    return {};
+}
+
+/// What is wrong with a setting's value, or an empty string when it is valid. Messages never
+/// quote the value: it may be a secret typed into the wrong key.
+inline QString checkSetting(Setting setting, const QString &text)
+{
+    switch (setting) {
+    case Setting::AccessKeyId:
+        if (!matchesWhole(text, "[A-Za-z0-9_]{16,128}"))
+            return QStringLiteral("not an access key id (16 to 128 of A-Z a-z 0-9 _)");
+        return {};
+    case Setting::RoleArn:
+        if (!matchesWhole(text,
+                          "arn:aws[-a-z]*:iam::[0-9]{12}:role/([!-~]*/)?[A-Za-z0-9_+=,.@-]{1,64}"))
+            return QStringLiteral(
+                    "not an IAM role ARN (arn:aws:iam::<12-digit account>:role/<name>)");
+        return {};
+    case Setting::MfaSerial:
+        return checkMfaSerial(text);
+    case Setting::RoleSessionName:
+        if (!matchesWhole(text, "[A-Za-z0-9_+=,.@-]{2,64}"))
+            return QStringLiteral("must be 2 to 64 of A-Z a-z 0-9 _+=,.@-");
+        return {};
+    case Setting::ExternalId:
+        if (!matchesWhole(text, "[A-Za-z0-9_+=,.@:/-]{2,1224}"))
+            return QStringLiteral("must be 2 to 1224 of A-Z a-z 0-9 _+=,.@:/-");
+        return {};
+    case Setting::Region:
+    case Setting::StsRegion:
+        return checkRegion(text);
+    case Setting::StsEndpoint:
+        return checkStsEndpoint(text);
+    case Setting::RoleDurationSeconds:
+        return checkDuration(text, roleDurationLimits);
+    case Setting::MfaSessionDurationSeconds:
+        return checkDuration(text, mfaSessionDurationLimits);
+    case Setting::SecretAccessKey:
+    case Setting::MfaProcess:
+    case Setting::Parent:
+        return {};
+    }
+    return {};
+}
+
+/// The role session name used when a profile with a role sets none: "imsa-" and the login
+/// name, keeping only the characters STS allows (A-Z a-z 0-9 _+=,.@-), at most 64 in all;
+/// just "imsa" when nothing of the login name is left. The name shows up in CloudTrail.
+inline QString defaultRoleSessionName(const QString &userName)
+{
+    QString kept;
+    for (const QChar c : userName) {
+        const bool allowed = (c.isLetterOrNumber() && c.unicode() < 128)
+                || QLatin1StringView("_+=,.@-").contains(c);
+        if (allowed)
+            kept += c;
+    }
+    if (kept.isEmpty())
+        return QStringLiteral("imsa");
+    return QString(QStringLiteral("imsa-") + kept).left(64);
+}
+
+/// The login name from the environment (USER, then LOGNAME, then USERNAME on Windows).
+inline QString loginUserName()
+{
+    for (const char *variable : {"USER", "LOGNAME", "USERNAME"}) {
+        QString value = qEnvironmentVariable(variable);
+        if (!value.isEmpty())
+            return value;
+    }
+    return {};
+}
+
+} // namespace imsa::detail

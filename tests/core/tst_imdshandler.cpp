@@ -1,0 +1,780 @@
+#include <stdexcept>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QTest>
+
+#include "../fakes/fakeclock.h"
+#include "imsa/imdshandler.h"
+
+using namespace imsa;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const QDateTime t0(QDate(2026, 11, 25), QTime(10, 0), Qt::UTC);
+const QString secretKey = u"SECRETwJalrXUtnFEMI/K7MDENG+bPxRfiCY"_s;
+const QString sessionToken = u"SESSIONIQoJb3JpZ2luX2VjEMv//////////"_s;
+const QByteArray containerToken = "CONTAINER-0123456789abcdef0123456789"_ba;
+// base64url of bytes 0..31, the token every store below issues first.
+const QByteArray issuedToken = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"_ba;
+
+const QByteArray credentialsJson =
+        R"({"Code":"Success","LastUpdated":"2026-11-25T09:59:00Z","Type":"AWS-HMAC",)"
+        R"("AccessKeyId":"ASIAFAKEKEYID0000001","SecretAccessKey":"SECRETwJalrXUtnFEMI/K7MDENG+bPxRfiCY",)"
+        R"("Token":"SESSIONIQoJb3JpZ2luX2VjEMv//////////","Expiration":"2026-11-25T11:00:00Z"})"_ba;
+const QByteArray extendedJson = credentialsJson.chopped(1) + R"(,"AccountId":"123456789012"})"_ba;
+const QByteArray containerJson =
+        R"({"AccessKeyId":"ASIAFAKEKEYID0000001","SecretAccessKey":"SECRETwJalrXUtnFEMI/K7MDENG+bPxRfiCY",)"
+        R"("Token":"SESSIONIQoJb3JpZ2luX2VjEMv//////////","Expiration":"2026-11-25T11:00:00Z",)"
+        R"("AccountId":"123456789012","Code":"Success","Type":"AWS-HMAC","LastUpdated":"2026-11-25T09:59:00Z"})"_ba;
+
+ServedProfile proto()
+{
+    return ServedProfile{u"proto"_s,
+                         u"ProtoRole"_s,
+                         u"arn:aws:iam::123456789012:role/ProtoRole"_s,
+                         u"123456789012"_s,
+                         u"eu-west-1"_s,
+                         {u"ASIAFAKEKEYID0000001"_s, secretKey, sessionToken, t0.addSecs(3600)},
+                         t0.addSecs(-60)};
+}
+
+class FakeView final : public CredentialView
+{
+public:
+    std::optional<ServedProfile> current = proto();
+    bool throws = false;
+
+    std::optional<ServedProfile> active() const override
+    {
+        if (throws)
+            throw std::runtime_error("broker gone");
+        return current;
+    }
+
+    std::optional<ServedProfile> profile(const QString &name) const override
+    {
+        if (current && name == current->profile)
+            return current;
+        return std::nullopt;
+    }
+};
+
+ImdsTokenStore fixedStore()
+{
+    return ImdsTokenStore([](int bytes) {
+        QByteArray out;
+        for (int i = 0; i < bytes; ++i)
+            out += char(i);
+        return out;
+    });
+}
+
+/// A request from 127.0.0.1; `Host: 169.254.169.254` unless `headers` has a Host line.
+HttpRequest makeRequest(const QByteArray &method, const QByteArray &target,
+                        const QByteArrayList &headers = {},
+                        const QHostAddress &peer = QHostAddress::LocalHost)
+{
+    HttpRequest request{method, target, {}, peer};
+    bool hasHost = false;
+    for (const QByteArray &line : headers) {
+        const qsizetype colon = line.indexOf(':');
+        request.headers.emplaceBack(line.left(colon), line.mid(colon + 1).trimmed());
+        hasHost = hasHost || line.toLower().startsWith("host:");
+    }
+    if (!hasHost)
+        request.headers.emplaceBack("Host", "169.254.169.254");
+    return request;
+}
+
+ImdsConfig imdsConfig(bool v2Only = false)
+{
+    return ImdsConfig{QHostAddress(u"169.254.169.254"_s), 80, v2Only, {}};
+}
+
+constexpr auto credentialsPath = "/latest/meta-data/iam/security-credentials/ProtoRole";
+
+} // namespace
+
+class tst_ImdsHandler : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void routes_data();
+    void routes();
+    void tokenTtl_data();
+    void tokenTtl();
+    void tokenExpiresWithSimulatedTime_data();
+    void tokenExpiresWithSimulatedTime();
+    void v2Only_data();
+    void v2Only();
+    void peerCheck_data();
+    void peerCheck();
+    void hostCheck_data();
+    void hostCheck();
+    void limits_data();
+    void limits();
+    void availability_data();
+    void availability();
+    void identityDocument();
+    void container_data();
+    void container();
+    void throwingViewGives500();
+    void jsonEscaping_data();
+    void jsonEscaping();
+    void logsNoSecrets();
+};
+
+void tst_ImdsHandler::routes_data()
+{
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<QByteArray>("target");
+    QTest::addColumn<QByteArrayList>("headers");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("contentType");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QByteArray>("allow");
+    QTest::addColumn<bool>("noStore");
+
+    const QByteArray text = "text/plain", json = "application/json";
+    const QByteArrayList none;
+    const QByteArrayList ttl{"X-aws-ec2-metadata-token-ttl-seconds: 21600"};
+    const QByteArrayList validToken{"X-aws-ec2-metadata-token: " + issuedToken};
+    const QByteArray creds = "/latest/meta-data/iam/security-credentials";
+    const QByteArray extended = "/latest/meta-data/iam/security-credentials-extended";
+
+    QTest::addRow("token PUT issues a token and echoes the TTL")
+            << "PUT"_ba
+            << "/latest/api/token"_ba << ttl << 200 << text << issuedToken << QByteArray() << true;
+    QTest::addRow("token PUT through a proxy is refused")
+            << "PUT"_ba
+            << "/latest/api/token"_ba << (ttl + QByteArrayList{"X-Forwarded-For: 10.0.0.9"}) << 403
+            << text << "Forbidden"_ba << QByteArray() << false;
+    QTest::addRow("token PUT with a lower-case X-Forwarded-For is refused")
+            << "PUT"_ba
+            << "/latest/api/token"_ba << (ttl + QByteArrayList{"x-forwarded-for: 10.0.0.9"}) << 403
+            << text << "Forbidden"_ba << QByteArray() << false;
+    QTest::addRow("role list without trailing slash")
+            << "GET"_ba << creds << none << 200 << text << "ProtoRole"_ba << QByteArray() << true;
+    QTest::addRow("role list with trailing slash, no newline")
+            << "GET"_ba << QByteArray(creds + '/') << none << 200 << text << "ProtoRole"_ba
+            << QByteArray() << true;
+    QTest::addRow("credentials of the served role")
+            << "GET"_ba << QByteArray(creds + "/ProtoRole") << none << 200 << json
+            << credentialsJson << QByteArray() << true;
+    QTest::addRow("credentials with a trailing slash")
+            << "GET"_ba << QByteArray(creds + "/ProtoRole/") << none << 200 << json
+            << credentialsJson << QByteArray() << true;
+    QTest::addRow("credentials with a query string, which is ignored")
+            << "GET"_ba << QByteArray(creds + "/ProtoRole?version=1") << none << 200 << json
+            << credentialsJson << QByteArray() << true;
+    QTest::addRow("credentials with a valid IMDSv2 token")
+            << "GET"_ba << QByteArray(creds + "/ProtoRole") << validToken << 200 << json
+            << credentialsJson << QByteArray() << true;
+    QTest::addRow("credentials with the token header in lower case (awscli v2)")
+            << "GET"_ba << QByteArray(creds + "/ProtoRole")
+            << QByteArrayList{"x-aws-ec2-metadata-token: " + issuedToken} << 200 << json
+            << credentialsJson << QByteArray() << true;
+    QTest::addRow("credentials with an unknown token")
+            << "GET"_ba << QByteArray(creds + "/ProtoRole")
+            << QByteArrayList{"X-aws-ec2-metadata-token: not-a-token"} << 401 << text
+            << "Unauthorized"_ba << QByteArray() << false;
+    QTest::addRow("credentials with an empty token")
+            << "GET"_ba << QByteArray(creds + "/ProtoRole")
+            << QByteArrayList{"X-aws-ec2-metadata-token:"} << 401 << text << "Unauthorized"_ba
+            << QByteArray() << false;
+    QTest::addRow("credentials of another role")
+            << "GET"_ba << QByteArray(creds + "/OtherRole") << none << 404 << text << "Not Found"_ba
+            << QByteArray() << false;
+    QTest::addRow("role name compared case-sensitively")
+            << "GET"_ba << QByteArray(creds + "/protorole") << none << 404 << text << "Not Found"_ba
+            << QByteArray() << false;
+    QTest::addRow("extended role list") << "GET"_ba << QByteArray(extended + '/') << none << 200
+                                        << text << "ProtoRole"_ba << QByteArray() << true;
+    QTest::addRow("extended credentials add AccountId")
+            << "GET"_ba << QByteArray(extended + "/ProtoRole") << none << 200 << json
+            << extendedJson << QByteArray() << true;
+    QTest::addRow("extended credentials of another role")
+            << "GET"_ba << QByteArray(extended + "/OtherRole") << none << 404 << text
+            << "Not Found"_ba << QByteArray() << false;
+    QTest::addRow("availability zone") << "GET"_ba
+                                       << "/latest/meta-data/placement/availability-zone"_ba << none
+                                       << 200 << text << "eu-west-1a"_ba << QByteArray() << false;
+    QTest::addRow("availability zone with botocore's trailing slash")
+            << "GET"_ba
+            << "/latest/meta-data/placement/availability-zone/"_ba << none << 200 << text
+            << "eu-west-1a"_ba << QByteArray() << false;
+    QTest::addRow("region") << "GET"_ba
+                            << "/latest/meta-data/placement/region"_ba << none << 200 << text
+                            << "eu-west-1"_ba << QByteArray() << false;
+    QTest::addRow("unknown metadata path") << "GET"_ba
+                                           << "/latest/meta-data/ami-id"_ba << none << 404 << text
+                                           << "Not Found"_ba << QByteArray() << false;
+    QTest::addRow("root path") << "GET"_ba
+                               << "/"_ba << none << 404 << text << "Not Found"_ba << QByteArray()
+                               << false;
+    QTest::addRow("absolute-form target is not routed")
+            << "GET"_ba << QByteArray("http://169.254.169.254" + creds) << none << 404 << text
+            << "Not Found"_ba << QByteArray() << false;
+    QTest::addRow("container route is off without a container token")
+            << "GET"_ba
+            << "/v1/credentials/proto"_ba << QByteArrayList{"Authorization: "} << 404 << text
+            << "Not Found"_ba << QByteArray() << false;
+    QTest::addRow("POST to the role list") << "POST"_ba << QByteArray(creds + '/') << none << 405
+                                           << text << "Method Not Allowed"_ba
+                                           << "GET"_ba << false;
+    QTest::addRow("PUT to the identity document") << "PUT"_ba
+                                                  << "/latest/dynamic/instance-identity/document"_ba
+                                                  << none << 405 << text << "Method Not Allowed"_ba
+                                                  << "GET"_ba << false;
+    QTest::addRow("GET on the token route")
+            << "GET"_ba
+            << "/latest/api/token"_ba << none << 405 << text << "Method Not Allowed"_ba
+            << "PUT"_ba << false;
+    QTest::addRow("DELETE on the token route")
+            << "DELETE"_ba
+            << "/latest/api/token"_ba << ttl << 405 << text << "Method Not Allowed"_ba
+            << "PUT"_ba << false;
+    QTest::addRow("POST to an unknown path") << "POST"_ba
+                                             << "/latest/user-data"_ba << none << 404 << text
+                                             << "Not Found"_ba << QByteArray() << false;
+}
+
+void tst_ImdsHandler::routes()
+{
+    QFETCH(QByteArray, method);
+    QFETCH(QByteArray, target);
+    QFETCH(QByteArrayList, headers);
+    QFETCH(int, status);
+    QFETCH(QByteArray, contentType);
+    QFETCH(QByteArray, body);
+    QFETCH(QByteArray, allow);
+    QFETCH(bool, noStore);
+
+    FakeView view;
+    ImdsTokenStore tokens = fixedStore();
+    ImdsHandler handler(imdsConfig(), tokens, view);
+    if (headers.join().contains(issuedToken))
+        QCOMPARE(tokens.issue(300, t0), issuedToken);
+
+    const HttpResponse response = handler.handle(makeRequest(method, target, headers), t0);
+    QCOMPARE(response.status, status);
+    QCOMPARE(response.body, body);
+    QCOMPARE(response.header("Content-Type"), contentType);
+    QCOMPARE(response.header("Server"), "EC2ws"_ba);
+    QCOMPARE(response.header("Allow"), allow);
+    QCOMPARE(response.header("Cache-Control"), noStore ? "no-store"_ba : QByteArray());
+}
+
+void tst_ImdsHandler::tokenTtl_data()
+{
+    QTest::addColumn<QByteArrayList>("headers");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("echo");
+
+    const auto ttl = [](const char *value) {
+        return QByteArrayList{"X-aws-ec2-metadata-token-ttl-seconds: "_ba + value};
+    };
+    QTest::addRow("21600 s, botocore's choice") << ttl("21600") << 200 << "21600"_ba;
+    QTest::addRow("300 s, the Go SDK's choice") << ttl("300") << 200 << "300"_ba;
+    QTest::addRow("1 s, the minimum") << ttl("1") << 200 << "1"_ba;
+    QTest::addRow("header name in lower case")
+            << QByteArrayList{"x-aws-ec2-metadata-token-ttl-seconds: 60"} << 200 << "60"_ba;
+    QTest::addRow("0 s is out of range") << ttl("0") << 400 << QByteArray();
+    QTest::addRow("21601 s is out of range") << ttl("21601") << 400 << QByteArray();
+    QTest::addRow("negative") << ttl("-5") << 400 << QByteArray();
+    QTest::addRow("not a number") << ttl("abc") << 400 << QByteArray();
+    QTest::addRow("a fraction") << ttl("1.5") << 400 << QByteArray();
+    QTest::addRow("an explicit plus sign") << ttl("+300") << 400 << QByteArray();
+    QTest::addRow("too many digits to be in range") << ttl("99999999999") << 400 << QByteArray();
+    QTest::addRow("empty value") << ttl("") << 400 << QByteArray();
+    QTest::addRow("missing header") << QByteArrayList() << 400 << QByteArray();
+}
+
+void tst_ImdsHandler::tokenTtl()
+{
+    QFETCH(QByteArrayList, headers);
+    QFETCH(int, status);
+    QFETCH(QByteArray, echo);
+
+    FakeView view;
+    ImdsTokenStore tokens = fixedStore();
+    ImdsHandler handler(imdsConfig(), tokens, view);
+    const HttpResponse response =
+            handler.handle(makeRequest("PUT", "/latest/api/token", headers), t0);
+    QCOMPARE(response.status, status);
+    QCOMPARE(response.header("X-aws-ec2-metadata-token-ttl-seconds"), echo);
+    QCOMPARE(tokens.size(), status == 200 ? 1 : 0);
+    if (status == 200)
+        QVERIFY(tokens.isValid(response.body, t0));
+}
+
+void tst_ImdsHandler::tokenExpiresWithSimulatedTime_data()
+{
+    QTest::addColumn<int>("secondsLater");
+    QTest::addColumn<int>("status");
+
+    QTest::addRow("valid one second before its TTL of 300 s") << 299 << 200;
+    QTest::addRow("refused one second after its TTL of 300 s") << 301 << 401;
+}
+
+void tst_ImdsHandler::tokenExpiresWithSimulatedTime()
+{
+    QFETCH(int, secondsLater);
+    QFETCH(int, status);
+
+    test::FakeClock clock(t0);
+    FakeView view;
+    ImdsTokenStore tokens;
+    ImdsHandler handler(imdsConfig(), tokens, view);
+    const HttpResponse issued = handler.handle(
+            makeRequest("PUT", "/latest/api/token", {"X-aws-ec2-metadata-token-ttl-seconds: 300"}),
+            clock.now());
+    QCOMPARE(issued.status, 200);
+
+    clock.advance(secondsLater);
+    const HttpResponse response = handler.handle(
+            makeRequest("GET", credentialsPath, {"X-aws-ec2-metadata-token: " + issued.body}),
+            clock.now());
+    QCOMPARE(response.status, status);
+}
+
+void tst_ImdsHandler::v2Only_data()
+{
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<QByteArray>("target");
+    QTest::addColumn<QByteArrayList>("headers");
+    QTest::addColumn<int>("status");
+
+    QTest::addRow("GET without a token is refused")
+            << "GET"_ba << QByteArray(credentialsPath) << QByteArrayList() << 401;
+    QTest::addRow("GET of an unknown path without a token is refused first")
+            << "GET"_ba
+            << "/latest/meta-data/ami-id"_ba << QByteArrayList() << 401;
+    QTest::addRow("GET with a valid token is served")
+            << "GET"_ba << QByteArray(credentialsPath)
+            << QByteArrayList{"X-aws-ec2-metadata-token: " + issuedToken} << 200;
+    QTest::addRow("GET with an unknown token is refused")
+            << "GET"_ba << QByteArray(credentialsPath)
+            << QByteArrayList{"X-aws-ec2-metadata-token: " + issuedToken.toLower()} << 401;
+    QTest::addRow("token PUT still works")
+            << "PUT"_ba
+            << "/latest/api/token"_ba << QByteArrayList{"X-aws-ec2-metadata-token-ttl-seconds: 300"}
+            << 200;
+}
+
+void tst_ImdsHandler::v2Only()
+{
+    QFETCH(QByteArray, method);
+    QFETCH(QByteArray, target);
+    QFETCH(QByteArrayList, headers);
+    QFETCH(int, status);
+
+    FakeView view;
+    ImdsTokenStore tokens = fixedStore();
+    QCOMPARE(tokens.issue(300, t0), issuedToken);
+    ImdsHandler handler(imdsConfig(true), tokens, view);
+    QCOMPARE(handler.handle(makeRequest(method, target, headers), t0).status, status);
+}
+
+void tst_ImdsHandler::peerCheck_data()
+{
+    QTest::addColumn<QString>("peer");
+    QTest::addColumn<QString>("listen");
+    QTest::addColumn<int>("status");
+
+    const QString imds = u"169.254.169.254"_s;
+    QTest::addRow("loopback 127.0.0.1") << u"127.0.0.1"_s << imds << 200;
+    QTest::addRow("anywhere in 127.0.0.0/8") << u"127.0.0.53"_s << imds << 200;
+    QTest::addRow("IPv6 loopback") << u"::1"_s << imds << 200;
+    QTest::addRow("IPv4-mapped loopback") << u"::ffff:127.0.0.1"_s << imds << 200;
+    QTest::addRow("the listen address itself (client on lo)") << imds << imds << 200;
+    QTest::addRow("IPv4-mapped listen address") << u"::ffff:169.254.169.254"_s << imds << 200;
+    QTest::addRow("LAN neighbour 192.168.1.5") << u"192.168.1.5"_s << imds << 403;
+    QTest::addRow("private network 10.0.0.2") << u"10.0.0.2"_s << imds << 403;
+    QTest::addRow("IPv4-mapped 10.0.0.2") << u"::ffff:10.0.0.2"_s << imds << 403;
+    QTest::addRow("another link-local address") << u"169.254.1.1"_s << imds << 403;
+    QTest::addRow("global IPv6") << u"2001:db8::1"_s << imds << 403;
+    QTest::addRow("unknown peer") << QString() << imds << 403;
+    QTest::addRow("169.254.169.254 while listening on 127.0.0.1") << imds << u"127.0.0.1"_s << 403;
+    QTest::addRow("a foreign peer while listening on every address")
+            << u"10.0.0.2"_s << u"0.0.0.0"_s << 403;
+}
+
+void tst_ImdsHandler::peerCheck()
+{
+    QFETCH(QString, peer);
+    QFETCH(QString, listen);
+    QFETCH(int, status);
+
+    FakeView view;
+    ImdsTokenStore tokens;
+    ImdsHandler handler(ImdsConfig{QHostAddress(listen), 80, false, {}}, tokens, view);
+    const HttpRequest request =
+            makeRequest("GET", credentialsPath, {"Host: localhost"}, QHostAddress(peer));
+    QCOMPARE(handler.handle(request, t0).status, status);
+}
+
+void tst_ImdsHandler::hostCheck_data()
+{
+    QTest::addColumn<QByteArrayList>("hosts");
+    QTest::addColumn<QString>("listen");
+    QTest::addColumn<int>("status");
+
+    const QString imds = u"169.254.169.254"_s;
+    const auto host = [](const char *value) {
+        return QByteArrayList{"Host: "_ba + value};
+    };
+    QTest::addRow("the listen address") << host("169.254.169.254") << imds << 200;
+    QTest::addRow("the listen address with port 80") << host("169.254.169.254:80") << imds << 200;
+    QTest::addRow("127.0.0.1 with the port") << host("127.0.0.1:9099") << imds << 200;
+    QTest::addRow("another loopback literal") << host("127.0.0.2") << imds << 200;
+    QTest::addRow("localhost") << host("localhost") << imds << 200;
+    QTest::addRow("localhost in capitals with a port") << host("LocalHost:9099") << imds << 200;
+    QTest::addRow("IPv6 loopback with the port") << host("[::1]:9099") << imds << 200;
+    QTest::addRow("IPv6 loopback without a port") << host("[::1]") << imds << 200;
+    QTest::addRow("a listen address that is IPv6")
+            << host("[fd00:ec2::254]:80") << u"fd00:ec2::254"_s << 200;
+    QTest::addRow("evil.example") << host("evil.example") << imds << 403;
+    QTest::addRow("evil.example:80") << host("evil.example:80") << imds << 403;
+    QTest::addRow("missing Host") << QByteArrayList{"Accept: */*"} << imds << 403;
+    QTest::addRow("empty Host") << host("") << imds << 403;
+    QTest::addRow("a name that starts like localhost")
+            << host("localhost.evil.example") << imds << 403;
+    QTest::addRow("a name that starts like the listen address")
+            << host("169.254.169.254.evil.example") << imds << 403;
+    QTest::addRow("inet_aton shorthand 127.1") << host("127.1") << imds << 403;
+    QTest::addRow("octal 0177.0.0.1") << host("0177.0.0.1") << imds << 403;
+    QTest::addRow("port 0") << host("127.0.0.1:0") << imds << 403;
+    QTest::addRow("port above 65535") << host("127.0.0.1:65536") << imds << 403;
+    QTest::addRow("empty port") << host("127.0.0.1:") << imds << 403;
+    QTest::addRow("IPv6 without brackets") << host("::1") << imds << 403;
+    QTest::addRow("junk after the brackets") << host("[::1]x") << imds << 403;
+    QTest::addRow("a private address") << host("10.0.0.2") << imds << 403;
+    QTest::addRow("the IMDS address while listening on 127.0.0.1")
+            << host("169.254.169.254") << u"127.0.0.1"_s << 403;
+    QTest::addRow("0.0.0.0 while listening on every address")
+            << host("0.0.0.0") << u"0.0.0.0"_s << 403;
+    QTest::addRow("two Host headers")
+            << QByteArrayList{"Host: 127.0.0.1", "Host: evil.example"} << imds << 403;
+}
+
+void tst_ImdsHandler::hostCheck()
+{
+    QFETCH(QByteArrayList, hosts);
+    QFETCH(QString, listen);
+    QFETCH(int, status);
+
+    FakeView view;
+    ImdsTokenStore tokens;
+    ImdsHandler handler(ImdsConfig{QHostAddress(listen), 80, false, {}}, tokens, view);
+    HttpRequest request{"GET", credentialsPath, {}, QHostAddress::LocalHost};
+    for (const QByteArray &line : hosts)
+        request.headers.emplaceBack(line.left(line.indexOf(':')),
+                                    line.mid(line.indexOf(':') + 1).trimmed());
+    QCOMPARE(handler.handle(request, t0).status, status);
+}
+
+void tst_ImdsHandler::limits_data()
+{
+    QTest::addColumn<int>("targetBytes");
+    QTest::addColumn<int>("extraHeaders");
+    QTest::addColumn<int>("fillerValueBytes");
+    QTest::addColumn<QString>("peer");
+    QTest::addColumn<int>("status");
+
+    // Header bytes count name + value + 4: Host: 169.254.169.254 is 23; X-Fill: v is 10 + v.
+    const QString local = u"127.0.0.1"_s;
+    QTest::addRow("target of 2048 bytes is routed") << 2048 << 0 << 0 << local << 404;
+    QTest::addRow("target of 2049 bytes") << 2049 << 0 << 0 << local << 414;
+    QTest::addRow("limits come before the peer check") << 2049 << 0 << 0 << u"10.0.0.2"_s << 414;
+    QTest::addRow("64 headers") << 0 << 63 << 1 << local << 200;
+    QTest::addRow("65 headers") << 0 << 64 << 1 << local << 431;
+    QTest::addRow("16 KiB of headers") << 0 << 1 << 16384 - 23 - 10 << local << 200;
+    QTest::addRow("one byte over 16 KiB of headers") << 0 << 1 << 16384 - 23 - 9 << local << 431;
+}
+
+void tst_ImdsHandler::limits()
+{
+    QFETCH(int, targetBytes);
+    QFETCH(int, extraHeaders);
+    QFETCH(int, fillerValueBytes);
+    QFETCH(QString, peer);
+    QFETCH(int, status);
+
+    QByteArray target = "/latest/meta-data/iam/security-credentials/";
+    if (targetBytes > 0)
+        target = "/latest/meta-data/" + QByteArray(targetBytes - 18, 'a');
+    QByteArrayList headers;
+    for (int i = 0; i < extraHeaders; ++i)
+        headers.append("X-Fill: " + QByteArray(fillerValueBytes, 'v'));
+
+    FakeView view;
+    ImdsTokenStore tokens;
+    ImdsHandler handler(imdsConfig(), tokens, view);
+    const HttpRequest request = makeRequest("GET", target, headers, QHostAddress(peer));
+    QCOMPARE(request.target.size(), targetBytes > 0 ? targetBytes : target.size());
+    QCOMPARE(handler.handle(request, t0).status, status);
+}
+
+void tst_ImdsHandler::availability_data()
+{
+    QTest::addColumn<bool>("active");
+    QTest::addColumn<int>("expiresIn");
+    QTest::addColumn<QString>("region");
+    QTest::addColumn<QByteArray>("target");
+    QTest::addColumn<int>("status");
+
+    const QByteArray list = "/latest/meta-data/iam/security-credentials/";
+    const QByteArray creds(credentialsPath);
+    const QByteArray az = "/latest/meta-data/placement/availability-zone";
+    const QByteArray region = "/latest/meta-data/placement/region";
+    const QByteArray document = "/latest/dynamic/instance-identity/document";
+    const QString euWest1 = u"eu-west-1"_s;
+
+    QTest::addRow("no active profile: role list") << false << 3600 << euWest1 << list << 404;
+    QTest::addRow("no active profile: credentials") << false << 3600 << euWest1 << creds << 404;
+    QTest::addRow("no active profile: zone") << false << 3600 << euWest1 << az << 404;
+    QTest::addRow("no active profile: document") << false << 3600 << euWest1 << document << 404;
+    QTest::addRow("credentials expired a second ago") << true << -1 << euWest1 << creds << 404;
+    QTest::addRow("credentials expired: role list too") << true << -1 << euWest1 << list << 404;
+    QTest::addRow("credentials expiring exactly now") << true << 0 << euWest1 << creds << 404;
+    QTest::addRow("credentials with a second left") << true << 1 << euWest1 << creds << 200;
+    QTest::addRow("long-lived keys are never served")
+            << true << 0x7fffffff << euWest1 << creds << 404;
+    QTest::addRow("expired credentials: region still known")
+            << true << -1 << euWest1 << region << 200;
+    QTest::addRow("no region: zone") << true << 3600 << QString() << az << 404;
+    QTest::addRow("no region: region") << true << 3600 << QString() << region << 404;
+    QTest::addRow("no region: document") << true << 3600 << QString() << document << 404;
+    QTest::addRow("no region: credentials still served")
+            << true << 3600 << QString() << creds << 200;
+}
+
+void tst_ImdsHandler::availability()
+{
+    QFETCH(bool, active);
+    QFETCH(int, expiresIn);
+    QFETCH(QString, region);
+    QFETCH(QByteArray, target);
+    QFETCH(int, status);
+
+    FakeView view;
+    view.current->region = region;
+    // 0x7fffffff stands for "no expiry": long-lived keys have no session token either.
+    if (expiresIn == 0x7fffffff)
+        view.current->credentials = {u"AKIAFAKEKEYID0000001"_s, secretKey, {}, {}};
+    else
+        view.current->credentials.expiration = t0.addSecs(expiresIn);
+    if (!active)
+        view.current.reset();
+    ImdsTokenStore tokens;
+    ImdsHandler handler(imdsConfig(), tokens, view);
+    QCOMPARE(handler.handle(makeRequest("GET", target), t0).status, status);
+}
+
+void tst_ImdsHandler::identityDocument()
+{
+    FakeView view;
+    ImdsTokenStore tokens;
+    ImdsHandler handler(imdsConfig(), tokens, view);
+    const HttpResponse response =
+            handler.handle(makeRequest("GET", "/latest/dynamic/instance-identity/document/"), t0);
+    QCOMPARE(response.status, 200);
+    QCOMPARE(response.header("Content-Type"), "application/json"_ba);
+
+    QJsonParseError error;
+    const QJsonObject document = QJsonDocument::fromJson(response.body, &error).object();
+    QCOMPARE(error.error, QJsonParseError::NoError);
+    // Every field of the real document (AWS EC2 User Guide, "Instance identity documents").
+    QCOMPARE(document.keys(),
+             QStringList({u"accountId"_s, u"architecture"_s, u"availabilityZone"_s,
+                          u"billingProducts"_s, u"devpayProductCodes"_s, u"imageId"_s,
+                          u"instanceId"_s, u"instanceType"_s, u"kernelId"_s,
+                          u"marketplaceProductCodes"_s, u"pendingTime"_s, u"privateIp"_s,
+                          u"ramdiskId"_s, u"region"_s, u"version"_s}));
+    QCOMPARE(document[u"accountId"_s].toString(), u"123456789012"_s);
+    QCOMPARE(document[u"region"_s].toString(), u"eu-west-1"_s);
+    QCOMPARE(document[u"availabilityZone"_s].toString(), u"eu-west-1a"_s);
+    // Python: hashlib.sha256(b'123456789012/proto').hexdigest()[:17]
+    QCOMPARE(document[u"instanceId"_s].toString(), u"i-e0eb94b786dc8d1a2"_s);
+    QVERIFY(QStringList({u"i386"_s, u"x86_64"_s, u"arm64"_s})
+                    .contains(document[u"architecture"_s].toString()));
+    QVERIFY(document[u"imageId"_s].toString().startsWith(u"ami-"_s));
+    QVERIFY(!document[u"instanceType"_s].toString().isEmpty());
+    QCOMPARE(document[u"privateIp"_s].toString(), u"127.0.0.1"_s);
+    QCOMPARE(document[u"pendingTime"_s].toString(), u"2026-11-25T09:59:00Z"_s);
+    QCOMPARE(document[u"version"_s].toString(), u"2017-09-30"_s);
+    QVERIFY(document[u"kernelId"_s].isNull());
+
+    view.current->lastUpdated = t0.addSecs(600);
+    view.current->credentials.accessKeyId = u"ASIAFAKEKEYID0000002"_s;
+    const HttpResponse later =
+            handler.handle(makeRequest("GET", "/latest/dynamic/instance-identity/document"), t0);
+    QCOMPARE(QJsonDocument::fromJson(later.body)[u"instanceId"_s].toString(),
+             u"i-e0eb94b786dc8d1a2"_s);
+}
+
+void tst_ImdsHandler::container_data()
+{
+    QTest::addColumn<QByteArray>("method");
+    QTest::addColumn<QByteArray>("target");
+    QTest::addColumn<QByteArrayList>("headers");
+    QTest::addColumn<QString>("peer");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("body");
+
+    const QByteArrayList right{"Authorization: " + containerToken, "Host: 127.0.0.1:9099"};
+    const auto with = [](const QByteArray &authorization) {
+        return QByteArrayList{"Authorization: " + authorization, "Host: 127.0.0.1:9099"};
+    };
+    QByteArray sameLength = containerToken;
+    sameLength[sameLength.size() - 1] = 'X';
+    const QString local = u"127.0.0.1"_s;
+    const QByteArray proto = "/v1/credentials/proto";
+
+    QTest::addRow("right token serves the profile, no IMDS token needed in v2-only mode")
+            << "GET"_ba << proto << right << local << 200 << containerJson;
+    QTest::addRow("query string ignored")
+            << "GET"_ba << QByteArray(proto + "?x=1") << right << local << 200 << containerJson;
+    QTest::addRow("percent-encoded profile name")
+            << "GET"_ba
+            << "/v1/credentials/pro%74o"_ba << right << local << 200 << containerJson;
+    QTest::addRow("wrong token of the same length")
+            << "GET"_ba << proto << with(sameLength) << local << 401 << "Unauthorized"_ba;
+    QTest::addRow("wrong token, shorter") << "GET"_ba << proto << with(containerToken.chopped(1))
+                                          << local << 401 << "Unauthorized"_ba;
+    QTest::addRow("wrong token, the right one plus more")
+            << "GET"_ba << proto << with(containerToken + 'x') << local << 401 << "Unauthorized"_ba;
+    QTest::addRow("wrong token, the right one plus a NUL byte")
+            << "GET"_ba << proto << with(containerToken + '\0') << local << 401
+            << "Unauthorized"_ba;
+    QTest::addRow("Bearer prefix is not the configured value")
+            << "GET"_ba << proto << with("Bearer " + containerToken) << local << 401
+            << "Unauthorized"_ba;
+    QTest::addRow("empty Authorization")
+            << "GET"_ba << proto << with("") << local << 401 << "Unauthorized"_ba;
+    QTest::addRow("missing Authorization")
+            << "GET"_ba << proto << QByteArrayList{"Host: 127.0.0.1:9099"} << local << 401
+            << "Unauthorized"_ba;
+    QTest::addRow("unknown profile")
+            << "GET"_ba
+            << "/v1/credentials/other"_ba << right << local << 404 << "Not Found"_ba;
+    QTest::addRow("no profile name")
+            << "GET"_ba
+            << "/v1/credentials/"_ba << right << local << 404 << "Not Found"_ba;
+    QTest::addRow("POST with the right token")
+            << "POST"_ba << proto << right << local << 405 << "Method Not Allowed"_ba;
+    QTest::addRow("foreign peer with the right token")
+            << "GET"_ba << proto << right << u"192.168.1.5"_s << 403 << "Forbidden"_ba;
+    QTest::addRow("foreign Host with the right token")
+            << "GET"_ba << proto
+            << QByteArrayList{"Authorization: " + containerToken, "Host: evil.example:9099"}
+            << local << 403 << "Forbidden"_ba;
+}
+
+void tst_ImdsHandler::container()
+{
+    QFETCH(QByteArray, method);
+    QFETCH(QByteArray, target);
+    QFETCH(QByteArrayList, headers);
+    QFETCH(QString, peer);
+    QFETCH(int, status);
+    QFETCH(QByteArray, body);
+
+    FakeView view;
+    ImdsTokenStore tokens;
+    ImdsHandler handler(ImdsConfig{QHostAddress::LocalHost, 9099, true, containerToken}, tokens,
+                        view);
+    const HttpResponse response =
+            handler.handle(makeRequest(method, target, headers, QHostAddress(peer)), t0);
+    QCOMPARE(response.status, status);
+    QCOMPARE(response.body, body);
+    QCOMPARE(response.header("Cache-Control"), status == 200 ? "no-store"_ba : QByteArray());
+    QCOMPARE(response.header("Allow"), status == 405 ? "GET"_ba : QByteArray());
+}
+
+void tst_ImdsHandler::throwingViewGives500()
+{
+    FakeView view;
+    view.throws = true;
+    ImdsTokenStore tokens;
+    ImdsHandler handler(imdsConfig(), tokens, view);
+    const HttpResponse response = handler.handle(makeRequest("GET", credentialsPath), t0);
+    QCOMPARE(response.status, 500);
+    QCOMPARE(response.header("Server"), "EC2ws"_ba);
+}
+
+void tst_ImdsHandler::jsonEscaping_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QByteArray>("json");
+
+    QTest::addRow("plain text, slash kept") << u"ab/c+="_s << R"("ab/c+=")"_ba;
+    QTest::addRow("quote and backslash") << u"a\"b\\c"_s << R"("a\"b\\c")"_ba;
+    QTest::addRow("control characters") << u"a\nb\u0001"_s << R"("a\u000ab\u0001")"_ba;
+    QTest::addRow("non-ASCII passes as UTF-8") << u"é"_s << "\"\xc3\xa9\""_ba;
+}
+
+void tst_ImdsHandler::jsonEscaping()
+{
+    QFETCH(QString, text);
+    QFETCH(QByteArray, json);
+    QCOMPARE(detail::jsonString(text), json);
+    QCOMPARE(QJsonDocument::fromJson("[" + json + "]").array().first().toString(), text);
+}
+
+namespace {
+QStringList capturedLog;
+
+void captureMessage(QtMsgType, const QMessageLogContext &, const QString &message)
+{
+    capturedLog.append(message);
+}
+} // namespace
+
+void tst_ImdsHandler::logsNoSecrets()
+{
+    QLoggingCategory::setFilterRules(u"imsa.*=true"_s);
+    capturedLog.clear();
+    const QtMessageHandler previous = qInstallMessageHandler(captureMessage);
+
+    FakeView view;
+    ImdsTokenStore tokens = fixedStore();
+    ImdsHandler handler(ImdsConfig{QHostAddress(u"169.254.169.254"_s), 80, false, containerToken},
+                        tokens, view);
+    const QByteArrayList token{"X-aws-ec2-metadata-token: " + issuedToken};
+    const QList<HttpRequest> requests{
+            makeRequest("PUT", "/latest/api/token", {"X-aws-ec2-metadata-token-ttl-seconds: 60"}),
+            makeRequest("PUT", "/latest/api/token",
+                        {"X-aws-ec2-metadata-token-ttl-seconds: 60", "X-Forwarded-For: 1.2.3.4"}),
+            makeRequest("GET", credentialsPath, token),
+            makeRequest("GET", "/latest/meta-data/iam/security-credentials-extended/ProtoRole",
+                        token),
+            makeRequest("GET", credentialsPath, {"X-aws-ec2-metadata-token: " + containerToken}),
+            makeRequest("GET", credentialsPath, token, QHostAddress(u"192.168.1.5"_s)),
+            makeRequest("GET", credentialsPath, {"Host: evil.example", token.first()}),
+            makeRequest("GET", "/v1/credentials/proto", {"Authorization: " + containerToken}),
+            makeRequest("GET", "/v1/credentials/proto", {"Authorization: " + issuedToken}),
+    };
+    for (const HttpRequest &request : requests)
+        handler.handle(request, t0);
+    view.current->credentials.expiration = t0;
+    handler.handle(makeRequest("GET", credentialsPath, token), t0);
+
+    qInstallMessageHandler(previous);
+    QLoggingCategory::setFilterRules({});
+    const QString log = capturedLog.join(u'\n');
+    QVERIFY2(log.contains(u"192.168.1.5"_s), qPrintable(log)); // the capture works
+    QVERIFY2(log.contains(u"****0001"_s), qPrintable(log)); // key ids appear redacted
+    for (const QString &secret : {secretKey, sessionToken, QString::fromLatin1(issuedToken),
+                                  QString::fromLatin1(containerToken), u"ASIAFAKEKEYID"_s})
+        QVERIFY2(!log.contains(secret), qPrintable(secret));
+}
+
+QTEST_GUILESS_MAIN(tst_ImdsHandler)
+#include "tst_imdshandler.moc"

@@ -1,0 +1,117 @@
+#include "command.h"
+
+namespace imsa::cli {
+
+namespace {
+
+// The scripts ask `imsa __complete-profiles` for names, which reads the configuration files
+// directly, so completion works before imsa is started.
+constexpr QLatin1StringView bashScript{R"SH(# bash completion for imsa
+_imsa() {
+    local cur prev words cword
+    cur="${COMP_WORDS[COMP_CWORD]}"
+    prev="${COMP_WORDS[COMP_CWORD-1]}"
+    local commands="@COMMANDS@"
+    if [ "$COMP_CWORD" -eq 1 ]; then
+        COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
+        return
+    fi
+    case "$prev" in
+        --format) COMPREPLY=($(compgen -W "sh fish powershell json" -- "$cur")); return ;;
+        --listen|--log-file|--mfa-code) return ;;
+        completion) COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")); return ;;
+    esac
+    case "${COMP_WORDS[1]}" in
+        assume|export|env|credential-process)
+            if [[ "$cur" == -* ]]; then
+                COMPREPLY=($(compgen -W "--mfa-code --format --help" -- "$cur"))
+            else
+                COMPREPLY=($(compgen -W "$(imsa __complete-profiles 2>/dev/null)" -- "$cur"))
+            fi ;;
+        start) COMPREPLY=($(compgen -W "--foreground --headless --listen --log-file --imdsv2-only --help" -- "$cur")) ;;
+        status|profiles) COMPREPLY=($(compgen -W "--json --help" -- "$cur")) ;;
+        *) COMPREPLY=($(compgen -W "--help" -- "$cur")) ;;
+    esac
+}
+complete -F _imsa imsa
+)SH"};
+
+constexpr QLatin1StringView zshScript{R"SH(#compdef imsa
+# zsh completion for imsa
+_imsa() {
+    local -a commands
+    commands=(@COMMANDS@)
+    if (( CURRENT == 2 )); then
+        compadd -- $commands --help --version
+        return
+    fi
+    case "$words[CURRENT-1]" in
+        --format) compadd -- sh fish powershell json; return ;;
+        completion) compadd -- bash zsh fish; return ;;
+    esac
+    case "$words[2]" in
+        assume|export|env|credential-process)
+            if [[ "$PREFIX" == -* ]]; then
+                compadd -- --mfa-code --format --help
+            else
+                compadd -- ${(f)"$(imsa __complete-profiles 2>/dev/null)"}
+            fi ;;
+        start) compadd -- --foreground --headless --listen --log-file --imdsv2-only --help ;;
+        status|profiles) compadd -- --json --help ;;
+        *) compadd -- --help ;;
+    esac
+}
+compdef _imsa imsa
+)SH"};
+
+constexpr QLatin1StringView fishScript{R"SH(# fish completion for imsa
+complete -c imsa -f
+complete -c imsa -n __fish_use_subcommand -a "@COMMANDS@"
+for cmd in assume export env credential-process
+    complete -c imsa -n "__fish_seen_subcommand_from $cmd" -a "(imsa __complete-profiles 2>/dev/null)"
+    complete -c imsa -n "__fish_seen_subcommand_from $cmd" -l mfa-code -r
+end
+complete -c imsa -n "__fish_seen_subcommand_from export env" -l format -xa "sh fish powershell json"
+complete -c imsa -n "__fish_seen_subcommand_from status profiles" -l json
+complete -c imsa -n "__fish_seen_subcommand_from start" -l foreground -l headless -l imdsv2-only
+complete -c imsa -n "__fish_seen_subcommand_from start" -l listen -r
+complete -c imsa -n "__fish_seen_subcommand_from start" -l log-file -r
+complete -c imsa -n "__fish_seen_subcommand_from completion" -a "bash zsh fish"
+)SH"};
+
+} // namespace
+
+int runCompletion(const QStringList &arguments, Io &io)
+{
+    QCommandLineParser parser;
+    parser.addPositionalArgument(QStringLiteral("SHELL"), QStringLiteral("bash, zsh or fish."));
+    if (auto exit = parseArguments(
+                parser, arguments, io,
+                QStringLiteral("imsa completion bash|zsh|fish\n\n"
+                               "Print a completion script for commands, options and profile names:\n"
+                               "  source <(imsa completion bash)")))
+        return *exit;
+    const QStringList positional = parser.positionalArguments();
+    const QString shell = positional.value(0);
+    QString script;
+    if (shell == QLatin1StringView("bash"))
+        script = bashScript;
+    else if (shell == QLatin1StringView("zsh"))
+        script = zshScript;
+    else if (shell == QLatin1StringView("fish"))
+        script = fishScript;
+    if (positional.size() != 1 || script.isEmpty()) {
+        io.err << "imsa completion: expected one of bash, zsh, fish\n";
+        return ExitUsage;
+    }
+    QStringList names;
+    for (const Command &command : commands()) {
+        if (!command.name.startsWith(QLatin1StringView("__")))
+            names.append(command.name);
+    }
+    io.out << script.replace(QStringLiteral("@COMMANDS@"), names.join(QLatin1Char(' ')));
+    return ExitOk;
+}
+
+
+} // namespace imsa::cli

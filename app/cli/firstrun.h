@@ -1,0 +1,18 @@
+#pragma once
+
+#include <QString>
+
+#include "imsa/profileloader.h"
+
+namespace imsa::cli {
+
+/// A commented example ~/.imsa: a base profile with keys and MFA device, and a role that
+/// extends it. Valid as it stands, with AWS's documented example values.
+QString exampleImsaFile();
+
+/// What to do when no profile is usable: which files imsa reads (the real paths from `paths`),
+/// the example ~/.imsa, the ~/.aws/config alternative and the next command. For `imsa profiles`,
+/// `imsa start` and `imsa doctor`.
+QString firstRunHelp(const ConfigPaths &paths);
+
+} // namespace imsa::cli

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <optional>
+
+#include <QJsonObject>
+
+#include "command.h"
+
+namespace imsa::cli {
+
+/// Sends `command` for `profile` to the app and answers the MFA prompts it relays: the code
+/// from --mfa-code first, then the terminal, while the tray dialog or the profile's
+/// mfa_process may answer first. Gives up after maxWrongCodes rejected codes.
+std::optional<QJsonObject> callWithMfa(const QString &command, const QString &profile,
+                                       const QString &givenCode, Io &io);
+
+inline constexpr int maxWrongCodes = 3;
+
+/// The --mfa-code option every credential command takes.
+QCommandLineOption mfaCodeOption();
+
+} // namespace imsa::cli

@@ -1,0 +1,35 @@
+#include "shellquote.h"
+
+namespace imsa::cli {
+
+std::optional<ShellSyntax> shellSyntax(const QString &name)
+{
+    if (name == QLatin1StringView("sh") || name == QLatin1StringView("bash")
+        || name == QLatin1StringView("zsh"))
+        return ShellSyntax::Sh;
+    if (name == QLatin1StringView("fish"))
+        return ShellSyntax::Fish;
+    if (name == QLatin1StringView("powershell") || name == QLatin1StringView("pwsh"))
+        return ShellSyntax::PowerShell;
+    return std::nullopt;
+}
+
+QString exportLine(ShellSyntax syntax, const QString &name, const QString &value)
+{
+    QString quoted = value;
+    switch (syntax) {
+    case ShellSyntax::Sh:
+        quoted.replace(QLatin1Char('\''), QStringLiteral("'\\''"));
+        return QStringLiteral("export %1='%2'").arg(name, quoted);
+    case ShellSyntax::Fish:
+        quoted.replace(QLatin1Char('\\'), QStringLiteral("\\\\"));
+        quoted.replace(QLatin1Char('\''), QStringLiteral("\\'"));
+        return QStringLiteral("set -gx %1 '%2'").arg(name, quoted);
+    case ShellSyntax::PowerShell:
+        quoted.replace(QLatin1Char('\''), QStringLiteral("''"));
+        return QStringLiteral("$Env:%1 = '%2'").arg(name, quoted);
+    }
+    return {};
+}
+
+} // namespace imsa::cli

@@ -1,0 +1,70 @@
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include "appcall.h"
+#include "countdown.h"
+
+namespace imsa::cli {
+
+int runStatus(const QStringList &arguments, Io &io)
+{
+    QCommandLineParser parser;
+    const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON."));
+    parser.addOption(json);
+    if (auto exit = parseArguments(parser, arguments, io,
+                                   QStringLiteral("imsa status [--json]\n\n"
+                                                  "Show whether imsa runs, where it serves and "
+                                                  "what, and when credentials expire.")))
+        return *exit;
+
+    ControlClient client;
+    if (!client.connectToApp()) {
+        if (parser.isSet(json)) {
+            io.out << QJsonDocument(QJsonObject{{QStringLiteral("running"), false}})
+                              .toJson(QJsonDocument::Compact)
+                   << "\n";
+        } else {
+            io.out << notRunningMessage() << "\n";
+        }
+        // Exit 1 like every command that needs the app: scripts use it to test for a running imsa.
+        return ExitFailure;
+    }
+    auto reply = client.call(QStringLiteral("status"));
+    if (!reply) {
+        io.err << "imsa status: " << reply.error().message << "\n";
+        return ExitFailure;
+    }
+    const QJsonObject &status = reply.value();
+    if (parser.isSet(json)) {
+        io.out << QJsonDocument(status).toJson(QJsonDocument::Compact) << "\n";
+        return ExitOk;
+    }
+
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    io.out << "imsa is running (pid " << status.value(u"pid").toInteger() << ")\n";
+    io.out << "  endpoint:     " << status.value(u"endpoint").toString() << "\n";
+    const QString profile = status.value(u"profile").toString();
+    io.out << "  profile:      " << (profile.isEmpty() ? QStringLiteral("(none; run: imsa assume PROFILE)") : profile)
+           << "\n";
+    if (!status.value(u"role_arn").toString().isEmpty())
+        io.out << "  role:         " << status.value(u"role_arn").toString() << "\n";
+    if (!profile.isEmpty())
+        io.out << "  state:        " << status.value(u"state").toString() << "\n";
+    const auto printExpiry = [&](const char *label, const QJsonValue &value) {
+        const QDateTime time = QDateTime::fromString(value.toString(), Qt::ISODate);
+        if (time.isValid())
+            io.out << label << value.toString() << " (" << remainingText(now, time) << ")\n";
+    };
+    printExpiry("  credentials:  ", status.value(u"expiration"));
+    printExpiry("  MFA session:  ", status.value(u"mfa_session_expiration"));
+    io.out << "  key store:    " << status.value(u"key_store").toString() << "\n";
+    if (status.contains(u"last_error"))
+        io.out << "  last error:   " << status.value(u"last_error").toString() << "\n";
+    for (const QJsonValue &warning : status.value(u"warnings").toArray())
+        io.out << "warning: " << warning.toString() << "\n";
+    for (const QJsonValue &error : status.value(u"config_errors").toArray())
+        io.out << "configuration change rejected: " << error.toString() << "\n";
+    return ExitOk;
+}
+
+} // namespace imsa::cli

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <cstdint>
+#include <netinet/in.h>
+
+#include "failure.h"
+#include "result.h"
+#include "uniquefd.h"
+
+namespace imsa::helper {
+
+/// A TCP socket bound to address:port and listening with the given backlog.
+/// Binding a port below 1024 needs CAP_NET_BIND_SERVICE.
+Result<UniqueFd, Failure> openListener(in_addr address, std::uint16_t port, int backlog);
+
+} // namespace imsa::helper

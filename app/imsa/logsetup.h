@@ -1,0 +1,14 @@
+#pragma once
+
+#include <QString>
+
+namespace imsa::app {
+
+/// Sends Qt's log output to stderr (foreground) or appends it to `logFile` (created 0600).
+/// Default rules hide debug chatter; QT_LOGGING_RULES="imsa.sts.debug=true" turns it on.
+void setUpLogging(const QString &logFile);
+
+/// $XDG_STATE_HOME/imsa/imsa.log.
+QString defaultLogFile();
+
+} // namespace imsa::app

@@ -1,0 +1,19 @@
+#pragma once
+
+#include <memory>
+
+#include <QCoreApplication>
+
+#include "startoptions.h"
+
+namespace imsa::app {
+
+/// A QApplication when this run is going to show the tray (`start --foreground` in a graphical
+/// session without --headless), else a QCoreApplication: the CLI and the headless app never
+/// load the widget stack.
+std::unique_ptr<QCoreApplication> createApplication(int &argc, char **argv);
+
+/// Builds the tray for a running service; does nothing where no tray can be shown.
+UiFactory trayFactory();
+
+} // namespace imsa::app

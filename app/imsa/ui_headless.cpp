@@ -1,0 +1,16 @@
+#include "ui.h"
+
+// The build without the tray (IMSA_BUILD_TRAY=OFF): always headless.
+namespace imsa::app {
+
+std::unique_ptr<QCoreApplication> createApplication(int &argc, char **argv)
+{
+    return std::make_unique<QCoreApplication>(argc, argv);
+}
+
+UiFactory trayFactory()
+{
+    return {};
+}
+
+} // namespace imsa::app

@@ -1,0 +1,130 @@
+#include "controlserver.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <QLocalSocket>
+
+#include "imsa/logging.h"
+
+namespace imsa::app {
+
+namespace {
+
+/// The uid of the process at the other end, or -1 when the kernel won't tell.
+qint64 peerUid(const QLocalSocket *socket)
+{
+    ucred credentials{};
+    socklen_t length = sizeof(credentials);
+    if (getsockopt(static_cast<int>(socket->socketDescriptor()), SOL_SOCKET, SO_PEERCRED,
+                   &credentials, &length)
+        != 0)
+        return -1;
+    return credentials.uid;
+}
+
+} // namespace
+
+ControlConnection::ControlConnection(QLocalSocket *socket, QObject *parent)
+    : QObject(parent)
+    , m_socket(socket)
+{
+    socket->setParent(this);
+    socket->setReadBufferSize(ipc::maxLineBytes + 1);
+    connect(socket, &QLocalSocket::readyRead, this, &ControlConnection::handleReadyRead);
+    connect(socket, &QLocalSocket::disconnected, this, [this] {
+        Q_EMIT closed();
+        deleteLater();
+    });
+}
+
+void ControlConnection::handleReadyRead()
+{
+    while (m_socket->bytesAvailable() > 0) {
+        // Wait for the rest of a line unless the buffer is full (the line is over the limit).
+        if (!m_discarding && !m_socket->canReadLine()
+            && m_socket->bytesAvailable() <= ipc::maxLineBytes)
+            return;
+        QByteArray line = m_socket->readLine(ipc::maxLineBytes + 1);
+        const bool complete = line.endsWith('\n');
+        if (m_discarding) {
+            m_discarding = !complete;
+            continue;
+        }
+        if (!complete) {
+            // Answer once, then drop the rest of the oversized line instead of buffering it.
+            qCWarning(lcIpc) << "control message over" << ipc::maxLineBytes << "bytes; discarded";
+            sendError(QString(), {QString(ipc::errors::badRequest), QStringLiteral("message too long")});
+            m_discarding = true;
+            continue;
+        }
+        line.chop(1);
+        auto request = ipc::parseRequest(line);
+        if (!request) {
+            qCWarning(lcIpc) << "malformed control message:" << request.error().message;
+            // The id of a malformed message cannot be trusted; reply with an empty one.
+            sendError(QString(), request.error());
+            continue;
+        }
+        Q_EMIT requestReceived(request.value());
+    }
+}
+
+void ControlConnection::write(const QByteArray &line)
+{
+    if (m_socket->state() == QLocalSocket::ConnectedState)
+        m_socket->write(line);
+}
+
+void ControlConnection::sendReply(const QString &id, const QJsonObject &result)
+{
+    write(ipc::serializeReply(id, result));
+}
+
+void ControlConnection::sendError(const QString &id, const ipc::Error &error)
+{
+    write(ipc::serializeError(id, error));
+}
+
+void ControlConnection::sendEvent(const QString &id, const QString &event, const QJsonObject &data)
+{
+    write(ipc::serializeEvent(id, event, data));
+}
+
+ControlServer::ControlServer(QObject *parent)
+    : QObject(parent)
+{
+    m_server.setSocketOptions(QLocalServer::UserAccessOption);
+    connect(&m_server, &QLocalServer::newConnection, this, &ControlServer::handleNewConnection);
+}
+
+bool ControlServer::listen(const QString &socketPath, QString *error)
+{
+    QLocalServer::removeServer(socketPath);
+    if (!m_server.listen(socketPath)) {
+        *error = QStringLiteral("cannot listen on %1: %2").arg(socketPath, m_server.errorString());
+        return false;
+    }
+    return true;
+}
+
+void ControlServer::handleNewConnection()
+{
+    while (QLocalSocket *socket = m_server.nextPendingConnection()) {
+        // The socket file is 0700 already; this also covers a directory someone loosened.
+        const qint64 uid = peerUid(socket);
+        if (uid != static_cast<qint64>(getuid())) {
+            qCWarning(lcIpc) << "refused control connection from uid" << uid;
+            socket->abort();
+            socket->deleteLater();
+            continue;
+        }
+        auto *connection = new ControlConnection(socket, this);
+        connect(connection, &ControlConnection::requestReceived, this,
+                [this, connection](const ipc::Request &request) {
+                    Q_EMIT requestReceived(connection, request);
+                });
+    }
+}
+
+} // namespace imsa::app

@@ -1,0 +1,137 @@
+#include "imdsserver.h"
+
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QTcpSocket>
+
+#include "guardedtcpserver.h"
+#include "imsa/clock.h"
+
+namespace imsa::app {
+
+namespace {
+
+QByteArray methodName(QHttpServerRequest::Method method)
+{
+    switch (method) {
+    case QHttpServerRequest::Method::Get:
+        return QByteArrayLiteral("GET");
+    case QHttpServerRequest::Method::Put:
+        return QByteArrayLiteral("PUT");
+    case QHttpServerRequest::Method::Delete:
+        return QByteArrayLiteral("DELETE");
+    case QHttpServerRequest::Method::Post:
+        return QByteArrayLiteral("POST");
+    case QHttpServerRequest::Method::Head:
+        return QByteArrayLiteral("HEAD");
+    case QHttpServerRequest::Method::Options:
+        return QByteArrayLiteral("OPTIONS");
+    case QHttpServerRequest::Method::Patch:
+        return QByteArrayLiteral("PATCH");
+    case QHttpServerRequest::Method::Connect:
+        return QByteArrayLiteral("CONNECT");
+    case QHttpServerRequest::Method::Trace:
+        return QByteArrayLiteral("TRACE");
+    default:
+        return QByteArrayLiteral("UNKNOWN");
+    }
+}
+
+HttpRequest toHttpRequest(const QHttpServerRequest &request)
+{
+    HttpRequest converted;
+    converted.method = methodName(request.method());
+    converted.target = request.url().path(QUrl::FullyEncoded).toLatin1();
+    if (request.url().hasQuery())
+        converted.target += '?' + request.url().query(QUrl::FullyEncoded).toLatin1();
+    for (const auto &[name, value] : request.headers())
+        converted.headers.append({name, value});
+    converted.peer = request.remoteAddress();
+    return converted;
+}
+
+} // namespace
+
+ImdsServer::ImdsServer(const CredentialView &view, Clock &clock, Options options, QObject *parent)
+    : QAbstractHttpServer(parent)
+    , m_view(view)
+    , m_clock(clock)
+    , m_options(std::move(options))
+    , m_tcpServer(new GuardedTcpServer(this))
+{
+}
+
+ImdsServer::~ImdsServer() = default;
+
+bool ImdsServer::listenOn(const QHostAddress &address, quint16 port)
+{
+    m_tcpServer->setListenBacklogSize(GuardedTcpServer::listenBacklog);
+    if (!m_tcpServer->listen(address, port))
+        return false;
+    startServing();
+    return true;
+}
+
+bool ImdsServer::adoptListeningSocket(qintptr descriptor)
+{
+    if (!m_tcpServer->setSocketDescriptor(descriptor))
+        return false;
+    startServing();
+    return true;
+}
+
+void ImdsServer::startServing()
+{
+    m_tcpServer->setListenAddress(m_tcpServer->serverAddress());
+    ImdsConfig config;
+    config.listenAddress = m_tcpServer->serverAddress();
+    config.listenPort = m_tcpServer->serverPort();
+    config.imdsv2Only = m_options.imdsv2Only;
+    config.containerToken = m_options.containerToken;
+    m_handler = std::make_unique<ImdsHandler>(config, m_tokens, m_view);
+    bind(m_tcpServer);
+}
+
+QHostAddress ImdsServer::address() const
+{
+    return m_tcpServer->serverAddress();
+}
+
+quint16 ImdsServer::port() const
+{
+    return m_tcpServer->serverPort();
+}
+
+QString ImdsServer::errorString() const
+{
+    return m_tcpServer->errorString();
+}
+
+bool ImdsServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    m_tcpServer->requestCompleted(socket);
+    const HttpResponse response = m_handler->handle(toHttpRequest(request), m_clock.now());
+
+    auto responder = makeResponder(request, socket);
+    responder.writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(response.status));
+    for (const auto &[name, value] : response.headers)
+        responder.writeHeader(name, value);
+    responder.writeHeader(QByteArrayLiteral("Content-Length"),
+                          QByteArray::number(response.body.size()));
+    // QHttpServer 6.4 keeps every connection open; honour a client that asked to close.
+    const bool closeAfter = request.value(QByteArrayLiteral("connection")).compare("close", Qt::CaseInsensitive) == 0;
+    if (closeAfter)
+        responder.writeHeader(QByteArrayLiteral("Connection"), QByteArrayLiteral("close"));
+    responder.writeBody(response.body);
+    if (closeAfter)
+        socket->disconnectFromHost();
+    return true;
+}
+
+void ImdsServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    // Unreachable: handleRequest answers everything, including unknown paths.
+    makeResponder(request, socket).write(QHttpServerResponder::StatusCode::NotFound);
+}
+
+} // namespace imsa::app

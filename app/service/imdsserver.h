@@ -1,0 +1,59 @@
+#pragma once
+
+#include <memory>
+
+#include <QAbstractHttpServer>
+#include <QHostAddress>
+
+#include "imsa/imdshandler.h"
+#include "imsa/imdstokenstore.h"
+
+namespace imsa {
+class Clock;
+} // namespace imsa
+
+namespace imsa::app {
+
+class GuardedTcpServer;
+
+/// HTTP glue between QHttpServer and the pure ImdsHandler from core: converts types and writes
+/// the handler's answer. Every answer comes from memory; nothing here blocks.
+class ImdsServer final : public QAbstractHttpServer
+{
+    Q_OBJECT
+
+public:
+    struct Options
+    {
+        bool imdsv2Only = false;
+        QByteArray containerToken;
+    };
+
+    ImdsServer(const CredentialView &view, Clock &clock, Options options, QObject *parent = nullptr);
+    ~ImdsServer() override;
+
+    /// Listens on address:port (port 0 = any free port). False with errorString() on failure.
+    bool listenOn(const QHostAddress &address, quint16 port);
+    /// Serves on a socket that is already listening (handed over by imsa-helper).
+    bool adoptListeningSocket(qintptr descriptor);
+
+    QHostAddress address() const;
+    quint16 port() const;
+    QString errorString() const;
+
+protected:
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
+    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
+
+private:
+    void startServing();
+
+    const CredentialView &m_view;
+    Clock &m_clock;
+    Options m_options;
+    ImdsTokenStore m_tokens;
+    GuardedTcpServer *m_tcpServer;
+    std::unique_ptr<ImdsHandler> m_handler;
+};
+
+} // namespace imsa::app

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include <QString>
+
+#include "imsa/keystore.h"
+
+class QObject;
+
+namespace imsa::app {
+
+/// Receives the chosen store and a warning for `imsa status` (empty when there is nothing to
+/// warn about).
+using KeyStoreChosen = std::function<void(std::unique_ptr<KeyStore> store, QString warning)>;
+
+/// Picks where secrets live: the keychain when KeychainKeyStore::probe() says it answers, else
+/// the 0600 file (FileKeyStore::defaultPath()) with a warning that it is not encrypted. The
+/// environment variable IMSA_KEYSTORE=keychain|file skips the probe and forces one (tests,
+/// headless servers). `done` runs once, later, in context's thread; never if context dies.
+void chooseKeyStore(QObject *context, KeyStoreChosen done);
+
+} // namespace imsa::app

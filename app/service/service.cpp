@@ -1,0 +1,191 @@
+#include "service.h"
+
+#include <unistd.h>
+
+#include <QFile>
+#include <QRandomGenerator>
+#include <QSaveFile>
+
+#include "brokerview.h"
+#include "controlhandler.h"
+#include "controlserver.h"
+#include "helperlauncher.h"
+#include "imdsserver.h"
+#include "imsa/credentialbroker.h"
+#include "imsa/logging.h"
+#include "imsa/stsclient.h"
+#include "keystorefactory.h"
+#include "mfaprocessrunner.h"
+#include "platform/runtimedir.h"
+#include "platform/statedir.h"
+#include "profilestore.h"
+
+namespace imsa::app {
+
+namespace {
+
+/// Where the metadata server goes when 169.254.169.254:80 can't be had: a fixed port first, so
+/// the AWS_EC2_METADATA_SERVICE_ENDPOINT line a user exported stays valid across restarts.
+constexpr quint16 fallbackPort = 9254;
+
+QString activeProfileFile()
+{
+    return stateDir() + QStringLiteral("/active-profile");
+}
+
+QByteArray randomToken()
+{
+    QByteArray bytes(32, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(bytes.data()),
+                                          bytes.size() / sizeof(quint32));
+    return bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+}
+
+} // namespace
+
+Service::Service(Options options, QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+    , m_containerToken(randomToken())
+{
+}
+
+Service::~Service() = default;
+
+void Service::start()
+{
+    auto runtimeDir = ensureRuntimeDir();
+    if (!runtimeDir)
+        return fail(runtimeDir.error().message);
+    m_runtimeDir = runtimeDir.value();
+    m_lock = std::make_unique<QLockFile>(m_runtimeDir + QStringLiteral("/instance.lock"));
+    // A lock left by a crashed instance is stale once its pid is gone; QLockFile checks that.
+    m_lock->setStaleLockTime(0);
+    if (!m_lock->tryLock(0))
+        return fail(QStringLiteral("imsa is already running"));
+
+    m_profiles = new ProfileStore(ConfigPaths::fromEnvironment(), this);
+    m_profiles->load();
+    chooseKeyStore(this, [this](std::unique_ptr<KeyStore> keyStore, const QString &warning) {
+        continueWithKeyStore(std::move(keyStore), warning);
+    });
+}
+
+void Service::continueWithKeyStore(std::unique_ptr<KeyStore> keyStore, const QString &warning)
+{
+    if (!warning.isEmpty()) {
+        qCWarning(lcKeyStore).noquote() << warning;
+        m_warnings.append(warning);
+    }
+    m_keyStore = std::move(keyStore);
+    m_sts = std::make_unique<StsClient>(m_network, m_clock);
+    m_broker = new CredentialBroker(*m_sts, *m_keyStore, m_clock, this);
+    m_broker->setProfiles(m_profiles->profiles().profiles);
+    connect(m_profiles, &ProfileStore::changed, m_broker,
+            [this] { m_broker->setProfiles(m_profiles->profiles().profiles); });
+    m_view = new BrokerView(*m_broker, m_clock, this);
+    m_mfaProcess = new MfaProcessRunner(*m_broker, this);
+
+    ImdsServer::Options serverOptions{m_options.imdsv2Only, m_containerToken};
+    m_imdsServer = new ImdsServer(*m_view, m_clock, serverOptions, this);
+    bindMetadataServer();
+}
+
+void Service::bindMetadataServer()
+{
+    if (!m_options.listen.isInstanceMetadataAddress()) {
+        if (!m_imdsServer->listenOn(m_options.listen.address, m_options.listen.port))
+            return fail(QStringLiteral("cannot listen on %1: %2")
+                                .arg(m_options.listen.url(), m_imdsServer->errorString()));
+        return finishStart();
+    }
+    const QString helperPath = m_options.helperPath.isEmpty() ? HelperLauncher::defaultHelperPath()
+                                                              : m_options.helperPath;
+    auto *launcher = new HelperLauncher(helperPath, this);
+    connect(launcher, &HelperLauncher::finished, this, [this, launcher](const HelperResult &result) {
+        launcher->deleteLater();
+        if (result.listeningFd < 0)
+            return serveOnFallbackAddress(result.error);
+        if (!m_imdsServer->adoptListeningSocket(result.listeningFd)) {
+            ::close(static_cast<int>(result.listeningFd));
+            return serveOnFallbackAddress(m_imdsServer->errorString());
+        }
+        finishStart();
+    });
+    launcher->start();
+}
+
+void Service::serveOnFallbackAddress(const QString &reason)
+{
+    const QHostAddress loopback(QHostAddress::LocalHost);
+    if (!m_imdsServer->listenOn(loopback, fallbackPort) && !m_imdsServer->listenOn(loopback, 0))
+        return fail(QStringLiteral("cannot listen on 127.0.0.1: %1").arg(m_imdsServer->errorString()));
+    const QString warning =
+            QStringLiteral("could not serve on 169.254.169.254:80: %1\n"
+                           "Serving on %2 instead; until that is fixed, tell AWS tools with:\n"
+                           "  export AWS_EC2_METADATA_SERVICE_ENDPOINT=%2")
+                    .arg(reason, endpointUrl());
+    qCWarning(lcApp).noquote() << warning;
+    m_warnings.append(warning);
+    Q_EMIT warningsChanged();
+    finishStart();
+}
+
+void Service::finishStart()
+{
+    if (m_imdsServer->address().isLoopback()) {
+        m_containerServer = m_imdsServer;
+    } else {
+        ImdsServer::Options options{m_options.imdsv2Only, m_containerToken};
+        m_containerServer = new ImdsServer(*m_view, m_clock, options, this);
+        if (!m_containerServer->listenOn(QHostAddress(QHostAddress::LocalHost), 0))
+            qCWarning(lcApp) << "container endpoint unavailable:" << m_containerServer->errorString();
+    }
+
+    m_controlServer = new ControlServer(this);
+    QString error;
+    if (!m_controlServer->listen(controlSocketPath(m_runtimeDir), &error))
+        return fail(error);
+    m_controlHandler = new ControlHandler(*this, this);
+    connect(m_controlServer, &ControlServer::requestReceived, m_controlHandler,
+            &ControlHandler::handle);
+
+    QFile remembered(activeProfileFile());
+    if (remembered.open(QIODevice::ReadOnly)) {
+        const QString profile = QString::fromUtf8(remembered.readAll()).trimmed();
+        if (!profile.isEmpty() && m_broker->setActiveProfile(profile))
+            qCInfo(lcApp).noquote() << "restored active profile" << profile;
+    }
+    qCInfo(lcApp).noquote() << "serving instance metadata on" << endpointUrl();
+    Q_EMIT started();
+}
+
+void Service::fail(const QString &message)
+{
+    qCCritical(lcApp).noquote() << message;
+    Q_EMIT startFailed(message);
+}
+
+QString Service::endpointUrl() const
+{
+    if (!m_imdsServer)
+        return {};
+    return ListenAddress{m_imdsServer->address(), m_imdsServer->port()}.url();
+}
+
+QString Service::containerBaseUrl() const
+{
+    if (!m_containerServer)
+        return {};
+    return ListenAddress{m_containerServer->address(), m_containerServer->port()}.url()
+            + QStringLiteral("v1/credentials/");
+}
+
+void Service::rememberActiveProfile(const QString &profile)
+{
+    QSaveFile file(activeProfileFile());
+    if (!file.open(QIODevice::WriteOnly) || file.write(profile.toUtf8()) < 0 || !file.commit())
+        qCWarning(lcApp) << "cannot remember the active profile:" << file.errorString();
+}
+
+} // namespace imsa::app

@@ -1,0 +1,97 @@
+#pragma once
+
+#include <memory>
+
+#include <QLockFile>
+#include <QNetworkAccessManager>
+
+#include "imsa/clock.h"
+#include "listenaddress.h"
+
+namespace imsa {
+class CredentialBroker;
+class KeyStore;
+class StsClient;
+} // namespace imsa
+
+namespace imsa::app {
+
+class BrokerView;
+class ControlHandler;
+class ControlServer;
+class ImdsServer;
+class MfaProcessRunner;
+class ProfileStore;
+
+/// The running app without its face: profiles, key store, broker, metadata server and control
+/// socket. The headless mode runs just this; the tray shows it.
+class Service final : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Options
+    {
+        ListenAddress listen{QHostAddress(QString(instanceMetadataAddress)), instanceMetadataPort};
+        bool imdsv2Only = false;
+        QString helperPath; ///< empty: HelperLauncher::defaultHelperPath()
+    };
+
+    explicit Service(Options options, QObject *parent = nullptr);
+    ~Service() override;
+
+    /// Brings everything up; emits started() or startFailed() exactly once.
+    void start();
+
+    CredentialBroker &broker() { return *m_broker; }
+    ProfileStore &profileStore() { return *m_profiles; }
+    const KeyStore &keyStore() const { return *m_keyStore; }
+    /// The metadata endpoint URL, e.g. "http://169.254.169.254/".
+    QString endpointUrl() const;
+    /// The loopback base URL of the container-credentials route (SDKs accept only loopback).
+    QString containerBaseUrl() const;
+    QByteArray containerToken() const { return m_containerToken; }
+    /// Why the preferred endpoint or key store could not be used, with the fix; empty if fine.
+    QStringList warnings() const { return m_warnings; }
+    /// Remembers the active profile so a restart (or crash) serves it again.
+    void rememberActiveProfile(const QString &profile);
+
+    /// Whether a graphical MFA dialog will ask for codes (the tray sets this): the CLI then
+    /// waits for it instead of giving up when it has no terminal to ask on.
+    bool hasMfaDialog() const { return m_hasMfaDialog; }
+    void setMfaDialogAvailable(bool available) { m_hasMfaDialog = available; }
+
+Q_SIGNALS:
+    void started();
+    void startFailed(const QString &message);
+    void stopRequested();
+    void warningsChanged();
+
+private:
+    void continueWithKeyStore(std::unique_ptr<KeyStore> keyStore, const QString &warning);
+    void bindMetadataServer();
+    void serveOnFallbackAddress(const QString &reason);
+    void finishStart();
+    void fail(const QString &message);
+
+    Options m_options;
+    QByteArray m_containerToken;
+    QStringList m_warnings;
+    std::unique_ptr<QLockFile> m_lock;
+    SystemClock m_clock;
+    QNetworkAccessManager m_network;
+    std::unique_ptr<StsClient> m_sts;
+    std::unique_ptr<KeyStore> m_keyStore;
+    ProfileStore *m_profiles = nullptr;
+    CredentialBroker *m_broker = nullptr;
+    BrokerView *m_view = nullptr;
+    ImdsServer *m_imdsServer = nullptr;
+    ImdsServer *m_containerServer = nullptr;
+    ControlServer *m_controlServer = nullptr;
+    ControlHandler *m_controlHandler = nullptr;
+    MfaProcessRunner *m_mfaProcess = nullptr;
+    QString m_runtimeDir;
+    bool m_hasMfaDialog = false;
+};
+
+} // namespace imsa::app

@@ -1,0 +1,43 @@
+#!/bin/sh
+# Installs everything imsa needs to build, run and test on Debian 12 (bookworm).
+# Uses sudo when not run as root. Safe to run again.
+set -eu
+
+PACKAGES="
+  cmake ninja-build g++ pkg-config ccache
+  qt6-base-dev qt6-httpserver-dev qt6-websockets-dev qt6-tools-dev qt6-l10n-tools qt6-translations-l10n
+  qtkeychain-qt6-dev libyaml-cpp-dev libsecret-1-0
+  libcap2-bin iproute2
+"
+# Only the test suite needs these: real AWS clients, a real Secret Service, an X server with a
+# tray host, nginx and wrk for the benchmarks, and the packaging checks.
+TEST_PACKAGES="
+  awscli python3-boto3 curl
+  dbus dbus-x11 gnome-keyring libsecret-tools
+  xvfb xauth trayer imagemagick x11-utils xdotool python3-dbus
+  nginx-light wrk hyperfine
+  lintian desktop-file-utils man-db systemd clang libclang-rt-14-dev
+"
+
+with_tests=0
+[ "${1:-}" = "--with-tests" ] && with_tests=1
+
+as_root() {
+    if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+list=$PACKAGES
+[ "$with_tests" = 1 ] && list="$PACKAGES $TEST_PACKAGES"
+missing=""
+for package in $list; do
+    dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null | grep -qx installed \
+        || missing="$missing $package"
+done
+if [ -z "$missing" ]; then
+    echo "setup: all Debian packages are installed"
+    exit 0
+fi
+as_root apt-get update
+# shellcheck disable=SC2086 # word splitting of the package list is intended
+as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y \
+    --no-install-recommends $missing

@@ -1,0 +1,78 @@
+#pragma once
+
+#include <memory>
+
+#include <QJsonObject>
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QTemporaryDir>
+
+namespace imsa::test {
+
+/// What a finished command printed.
+struct CommandResult
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+
+/// A throwaway user environment for running the built `imsa` binary as a user would: its own
+/// HOME, runtime and state directories, configuration files, a stand-in STS process on
+/// 127.0.0.1 that every STS call (imsa's and the AWS clients') goes to, and the app itself.
+/// Everything it starts is stopped when it is destroyed.
+class E2eEnvironment
+{
+public:
+    /// The identity built into imsa-standin-sts.
+    static constexpr auto accessKeyId = "AKIAIOSFODNN7EXAMPLE";
+    static constexpr auto secretAccessKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    static constexpr auto mfaSerial = "arn:aws:iam::123456789012:mfa/alice";
+    static constexpr auto mfaCode = "123456";
+
+    E2eEnvironment();
+    ~E2eEnvironment();
+
+    /// False (with a reason in error()) when the binaries or the stand-in can't be started.
+    bool startSts(const QStringList &extraArguments = {});
+    /// ~/.imsa with a base profile (keys + MFA) and role profiles `dev` and `prod` extending it.
+    void writeDefaultConfig();
+    void writeFile(const QString &relativePath, const QByteArray &content);
+
+    /// Runs `imsa ARGS` and waits (bounded) for it.
+    CommandResult imsa(const QStringList &arguments, int timeoutMs = 20'000) const;
+    /// Runs any program with this environment plus `extra`.
+    CommandResult run(const QString &program, const QStringList &arguments,
+                      const QProcessEnvironment &extra = {}, int timeoutMs = 60'000) const;
+
+    /// `imsa start --listen 127.0.0.1:0 EXTRA`; remembers the endpoint and pid.
+    bool startApp(const QStringList &extraArguments = {});
+    QString endpoint() const { return m_endpoint; }
+    qint64 appPid() const { return m_appPid; }
+    void killApp(int signal);
+
+    /// Per-action call counts of the stand-in STS, e.g. counts["GetSessionToken"].
+    QJsonObject stsCallCounts() const;
+    QString stsUrl() const;
+
+    /// The environment an AWS client gets to find credentials at imsa's endpoint.
+    QProcessEnvironment clientEnvironment() const;
+    QProcessEnvironment environment() const { return m_environment; }
+    QString path(const QString &relativePath) const;
+    QString error() const { return m_error; }
+
+private:
+    std::unique_ptr<QTemporaryDir> m_root;
+    QProcessEnvironment m_environment;
+    std::unique_ptr<QProcess> m_sts;
+    quint16 m_stsPort = 0;
+    QString m_endpoint;
+    qint64 m_appPid = 0;
+    QString m_error;
+};
+
+/// The built binaries, from the environment ctest gives the e2e tests.
+QString imsaBinary();
+QString standInStsBinary();
+
+} // namespace imsa::test

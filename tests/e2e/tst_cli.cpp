@@ -1,0 +1,344 @@
+// The built `imsa` binary driven as a user would, against the stand-in STS.
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <QJsonDocument>
+#include <QLocalSocket>
+#include <QTest>
+
+#include "e2eenvironment.h"
+#include "imsa/ipcmessage.h"
+
+using namespace imsa::test;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const QString awsCli = u"/usr/bin/aws"_s;
+const QString devArn = u"arn:aws:sts::111111111111:assumed-role/Developer/alice"_s;
+const QString prodArn = u"arn:aws:sts::222222222222:assumed-role/Admin/alice"_s;
+
+QJsonObject parseJson(const QString &text)
+{
+    return QJsonDocument::fromJson(text.toUtf8()).object();
+}
+
+} // namespace
+
+class tst_Cli : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void commandsSayWhenNotRunning_data();
+    void commandsSayWhenNotRunning();
+    void startTwiceThenStop();
+    void switchingProfilesNeedsOneMfaCode();
+    void exportedCredentialsWorkInSh();
+    void credentialProcessWorksWithAwsCli();
+    void logoutForgetsTheSession();
+    void killedAppRestartsWithoutNewMfaCode();
+    void wrongMfaCodeIsReported();
+    void unknownProfileSuggestsCloseNames();
+    void terminalPromptAsksAgainAfterWrongCode();
+    void completionScriptsLoad_data();
+    void completionScriptsLoad();
+    void badControlMessagesDoNotHurtTheApp();
+    void controlSocketRefusesOtherUsers();
+
+private:
+    CommandResult aws(const QStringList &arguments, const QProcessEnvironment &extra = {});
+    std::unique_ptr<E2eEnvironment> m_env;
+};
+
+void tst_Cli::init()
+{
+    m_env = std::make_unique<E2eEnvironment>();
+    m_env->writeDefaultConfig();
+    QVERIFY2(m_env->startSts(), qPrintable(m_env->error()));
+}
+
+void tst_Cli::cleanup()
+{
+    m_env.reset();
+}
+
+CommandResult tst_Cli::aws(const QStringList &arguments, const QProcessEnvironment &extra)
+{
+    QProcessEnvironment environment = m_env->clientEnvironment();
+    environment.insert(extra);
+    return m_env->run(awsCli, arguments + QStringList{u"--endpoint-url"_s, m_env->stsUrl()},
+                      environment);
+}
+
+void tst_Cli::commandsSayWhenNotRunning_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addRow("status") << QStringList{u"status"_s};
+    QTest::addRow("assume") << QStringList{u"assume"_s, u"dev"_s};
+    QTest::addRow("export") << QStringList{u"export"_s, u"dev"_s};
+    QTest::addRow("logout") << QStringList{u"logout"_s};
+    QTest::addRow("stop") << QStringList{u"stop"_s};
+}
+
+void tst_Cli::commandsSayWhenNotRunning()
+{
+    QFETCH(QStringList, arguments);
+    const CommandResult result = m_env->imsa(arguments);
+    QCOMPARE(result.exitCode, 1);
+    QVERIFY2(QString(result.out + result.err).contains(u"imsa is not running (start it with: imsa start)"_s),
+             qPrintable(result.out + result.err));
+}
+
+void tst_Cli::startTwiceThenStop()
+{
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    QVERIFY(m_env->endpoint().startsWith(u"http://127.0.0.1:"_s));
+    QVERIFY(m_env->endpoint().endsWith(u'/'));
+
+    const CommandResult second = m_env->imsa({u"start"_s, u"--listen"_s, u"127.0.0.1:0"_s});
+    QCOMPARE(second.exitCode, 0);
+    QVERIFY2(second.out.contains(u"already running"_s), qPrintable(second.out));
+
+    const QJsonObject status = parseJson(m_env->imsa({u"status"_s, u"--json"_s}).out);
+    for (const char *key : {"running", "endpoint", "profile", "role_arn", "expiration",
+                            "mfa_session_expiration", "pid"})
+        QVERIFY2(status.contains(QLatin1StringView(key)), key);
+    QCOMPARE(status.value(u"running").toBool(), true);
+    QCOMPARE(status.value(u"pid").toInteger(), m_env->appPid());
+
+    const qint64 pid = m_env->appPid();
+    const CommandResult stop = m_env->imsa({u"stop"_s});
+    QCOMPARE(stop.exitCode, 0);
+    QCOMPARE(::kill(static_cast<pid_t>(pid), 0), -1);
+    QCOMPARE(m_env->imsa({u"status"_s}).exitCode, 1);
+}
+
+void tst_Cli::switchingProfilesNeedsOneMfaCode()
+{
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    const CommandResult dev = m_env->imsa({u"assume"_s, u"dev"_s, u"--mfa-code"_s, u"123456"_s});
+    QVERIFY2(dev.exitCode == 0, qPrintable(dev.out + dev.err));
+    QCOMPARE(aws({u"sts"_s, u"get-caller-identity"_s, u"--query"_s, u"Arn"_s, u"--output"_s, u"text"_s})
+                     .out.trimmed(),
+             devArn);
+
+    // No code given and no terminal: this works only because the MFA session is reused.
+    for (const QString &profile : {u"prod"_s, u"dev"_s, u"prod"_s}) {
+        const CommandResult next = m_env->imsa({u"assume"_s, profile});
+        QVERIFY2(next.exitCode == 0, qPrintable(next.out + next.err));
+    }
+    QCOMPARE(aws({u"sts"_s, u"get-caller-identity"_s, u"--query"_s, u"Arn"_s, u"--output"_s, u"text"_s})
+                     .out.trimmed(),
+             prodArn);
+    const QJsonObject counts = m_env->stsCallCounts();
+    QCOMPARE(counts.value(u"GetSessionToken").toInt(), 1);
+
+    const QJsonObject status = parseJson(m_env->imsa({u"status"_s, u"--json"_s}).out);
+    QCOMPARE(status.value(u"profile").toString(), u"prod"_s);
+    QCOMPARE(status.value(u"role_arn").toString(), u"arn:aws:iam::222222222222:role/Admin"_s);
+    QVERIFY(QDateTime::fromString(status.value(u"expiration").toString(), Qt::ISODate).isValid());
+    QVERIFY(QDateTime::fromString(status.value(u"mfa_session_expiration").toString(), Qt::ISODate)
+                    .isValid());
+}
+
+void tst_Cli::exportedCredentialsWorkInSh()
+{
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    QCOMPARE(m_env->imsa({u"assume"_s, u"prod"_s, u"--mfa-code"_s, u"123456"_s}).exitCode, 0);
+    // export does not change the active profile, and reuses the session.
+    const QString script = u"set -e; eval \"$(\"$IMSA\" export dev)\"; "
+                           "test \"$IMSA_PROFILE\" = dev; test -n \"$IMSA_PROFILE_EXPIRATION\"; "
+                           "/usr/bin/aws sts get-caller-identity --endpoint-url \"$STS\" "
+                           "--query Arn --output text"_s;
+    QProcessEnvironment extra;
+    extra.insert(u"IMSA"_s, imsaBinary());
+    extra.insert(u"STS"_s, m_env->stsUrl());
+    const CommandResult result = m_env->run(u"/bin/sh"_s, {u"-c"_s, script}, extra);
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    QCOMPARE(result.out.trimmed(), devArn);
+    QCOMPARE(parseJson(m_env->imsa({u"status"_s, u"--json"_s}).out).value(u"profile").toString(),
+             u"prod"_s);
+    QCOMPARE(m_env->stsCallCounts().value(u"GetSessionToken").toInt(), 1);
+
+    const CommandResult fish = m_env->imsa({u"export"_s, u"dev"_s, u"--format"_s, u"fish"_s});
+    QVERIFY(fish.out.startsWith(u"set -gx AWS_ACCESS_KEY_ID '"_s));
+    const CommandResult json = m_env->imsa({u"export"_s, u"dev"_s, u"--format"_s, u"json"_s});
+    QVERIFY(parseJson(json.out).contains(u"AWS_SESSION_TOKEN"_s));
+}
+
+void tst_Cli::credentialProcessWorksWithAwsCli()
+{
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    QCOMPARE(m_env->imsa({u"assume"_s, u"dev"_s, u"--mfa-code"_s, u"123456"_s}).exitCode, 0);
+    m_env->writeFile(u"home/.aws/config"_s,
+                     "[profile viaimsa]\ncredential_process = " + imsaBinary().toUtf8()
+                             + " credential-process prod\n");
+    QProcessEnvironment extra;
+    extra.insert(u"AWS_PROFILE"_s, u"viaimsa"_s);
+    const CommandResult result =
+            aws({u"sts"_s, u"get-caller-identity"_s, u"--query"_s, u"Arn"_s, u"--output"_s, u"text"_s},
+                extra);
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    QCOMPARE(result.out.trimmed(), prodArn);
+    const QJsonObject output = parseJson(m_env->imsa({u"credential-process"_s, u"prod"_s}).out);
+    QCOMPARE(output.value(u"Version").toInt(), 1);
+}
+
+void tst_Cli::logoutForgetsTheSession()
+{
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    QCOMPARE(m_env->imsa({u"assume"_s, u"dev"_s, u"--mfa-code"_s, u"123456"_s}).exitCode, 0);
+    QCOMPARE(m_env->imsa({u"logout"_s}).exitCode, 0);
+    const CommandResult again = m_env->imsa({u"export"_s, u"prod"_s});
+    QCOMPARE(again.exitCode, 1);
+    QVERIFY2(again.err.contains(u"needs an MFA code"_s), qPrintable(again.err));
+    const QString credentials = m_env->endpoint() + u"latest/meta-data/iam/security-credentials/"_s;
+    QCOMPARE(m_env->run(u"curl"_s, {u"-s"_s, u"-o"_s, u"/dev/null"_s, u"-w"_s, u"%{http_code}"_s,
+                                    credentials})
+                     .out,
+             u"404"_s);
+}
+
+void tst_Cli::killedAppRestartsWithoutNewMfaCode()
+{
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    QCOMPARE(m_env->imsa({u"assume"_s, u"dev"_s, u"--mfa-code"_s, u"123456"_s}).exitCode, 0);
+    m_env->killApp(SIGKILL);
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    // The active profile and the MFA session come back from the state dir and the key store.
+    QTRY_COMPARE_WITH_TIMEOUT(
+            aws({u"sts"_s, u"get-caller-identity"_s, u"--query"_s, u"Arn"_s, u"--output"_s, u"text"_s})
+                    .out.trimmed(),
+            devArn, 15000);
+    QCOMPARE(m_env->stsCallCounts().value(u"GetSessionToken").toInt(), 1);
+}
+
+void tst_Cli::wrongMfaCodeIsReported()
+{
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    const CommandResult result = m_env->imsa({u"assume"_s, u"dev"_s, u"--mfa-code"_s, u"000000"_s});
+    QCOMPARE(result.exitCode, 1);
+    QVERIFY2(result.err.contains(u"wrong MFA code for arn:aws:iam::123456789012:mfa/alice"_s),
+             qPrintable(result.err));
+    QVERIFY(!result.err.contains(u"000000"_s));
+}
+
+void tst_Cli::unknownProfileSuggestsCloseNames()
+{
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    const CommandResult result = m_env->imsa({u"assume"_s, u"prd"_s});
+    QCOMPARE(result.exitCode, 1);
+    QVERIFY2(result.err.contains(u"no profile named 'prd'"_s), qPrintable(result.err));
+    QVERIFY2(result.err.contains(u"prod"_s), qPrintable(result.err));
+    QCOMPARE(m_env->imsa({u"assume"_s}).exitCode, 2);
+}
+
+void tst_Cli::terminalPromptAsksAgainAfterWrongCode()
+{
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    // `script` gives imsa a pseudo-terminal; the codes arrive on it one after the other.
+    QProcessEnvironment extra;
+    extra.insert(u"IMSA"_s, imsaBinary());
+    const CommandResult result = m_env->run(
+            u"/bin/sh"_s,
+            {u"-c"_s, u"(sleep 1; echo 12; sleep 1; echo 999999; sleep 2; echo 123456) | "
+                      "script -qec \"$IMSA assume dev\" /dev/null"_s},
+            extra);
+    QVERIFY2(result.exitCode == 0, qPrintable(result.out + result.err));
+    QVERIFY2(result.out.contains(u"MFA code for arn:aws:iam::123456789012:mfa/alice: "_s),
+             qPrintable(result.out));
+    QVERIFY2(result.out.contains(u"An MFA code is exactly 6 digits."_s), qPrintable(result.out));
+    QVERIFY2(result.out.contains(u"wrong MFA code"_s), qPrintable(result.out));
+    QVERIFY2(result.out.contains(u"Serving profile dev"_s), qPrintable(result.out));
+}
+
+void tst_Cli::completionScriptsLoad_data()
+{
+    QTest::addColumn<QString>("shell");
+    QTest::addRow("bash") << u"bash"_s;
+    QTest::addRow("zsh") << u"zsh"_s;
+    QTest::addRow("fish") << u"fish"_s;
+}
+
+void tst_Cli::completionScriptsLoad()
+{
+    QFETCH(QString, shell);
+    const CommandResult script = m_env->imsa({u"completion"_s, shell});
+    QCOMPARE(script.exitCode, 0);
+    QVERIFY(script.out.contains(u"__complete-profiles"_s));
+    if (shell != u"bash"_s)
+        return; // zsh and fish are not installed here; their scripts are checked as text
+    m_env->writeFile(u"completion.bash"_s, script.out.toUtf8());
+    QCOMPARE(m_env->run(u"bash"_s, {u"-n"_s, m_env->path(u"completion.bash"_s)}).exitCode, 0);
+    // Loaded, the function is registered and completes profile names from the files.
+    QProcessEnvironment extra;
+    extra.insert(u"PATH"_s, QFileInfo(imsaBinary()).absolutePath() + u":/usr/bin:/bin"_s);
+    const CommandResult loaded = m_env->run(
+            u"bash"_s,
+            {u"-c"_s, u"source " + m_env->path(u"completion.bash"_s)
+                              + u"; complete -p imsa; COMP_WORDS=(imsa assume pr); COMP_CWORD=2; "
+                                "_imsa; echo \"${COMPREPLY[*]}\""_s},
+            extra);
+    QVERIFY2(loaded.out.contains(u"complete -F _imsa imsa"_s), qPrintable(loaded.out + loaded.err));
+    QVERIFY2(loaded.out.contains(u"prod"_s), qPrintable(loaded.out));
+}
+
+void tst_Cli::badControlMessagesDoNotHurtTheApp()
+{
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    const QString socketPath = m_env->path(u"run/control.sock"_s);
+    struct stat info{};
+    QCOMPARE(::stat(QFile::encodeName(socketPath).constData(), &info), 0);
+    QCOMPARE(info.st_mode & 0077, 0u);
+    QCOMPARE(::stat(QFile::encodeName(m_env->path(u"run"_s)).constData(), &info), 0);
+    QCOMPARE(info.st_mode & 0777, 0700u);
+
+    for (const QByteArray &bad : {"not json\n"_ba, "{\"v\":1}\n"_ba, QByteArray(1 << 20, '{')}) {
+        QLocalSocket socket;
+        socket.connectToServer(socketPath);
+        QVERIFY(socket.waitForConnected(2000));
+        socket.write(bad);
+        QVERIFY(socket.waitForReadyRead(5000));
+        const auto reply = imsa::ipc::parseResponse(socket.readLine().trimmed());
+        QVERIFY(reply.ok());
+        QVERIFY(!reply->ok);
+    }
+    QCOMPARE(m_env->imsa({u"status"_s}).exitCode, 0);
+}
+
+void tst_Cli::controlSocketRefusesOtherUsers()
+{
+    if (::geteuid() != 0)
+        QSKIP("needs root to act as another user");
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    // Open the directory and socket to everyone, so that only the app's uid check stands
+    // between another user and the credentials.
+    const QString socketPath = m_env->path(u"run/control.sock"_s);
+    for (const QString &path : {m_env->path(QString()), m_env->path(u"run"_s), socketPath})
+        QCOMPARE(::chmod(QFile::encodeName(path).constData(), 0777), 0);
+    const QString probe = uR"(
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.settimeout(5)
+try:
+    s.sendall(b'{"v":1,"id":"1","command":"status"}\n')
+    data = s.recv(4096)
+except (BrokenPipeError, ConnectionResetError):
+    data = b''
+print("refused" if data == b'' else repr(data))
+)"_s;
+    const CommandResult result = m_env->run(
+            u"setpriv"_s, {u"--reuid=65534"_s, u"--regid=65534"_s, u"--clear-groups"_s,
+                           u"/usr/bin/python3"_s, u"-c"_s, probe, socketPath});
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    QCOMPARE(result.out.trimmed(), u"refused"_s); // closed without a word
+    QCOMPARE(m_env->imsa({u"status"_s}).exitCode, 0);
+}
+
+QTEST_GUILESS_MAIN(tst_Cli)
+#include "tst_cli.moc"

@@ -16,7 +16,7 @@ TEST_PACKAGES="
   dbus dbus-x11 gnome-keyring libsecret-tools
   xvfb xauth trayer imagemagick x11-utils xdotool python3-dbus
   nginx-light wrk hyperfine
-  lintian desktop-file-utils man-db systemd clang libclang-rt-14-dev
+  lintian dpkg-dev file desktop-file-utils man-db systemd clang libclang-rt-14-dev
 "
 
 with_tests=0

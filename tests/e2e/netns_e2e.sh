@@ -1,0 +1,74 @@
+#!/bin/sh
+# The whole chain at the real address, as a user gets it: imsa-helper puts 169.254.169.254 on
+# `lo` and binds port 80, imsa serves there, and Debian's awscli and boto3 find the credentials
+# with no endpoint configuration at all. Runs only inside a network namespace this script
+# creates (unshare --net), so the host's own `lo` is never touched. Needs root; exits 77 (skip)
+# otherwise.
+# Usage: netns_e2e.sh IMSA_BINARY IMSA_HELPER STANDIN_STS
+set -eu
+
+if [ "$(id -u)" != 0 ]; then
+    echo "SKIP: needs root to create a network namespace (run: sudo ctest -L root)"
+    exit 77
+fi
+if [ "${IMSA_IN_NETNS:-}" != 1 ]; then
+    IMSA_IN_NETNS=1 exec unshare --net "$0" "$@"
+fi
+
+imsa=$1
+helper=$2
+standin=$3
+work=$(mktemp -d)
+sts_pid=""
+cleanup() {
+    "$imsa" stop >/dev/null 2>&1 || true
+    [ -n "$sts_pid" ] && kill "$sts_pid" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+ip link set lo up
+if ip -o addr show dev lo | grep -q 169.254.169.254; then
+    echo "FAIL: the new namespace already has 169.254.169.254"; exit 1
+fi
+
+"$standin" --port 0 > "$work/sts.out" &
+sts_pid=$!
+for _ in $(seq 100); do grep -q LISTENING "$work/sts.out" 2>/dev/null && break; sleep 0.05; done
+sts_url="http://127.0.0.1:$(awk '/LISTENING/ {print $2}' "$work/sts.out")/"
+
+mkdir -p "$work/home"
+cat > "$work/home/.imsa" <<'YAML'
+base:
+  aws_access_key_id: AKIAIOSFODNN7EXAMPLE
+  aws_secret_access_key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+  mfa_serial_number: arn:aws:iam::123456789012:mfa/alice
+  role_session_name: alice
+dev:
+  extends: base
+  role_arn: arn:aws:iam::111111111111:role/Developer
+  region: eu-west-1
+YAML
+# Nothing points the clients at imsa: they must find it at the default IMDS address.
+env -i PATH=/usr/bin:/bin HOME="$work/home" IMSA_CONFIG="$work/home/.imsa" \
+    IMSA_RUNTIME_DIR="$work/run" XDG_STATE_HOME="$work/state" IMSA_KEYSTORE=file \
+    IMSA_HELPER="$helper" AWS_ENDPOINT_URL_STS="$sts_url" AWS_DEFAULT_REGION=eu-west-1 \
+    sh -eu -c '
+        imsa=$1; sts_url=$2
+        "$imsa" start
+        "$imsa" status --json | grep -q "\"endpoint\":\"http://169.254.169.254/\"" \
+            || { echo "FAIL: not serving on 169.254.169.254"; "$imsa" status; exit 1; }
+        "$imsa" assume dev --mfa-code 123456
+        arn=$(/usr/bin/aws sts get-caller-identity --endpoint-url "$sts_url" --query Arn --output text)
+        echo "awscli: $arn"
+        [ "$arn" = arn:aws:sts::111111111111:assumed-role/Developer/alice ]
+        arn=$(/usr/bin/python3 -c "import boto3; print(boto3.client(\"sts\", endpoint_url=\"$sts_url\").get_caller_identity()[\"Arn\"])")
+        echo "boto3: $arn"
+        [ "$arn" = arn:aws:sts::111111111111:assumed-role/Developer/alice ]
+        # A browser page that DNS-rebinds a name to this address is refused.
+        code=$(curl -s -o /dev/null -w "%{http_code}" -H "Host: evil.example" \
+            http://169.254.169.254/latest/meta-data/iam/security-credentials/)
+        [ "$code" = 403 ] || { echo "FAIL: foreign Host got $code"; exit 1; }
+    ' sh "$imsa" "$sts_url"
+ip -o addr show dev lo | grep -q "169.254.169.254/32" || { echo "FAIL: address not on lo"; exit 1; }
+echo "PASS: awscli and boto3 got credentials from 169.254.169.254:80 inside the namespace"

@@ -32,9 +32,10 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(imsa_depends "libsecret-1-0, adduser, libcap2-bin")
 set(imsa_recommends "gnome-keyring | keepassxc | kwalletmanager")
 if(IMSA_BUILD_TRAY)
-    # The tray needs a platform plugin (xcb, wayland), which libqt6gui6 only recommends; it
-    # loads Qt's own translations (dialog buttons) from the system.
-    string(APPEND imsa_depends ", qt6-qpa-plugins")
+    # The tray needs a platform plugin (xcb, wayland), which libqt6gui6 only recommends, and
+    # Qt's SVG icon engine for its icons (a plugin: dpkg-shlibdeps can't see it); it loads
+    # Qt's own translations (dialog buttons) from the system.
+    string(APPEND imsa_depends ", qt6-qpa-plugins, libqt6svg6")
     string(APPEND imsa_recommends ", qt6-translations-l10n")
 endif()
 set(CPACK_DEBIAN_PACKAGE_DEPENDS ${imsa_depends})

@@ -45,6 +45,7 @@ public:
 
     CredentialBroker &broker() { return *m_broker; }
     ProfileStore &profileStore() { return *m_profiles; }
+    KeyStore &keyStore() { return *m_keyStore; }
     const KeyStore &keyStore() const { return *m_keyStore; }
     /// The metadata endpoint URL, e.g. "http://169.254.169.254/".
     QString endpointUrl() const;

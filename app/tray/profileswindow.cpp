@@ -1,0 +1,173 @@
+#include "profileswindow.h"
+
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QScrollArea>
+#include <QVBoxLayout>
+
+#include "imsa/redact.h"
+#include "keyeditor.h"
+#include "profilestore.h"
+#include "statustext.h"
+
+namespace imsa::tray {
+
+namespace {
+
+constexpr int invalidRole = Qt::UserRole + 1;
+
+QString describe(ConfigError error)
+{
+    error.file = StatusText::path(error.file);
+    return error.toString();
+}
+
+} // namespace
+
+ProfilesWindow::ProfilesWindow(app::ProfileStore &profiles, KeyStore &keyStore,
+                               CredentialBroker &broker, QWidget *parent)
+    : QWidget(parent)
+    , m_store(profiles)
+{
+    setAttribute(Qt::WA_DeleteOnClose);
+    setWindowTitle(tr("imsa: Profiles and keys"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/imsa.svg")));
+
+    m_list = new QListWidget(this);
+    m_list->setObjectName(QStringLiteral("profiles"));
+    m_list->setMaximumWidth(fontMetrics().averageCharWidth() * 28);
+    m_title = new QLabel(this);
+    QFont bold = m_title->font();
+    bold.setBold(true);
+    bold.setPointSizeF(bold.pointSizeF() * 1.2);
+    m_title->setFont(bold);
+    m_details = new QFormLayout;
+    m_details->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    m_keys = new KeyEditor(keyStore, broker, this);
+    m_problems = new QLabel(this);
+    m_problems->setObjectName(QStringLiteral("problems"));
+    m_problems->setWordWrap(true);
+    m_problems->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_problems->setStyleSheet(QStringLiteral("color: #c62828;"));
+
+    auto *pane = new QWidget;
+    auto *paneLayout = new QVBoxLayout(pane);
+    paneLayout->addWidget(m_title);
+    paneLayout->addLayout(m_details);
+    paneLayout->addWidget(m_keys);
+    paneLayout->addStretch();
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidget(pane);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+
+    auto *columns = new QHBoxLayout;
+    columns->addWidget(m_list);
+    columns->addWidget(scroll, 1);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(columns, 1);
+    layout->addWidget(m_problems);
+    resize(fontMetrics().averageCharWidth() * 110, fontMetrics().height() * 30);
+
+    connect(m_list, &QListWidget::currentRowChanged, this, &ProfilesWindow::showSelected);
+    connect(&m_store, &app::ProfileStore::changed, this, &ProfilesWindow::reload);
+    reload();
+}
+
+void ProfilesWindow::reload()
+{
+    const QString selected = m_list->currentItem() ? m_list->currentItem()->text() : QString();
+    const ProfileSet &set = m_store.profiles();
+    m_list->clear();
+    for (const Profile &profile : set.profiles)
+        m_list->addItem(profile.name);
+    QStringList problems;
+    for (const ConfigError &error : set.errors) {
+        problems << describe(error);
+        if (error.profile.isEmpty()
+            || !m_list->findItems(error.profile, Qt::MatchExactly).isEmpty())
+            continue;
+        auto *item = new QListWidgetItem(error.profile, m_list);
+        item->setData(invalidRole, true);
+        item->setForeground(QColor(0xc6, 0x28, 0x28));
+        item->setToolTip(tr("This profile has errors and cannot be used."));
+    }
+    for (const ConfigError &error : m_store.rejectedReloadErrors())
+        problems << tr("Last change not applied: %1").arg(describe(error));
+    m_problems->setText(problems.join(QLatin1Char('\n')));
+    m_problems->setVisible(!problems.isEmpty());
+
+    const QList<QListWidgetItem *> again = m_list->findItems(selected, Qt::MatchExactly);
+    m_list->setCurrentRow(again.isEmpty() ? 0 : m_list->row(again.first()));
+    showSelected();
+}
+
+void ProfilesWindow::showSelected()
+{
+    while (m_details->rowCount() > 0)
+        m_details->removeRow(0);
+    const QListWidgetItem *item = m_list->currentItem();
+    if (!item) {
+        m_title->setText(tr("No profiles yet: add them to ~/.imsa or ~/.aws/config."));
+        m_keys->hide();
+        return;
+    }
+    if (item->data(invalidRole).toBool()) {
+        showInvalid(item->text());
+        return;
+    }
+    if (const Profile *profile = m_store.profiles().find(item->text()))
+        showProfile(*profile);
+}
+
+void ProfilesWindow::showProfile(const Profile &profile)
+{
+    m_title->setText(profile.name);
+    const QString file = StatusText::path(profile.sourceFile);
+    addRow(tr("Defined in"),
+           profile.sourceLine > 0 ? tr("%1, line %2").arg(file).arg(profile.sourceLine) : file);
+    if (profile.keyProfile != profile.name)
+        addRow(tr("Keys of"), profile.keyProfile);
+    addRow(tr("Access key ID"), redactKeyId(profile.accessKeyId));
+    addRow(tr("Secret access key"),
+           profile.secretLocation == SecretLocation::KeyStore ? tr("in the key store")
+                                                              : tr("in %1").arg(file));
+    addRow(tr("MFA device"), profile.mfaSerial);
+    addRow(tr("MFA session"),
+           profile.needsMfa() ? StatusText::seconds(profile.mfaSessionDurationSeconds) : QString());
+    addRow(tr("Role"), profile.roleArn);
+    if (profile.hasRole()) {
+        addRow(tr("Role session name"), profile.roleSessionName);
+        addRow(tr("Role credentials"), StatusText::seconds(profile.roleDurationSeconds));
+    }
+    addRow(tr("External ID"), profile.externalId);
+    addRow(tr("Region"), profile.region);
+    addRow(tr("STS endpoint"), profile.stsEndpoint);
+    addRow(tr("STS region"), profile.stsRegion);
+    addRow(tr("MFA code command"), profile.mfaProcess);
+    m_keys->setProfile(profile);
+}
+
+void ProfilesWindow::showInvalid(const QString &name)
+{
+    m_title->setText(tr("%1 (not usable)").arg(name));
+    for (const ConfigError &error : m_store.profiles().errors) {
+        if (error.profile == name)
+            addRow(tr("Problem"), describe(error));
+    }
+    m_keys->hide();
+}
+
+void ProfilesWindow::addRow(const QString &label, const QString &value)
+{
+    if (value.isEmpty())
+        return;
+    auto *field = new QLabel(value);
+    field->setWordWrap(true);
+    field->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_details->addRow(label, field);
+}
+
+} // namespace imsa::tray

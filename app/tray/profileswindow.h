@@ -1,0 +1,51 @@
+#pragma once
+
+#include <QWidget>
+
+#include "imsa/configerror.h"
+#include "imsa/profile.h"
+
+class QFormLayout;
+class QLabel;
+class QListWidget;
+
+namespace imsa {
+class CredentialBroker;
+class KeyStore;
+} // namespace imsa
+
+namespace imsa::app {
+class ProfileStore;
+} // namespace imsa::app
+
+namespace imsa::tray {
+
+class KeyEditor;
+
+/// "Profiles and keys…": every profile from ~/.imsa and ~/.aws/config with its settings (read
+/// only: the files stay the place to edit them), what is wrong with the invalid ones, and the
+/// key editor for base profiles. Follows the files as they change.
+class ProfilesWindow final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    ProfilesWindow(app::ProfileStore &profiles, KeyStore &keyStore, CredentialBroker &broker,
+                   QWidget *parent = nullptr);
+
+private:
+    void reload();
+    void showSelected();
+    void showProfile(const Profile &profile);
+    void showInvalid(const QString &name);
+    void addRow(const QString &label, const QString &value);
+
+    app::ProfileStore &m_store;
+    QListWidget *m_list = nullptr;
+    QLabel *m_title = nullptr;
+    QFormLayout *m_details = nullptr;
+    KeyEditor *m_keys = nullptr;
+    QLabel *m_problems = nullptr;
+};
+
+} // namespace imsa::tray

@@ -1,0 +1,134 @@
+#include "trayapp.h"
+
+#include <QClipboard>
+#include <QCoreApplication>
+#include <QCursor>
+#include <QGuiApplication>
+#include <QScreen>
+#include <QSystemTrayIcon>
+
+#include "imsa/credentialbroker.h"
+#include "imsa/logging.h"
+#include "mfadialog.h"
+#include "profilestore.h"
+#include "profileswindow.h"
+#include "service.h"
+#include "trayicon.h"
+
+namespace imsa::tray {
+
+namespace {
+
+void bringToFront(QWidget *window)
+{
+    // Window managers place new windows themselves; without one (or for one that leaves it to
+    // the program) a dialog opened from a terminal command belongs in the middle of the screen.
+    if (!window->isVisible()) {
+        if (!window->testAttribute(Qt::WA_Resized))
+            window->adjustSize();
+        if (const QScreen *screen = QGuiApplication::screenAt(QCursor::pos()))
+            window->move(screen->availableGeometry().center() - window->rect().center());
+    }
+    window->show();
+    window->raise();
+    window->activateWindow();
+}
+
+} // namespace
+
+TrayApp::TrayApp(app::Service &service)
+    : QObject(&service)
+    , m_service(service)
+    , m_controller(service.broker(), m_clock)
+{
+    connect(&service.profileStore(), &app::ProfileStore::changed, &m_controller,
+            &TrayController::refresh);
+    connect(&service, &app::Service::warningsChanged, &m_controller, [this] {
+        m_controller.setWarnings(m_service.warnings());
+    });
+    connect(&m_controller, &TrayController::activeProfileChosen, &service,
+            &app::Service::rememberActiveProfile);
+    connect(&m_controller, &TrayController::mfaDialogRequested, this, &TrayApp::openMfaDialog);
+    connect(&m_controller, &TrayController::profilesWindowRequested, this,
+            &TrayApp::openProfilesWindow);
+    connect(&m_controller, &TrayController::copyRequested, this, [](const QString &text) {
+        QGuiApplication::clipboard()->setText(text);
+    });
+    connect(&m_controller, &TrayController::quitRequested, qApp, &QCoreApplication::quit,
+            Qt::QueuedConnection);
+
+    m_trayRetry.setSingleShot(true);
+    m_trayRetry.setInterval(trayRetryMsecs);
+    connect(&m_trayRetry, &QTimer::timeout, this, &TrayApp::showIconWhenTrayAppears);
+    showIconWhenTrayAppears();
+    m_controller.setWarnings(service.warnings());
+
+    // A profile restored at start that needs a code asked before this existed.
+    const QString active = service.broker().activeProfile();
+    if (service.broker().status(active).state == ProfileState::NeedsMfa)
+        openMfaDialog(active, m_controller.mfaSerial(active));
+}
+
+TrayApp::~TrayApp()
+{
+    for (const QPointer<MfaDialog> &dialog : std::as_const(m_dialogs))
+        delete dialog.data();
+    delete m_window.data();
+}
+
+void TrayApp::showIconWhenTrayAppears()
+{
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        m_icon = std::make_unique<TrayIcon>(m_controller);
+        m_icon->show();
+        qCInfo(lcTray) << "tray icon shown";
+        return;
+    }
+    // Started at login, imsa may well come up before the panel that hosts tray icons; an
+    // icon shown then never appears. So wait for the tray, as KeePassXC does, for a while.
+    if (m_retriesLeft-- > 0) {
+        if (m_retriesLeft == trayRetries - 1)
+            qCInfo(lcTray) << "no system tray yet; waiting for one";
+        m_trayRetry.start();
+        return;
+    }
+    qCWarning(lcTray) << "no system tray appeared; running without an icon (MFA dialogs still "
+                         "open, `imsa status` shows the state)";
+}
+
+void TrayApp::openMfaDialog(const QString &profile, const QString &mfaSerial)
+{
+    // One code serves every profile of a base identity: a dialog already asking for one of
+    // them is the answer to this request too.
+    const QList<Profile> profiles = m_service.broker().profiles();
+    const auto identityOf = [&profiles](const QString &name) {
+        for (const Profile &candidate : profiles) {
+            if (candidate.name == name)
+                return candidate.baseIdentity();
+        }
+        return name;
+    };
+    m_dialogs.removeIf([](const QPointer<MfaDialog> &dialog) {
+        return dialog.isNull();
+    });
+    for (const QPointer<MfaDialog> &dialog : std::as_const(m_dialogs)) {
+        if (identityOf(dialog->profile()) == identityOf(profile)) {
+            bringToFront(dialog);
+            return;
+        }
+    }
+    auto *dialog = new MfaDialog(m_controller, profile, mfaSerial);
+    m_dialogs.append(dialog);
+    bringToFront(dialog);
+}
+
+void TrayApp::openProfilesWindow()
+{
+    if (!m_window) {
+        m_window = new ProfilesWindow(m_service.profileStore(), m_service.keyStore(),
+                                      m_service.broker());
+    }
+    bringToFront(m_window);
+}
+
+} // namespace imsa::tray

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <memory>
+
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include "imsa/clock.h"
+#include "traycontroller.h"
+
+namespace imsa::app {
+class Service;
+} // namespace imsa::app
+
+namespace imsa::tray {
+
+class MfaDialog;
+class ProfilesWindow;
+class TrayIcon;
+
+/// The tray app around a running service: wires the service to the controller and opens the
+/// windows the controller asks for. Lives as long as the service (its child).
+class TrayApp final : public QObject
+{
+    Q_OBJECT
+
+public:
+    static constexpr int trayRetryMsecs = 2000;
+    static constexpr int trayRetries = 90;
+
+    explicit TrayApp(app::Service &service);
+    ~TrayApp() override;
+
+private:
+    void showIconWhenTrayAppears();
+    void openMfaDialog(const QString &profile, const QString &mfaSerial);
+    void openProfilesWindow();
+
+    app::Service &m_service;
+    SystemClock m_clock;
+    TrayController m_controller;
+    std::unique_ptr<TrayIcon> m_icon;
+    QList<QPointer<MfaDialog>> m_dialogs;
+    QPointer<ProfilesWindow> m_window;
+    QTimer m_trayRetry;
+    int m_retriesLeft = trayRetries;
+};
+
+} // namespace imsa::tray

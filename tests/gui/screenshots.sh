@@ -1,0 +1,282 @@
+#!/bin/sh
+# Runs the imsa tray under Xvfb with trayer as the tray host (XEmbed), opens its menu, the MFA
+# dialog and the profiles window, and saves PNG screenshots of them in OUT_DIR.
+#
+# With --check it takes no pictures: it asserts that the tray icon appeared, that `imsa assume`
+# opened the MFA dialog, and that a code typed into the dialog got the profile its credentials
+# (the `gui` ctest). Everything runs in a temporary HOME; STS is the local stand-in on
+# 127.0.0.1 (AWS_ENDPOINT_URL_STS), so nothing leaves the machine.
+#
+# Usage: screenshots.sh [--check] IMSA IMSA_STANDIN_STS [OUT_DIR]
+# Needs: xvfb-run, trayer, xdotool, ImageMagick (import, convert), Qt's SVG plugin.
+set -eu
+
+check=0
+if [ "${1:-}" = "--check" ]; then
+    check=1
+    shift
+fi
+if [ $# -lt 2 ]; then
+    echo "usage: $0 [--check] IMSA IMSA_STANDIN_STS [OUT_DIR]" >&2
+    exit 2
+fi
+here=$(cd "$(dirname "$0")" && pwd)
+imsa=$(realpath "$1")
+standin=$(realpath "$2")
+out=$(realpath -m "${3:-$here/../../docs/screenshots}")
+
+for tool in xvfb-run trayer xdotool import; do
+    if ! command -v "$tool" >/dev/null; then
+        echo "screenshots: $tool is missing (scripts/setup-debian.sh --with-tests installs it)" >&2
+        exit 77
+    fi
+done
+
+if [ -z "${IMSA_SCREENSHOTS_IN_XVFB:-}" ]; then
+    export IMSA_SCREENSHOTS_IN_XVFB=1
+    mode=
+    [ "$check" = 1 ] && mode=--check
+    # shellcheck disable=SC2086 # an empty $mode must vanish
+    exec xvfb-run -a -s "-screen 0 1024x640x24" "$0" $mode "$imsa" "$standin" "$out"
+fi
+
+work=$(mktemp -d)
+pids=
+cleanup() {
+    for pid in $pids; do
+        kill "$pid" 2>/dev/null || true
+    done
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+started() { pids="$pids $1"; }
+
+fail() {
+    echo "screenshots: $*" >&2
+    echo "--- imsa log:" >&2
+    cat "$work/imsa.log" >&2 2>/dev/null || true
+    exit 1
+}
+
+# wait_for SECONDS COMMAND...: polls until COMMAND succeeds.
+wait_for() {
+    tries=$(($1 * 5))
+    shift
+    while [ "$tries" -gt 0 ]; do
+        if "$@" >/dev/null 2>&1; then
+            return 0
+        fi
+        tries=$((tries - 1))
+        sleep 0.2
+    done
+    return 1
+}
+
+# --- a private user: HOME, XDG folders, file key store, STS stand-in -----------------------
+mkdir -p "$work/home" "$work/config" "$work/state" "$work/run"
+chmod 700 "$work/run"
+export HOME="$work/home" XDG_CONFIG_HOME="$work/config" XDG_STATE_HOME="$work/state"
+export XDG_CONFIG_DIRS="$work/xdg"
+export XDG_RUNTIME_DIR="$work/run" IMSA_RUNTIME_DIR="$work/run/imsa" IMSA_KEYSTORE=file
+export LANG=C.UTF-8 LANGUAGE= LC_ALL=
+unset AWS_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_ENDPOINT_URL \
+    DBUS_SESSION_BUS_ADDRESS 2>/dev/null || true
+
+"$standin" --port 0 >"$work/sts.out" 2>&1 &
+started $!
+wait_for 10 grep -q '^LISTENING' "$work/sts.out" || fail "the STS stand-in did not start"
+export AWS_ENDPOINT_URL_STS="http://127.0.0.1:$(sed -n 's/^LISTENING //p' "$work/sts.out")/"
+
+# The stand-in's built-in user alice (tests/fakes/standinsts.cpp): its MFA code is 123456.
+cat >"$HOME/.imsa" <<'YAML'
+# Sample profiles for the screenshots: one IAM user with an MFA device, three roles.
+alice:
+  aws_access_key_id: AKIAIOSFODNN7EXAMPLE
+  aws_secret_access_key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+  mfa_serial_number: arn:aws:iam::123456789012:mfa/alice
+  region: eu-west-1
+
+dev:
+  extends: alice
+  role_arn: arn:aws:iam::123456789012:role/Developer
+
+prod:
+  extends: alice
+  role_arn: arn:aws:iam::123456789012:role/Admin
+
+audit:
+  extends: alice
+  role_arn: arn:aws:iam::210987654321:role/ReadOnly
+  external_id: audit-2026
+
+# A mistake, for the profiles window to show.
+staging:
+  extends: alice
+  role_arn: arn:aws:iam::123456789012:role/Staging
+  role_duration_seconds: 90000
+YAML
+
+# --- the desktop: a background, the tray host, imsa ------------------------------------------
+if [ "$check" = 0 ] && [ -x /usr/bin/convert ]; then
+    /usr/bin/convert -size 1024x640 gradient:'#4a6583'-'#22303f' "$work/background.png"
+    display -window root "$work/background.png" &
+    started $!
+fi
+start_trayer() {
+    trayer --edge top --align right --widthtype pixel --width 96 --height 30 --tint 0x2b2b2b \
+        --transparent true --alpha 0 >"$work/trayer.log" 2>&1 &
+    trayer_pid=$!
+    started "$trayer_pid"
+    wait_for 10 xdotool search --classname '^trayer$'
+}
+# trayer now and then fails to come up on a fresh Xvfb; a second one does.
+if ! start_trayer; then
+    kill "$trayer_pid" 2>/dev/null || true
+    start_trayer || fail "trayer did not start: $(cat "$work/trayer.log")"
+fi
+
+start_imsa() {
+    "$imsa" start --foreground --listen 127.0.0.1:0 >"$work/imsa.log" 2>&1 &
+    imsa_pid=$!
+    started "$imsa_pid"
+    wait_for 20 grep -q 'tray icon shown' "$work/imsa.log" || fail "the tray icon did not appear"
+    icon=
+    for window in $(xdotool search --classname '^imsa$'); do
+        eval "$(xdotool getwindowgeometry --shell "$window")"
+        if [ "$WIDTH" -le 32 ]; then
+            icon=$window icon_x=$((X + WIDTH / 2)) icon_y=$((Y + HEIGHT / 2))
+        fi
+    done
+    [ -n "$icon" ] || fail "no tray icon window"
+}
+
+stop_imsa() {
+    kill "$imsa_pid"
+    wait "$imsa_pid" 2>/dev/null || true
+}
+
+# Windows of imsa other than the tray icon: menus, balloons, dialogs.
+popups() {
+    for window in $(xdotool search --onlyvisible --classname '^imsa$'); do
+        [ "$window" = "$icon" ] || echo "$window"
+    done
+}
+
+have_popups() { test -n "$(popups)"; }
+
+close_popups() {
+    xdotool key Escape
+    for window in $(popups); do
+        xdotool windowunmap "$window" 2>/dev/null || true
+    done
+    sleep 0.3
+}
+
+open_menu() {
+    close_popups
+    xdotool mousemove "$icon_x" "$icon_y" click 1
+    wait_for 5 have_popups || fail "the menu did not open"
+    sleep 0.4
+}
+
+# shoot_window NAME WINDOW: a screenshot of one window with a margin.
+shoot_window() {
+    eval "$(xdotool getwindowgeometry --shell "$2")"
+    mkdir -p "$out"
+    import -window root -crop "$((WIDTH + 32))x$((HEIGHT + 32))+$((X - 16))+$((Y - 16))" +repage \
+        "$work/$1.png"
+    /usr/bin/convert "$work/$1.png" -strip -colors 256 "PNG8:$out/$1.png" 2>/dev/null \
+        || cp "$work/$1.png" "$out/$1.png"
+    echo "screenshots: $out/$1.png"
+}
+
+# shoot NAME WINDOW...: a screenshot cropped to the windows given and the tray, with a margin.
+shoot() {
+    name=$1
+    shift
+    left=$((icon_x - 20)) top=0 right=1024 bottom=$((icon_y + 20))
+    for window in "$@"; do
+        eval "$(xdotool getwindowgeometry --shell "$window")"
+        [ "$X" -lt "$left" ] && left=$X
+        [ $((X + WIDTH)) -gt "$right" ] && right=$((X + WIDTH))
+        [ $((Y + HEIGHT)) -gt "$bottom" ] && bottom=$((Y + HEIGHT))
+    done
+    left=$((left > 16 ? left - 16 : 0))
+    bottom=$((bottom + 16 > 640 ? 640 : bottom + 16))
+    mkdir -p "$out"
+    import -window root -crop "$((right - left))x$((bottom - top))+$left+$top" +repage \
+        "$work/$name.png"
+    /usr/bin/convert "$work/$name.png" -strip -colors 256 "PNG8:$out/$name.png" 2>/dev/null \
+        || cp "$work/$name.png" "$out/$name.png"
+    echo "screenshots: $out/$name.png"
+}
+
+start_imsa
+if [ "$check" = 0 ]; then
+    # The file key store's warning is the first tray message.
+    wait_for 5 have_popups && sleep 0.5 && shoot tray-notification $(popups)
+    close_popups
+fi
+
+# --- the MFA dialog, opened by the CLI -------------------------------------------------------
+"$imsa" assume prod >"$work/assume.out" 2>&1 &
+assume_pid=$!
+started "$assume_pid"
+wait_for 10 xdotool search --onlyvisible --name '^imsa: MFA code for prod$' \
+    || fail "imsa assume prod did not open the MFA dialog"
+dialog=$(xdotool search --onlyvisible --name '^imsa: MFA code for prod$' | head -n 1)
+sleep 0.5
+
+if [ "$check" = 1 ]; then
+    xdotool windowfocus --sync "$dialog" type --delay 20 123456
+    xdotool key Return
+    wait_for 15 sh -c "! kill -0 $assume_pid" || fail "imsa assume did not finish"
+    wait "$assume_pid" || fail "imsa assume failed: $(cat "$work/assume.out")"
+    grep -q 'prod' "$work/assume.out" || fail "unexpected assume output: $(cat "$work/assume.out")"
+    wait_for 5 sh -c "! xdotool search --onlyvisible --name '^imsa: MFA code for prod$'" \
+        || fail "the MFA dialog stayed open after the code was accepted"
+    echo "screenshots: check passed (tray icon shown, MFA dialog opened, code accepted)"
+    exit 0
+fi
+
+xdotool windowfocus --sync "$dialog" type --delay 40 1234
+sleep 0.3
+shoot_window mfa-dialog "$dialog"
+xdotool type --delay 20 99
+xdotool key Return
+sleep 1
+shoot_window mfa-wrong-code "$dialog"
+xdotool windowfocus --sync "$dialog" type --delay 20 123456
+xdotool key Return
+wait_for 15 sh -c "! kill -0 $assume_pid" || fail "imsa assume did not finish"
+
+# --- the menu and tooltip with prod active ---------------------------------------------------
+sleep 0.5
+open_menu
+shoot tray-menu $(popups)
+close_popups
+# Qt shows a tooltip after the pointer rested on the icon; a few small moves make the X
+# server report it as entered.
+xdotool mousemove 500 300 sleep 0.3 mousemove "$((icon_x - 4))" "$icon_y" sleep 0.2 \
+    mousemove "$icon_x" "$icon_y" sleep 0.2 mousemove "$((icon_x + 1))" "$icon_y"
+sleep 2.5
+shoot tray-tooltip $(popups)
+
+# --- the profiles window ----------------------------------------------------------------------
+open_menu
+xdotool key Up Up Up Return
+wait_for 10 xdotool search --onlyvisible --name '^imsa: Profiles and keys$' \
+    || fail "the profiles window did not open"
+window=$(xdotool search --onlyvisible --name '^imsa: Profiles and keys$' | head -n 1)
+sleep 0.6
+shoot_window profiles-window "$window"
+
+# --- the same menu in German: the MFA session and prod come back after a restart --------------
+stop_imsa
+export LANG=de_DE.UTF-8
+start_imsa
+wait_for 10 grep -q 'restored active profile' "$work/imsa.log" || fail "prod was not restored"
+sleep 1
+open_menu
+shoot tray-menu-de $(popups)

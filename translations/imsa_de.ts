@@ -1,0 +1,367 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de" sourcelanguage="en">
+<context>
+    <name>StatusText</name>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 Min.</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 Std. %2 Min.</translation>
+    </message>
+    <message>
+        <source>%1 (role %2)</source>
+        <translation>%1 (Rolle %2)</translation>
+    </message>
+    <message>
+        <source>AWS did not accept the MFA code: %1</source>
+        <translation>AWS hat den MFA-Code nicht akzeptiert: %1</translation>
+    </message>
+    <message>
+        <source>Access denied: %1</source>
+        <translation>Zugriff verweigert: %1</translation>
+    </message>
+    <message>
+        <source>The access key of %1 is not valid: %2</source>
+        <translation>Der Zugriffsschlüssel von %1 ist ungültig: %2</translation>
+    </message>
+    <message>
+        <source>The secret key of %1 does not match its access key.</source>
+        <translation>Der geheime Schlüssel von %1 passt nicht zu seinem Zugriffsschlüssel.</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s clock is off, so AWS refused the request: %1</source>
+        <translation>Die Uhr dieses Computers geht falsch, deshalb hat AWS die Anfrage abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>The MFA session has expired.</source>
+        <translation>Die MFA-Sitzung ist abgelaufen.</translation>
+    </message>
+    <message>
+        <source>Cannot reach AWS STS: %1</source>
+        <translation>AWS STS ist nicht erreichbar: %1</translation>
+    </message>
+    <message>
+        <source>AWS STS is busy or failing, imsa keeps trying: %1</source>
+        <translation>AWS STS ist überlastet oder gestört, imsa versucht es weiter: %1</translation>
+    </message>
+    <message>
+        <source>The STS call failed (%1).</source>
+        <translation>Der STS-Aufruf ist fehlgeschlagen (%1).</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 Std.</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+</context>
+<context>
+    <name>imsa::tray::KeyEditor</name>
+    <message>
+        <source>Access key</source>
+        <translation>Zugriffsschlüssel</translation>
+    </message>
+    <message>
+        <source>Save to key store</source>
+        <translation>Im Schlüsselspeicher sichern</translation>
+    </message>
+    <message>
+        <source>Move secret to keychain</source>
+        <translation>Geheimen Schlüssel in den Schlüsselbund verschieben</translation>
+    </message>
+    <message>
+        <source>Access key ID</source>
+        <translation>Zugriffsschlüssel-ID</translation>
+    </message>
+    <message>
+        <source>Secret access key</source>
+        <translation>Geheimer Zugriffsschlüssel</translation>
+    </message>
+    <message>
+        <source>The secret key is kept in the key store (%1). Enter new keys to replace them.</source>
+        <translation>Der geheime Schlüssel liegt im Schlüsselspeicher (%1). Geben Sie neue Schlüssel ein, um ihn zu ersetzen.</translation>
+    </message>
+    <message>
+        <source>The secret key is written in %1. Move it to the key store so that it no longer sits in a plain file.</source>
+        <translation>Der geheime Schlüssel steht in %1. Verschieben Sie ihn in den Schlüsselspeicher, damit er nicht mehr in einer unverschlüsselten Datei liegt.</translation>
+    </message>
+    <message>
+        <source>The secret key is written in %1; imsa reads it from there.</source>
+        <translation>Der geheime Schlüssel steht in %1; imsa liest ihn von dort.</translation>
+    </message>
+    <message>
+        <source>An access key ID is 16 or more capital letters and digits, like AKIAIOSFODNN7EXAMPLE.</source>
+        <translation>Eine Zugriffsschlüssel-ID besteht aus 16 oder mehr Großbuchstaben und Ziffern, etwa AKIAIOSFODNN7EXAMPLE.</translation>
+    </message>
+    <message>
+        <source>That does not look like a secret access key (40 characters, no spaces).</source>
+        <translation>Das sieht nicht wie ein geheimer Zugriffsschlüssel aus (40 Zeichen, keine Leerzeichen).</translation>
+    </message>
+    <message>
+        <source>The key store refused the keys: %1</source>
+        <translation>Der Schlüsselspeicher hat die Schlüssel abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>Saved the keys of %1 (%2) to the key store.</source>
+        <translation>Die Schlüssel von %1 (%2) wurden im Schlüsselspeicher gesichert.</translation>
+    </message>
+    <message>
+        <source>Cannot take the secret out of %1 safely: %2. Edit the file by hand.</source>
+        <translation>Der geheime Schlüssel kann nicht sicher aus %1 entfernt werden: %2. Bitte bearbeiten Sie die Datei von Hand.</translation>
+    </message>
+    <message>
+        <source>The key store refused the secret: %1</source>
+        <translation>Der Schlüsselspeicher hat den geheimen Schlüssel abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>The secret is in the key store, but %1 could not be changed: %2</source>
+        <translation>Der geheime Schlüssel ist im Schlüsselspeicher, aber %1 konnte nicht geändert werden: %2</translation>
+    </message>
+    <message>
+        <source>Moved the secret of %1 to the key store. The old file, secret included, is in %2.bak: delete it once you have checked %2.</source>
+        <translation>Der geheime Schlüssel von %1 wurde in den Schlüsselspeicher verschoben. Die alte Datei liegt samt Schlüssel in %2.bak: Löschen Sie sie, sobald Sie %2 geprüft haben.</translation>
+    </message>
+</context>
+<context>
+    <name>imsa::tray::MfaDialog</name>
+    <message>
+        <source>imsa: MFA code for %1</source>
+        <translation>imsa: MFA-Code für %1</translation>
+    </message>
+    <message>
+        <source>Enter the code your MFA device shows to use profile &lt;b&gt;%1&lt;/b&gt;.</source>
+        <translation>Geben Sie den Code ein, den Ihr MFA-Gerät anzeigt, um das Profil &lt;b&gt;%1&lt;/b&gt; zu verwenden.</translation>
+    </message>
+    <message>
+        <source>Device: %1</source>
+        <translation>Gerät: %1</translation>
+    </message>
+    <message>
+        <source>6 digits</source>
+        <translation>6 Ziffern</translation>
+    </message>
+    <message>
+        <source>MFA code</source>
+        <translation>MFA-Code</translation>
+    </message>
+    <message>
+        <source>Submit</source>
+        <translation>Senden</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Checking the code with AWS…</source>
+        <translation>Code wird bei AWS geprüft …</translation>
+    </message>
+</context>
+<context>
+    <name>imsa::tray::ProfilesWindow</name>
+    <message>
+        <source>imsa: Profiles and keys</source>
+        <translation>imsa: Profile und Schlüssel</translation>
+    </message>
+    <message>
+        <source>This profile has errors and cannot be used.</source>
+        <translation>Dieses Profil enthält Fehler und kann nicht verwendet werden.</translation>
+    </message>
+    <message>
+        <source>Last change not applied: %1</source>
+        <translation>Letzte Änderung nicht übernommen: %1</translation>
+    </message>
+    <message>
+        <source>No profiles yet: add them to ~/.imsa or ~/.aws/config.</source>
+        <translation>Noch keine Profile: Legen Sie sie in ~/.imsa oder ~/.aws/config an.</translation>
+    </message>
+    <message>
+        <source>Defined in</source>
+        <translation>Definiert in</translation>
+    </message>
+    <message>
+        <source>Keys of</source>
+        <translation>Schlüssel von</translation>
+    </message>
+    <message>
+        <source>Access key ID</source>
+        <translation>Zugriffsschlüssel-ID</translation>
+    </message>
+    <message>
+        <source>Secret access key</source>
+        <translation>Geheimer Zugriffsschlüssel</translation>
+    </message>
+    <message>
+        <source>in the key store</source>
+        <translation>im Schlüsselspeicher</translation>
+    </message>
+    <message>
+        <source>in %1</source>
+        <translation>in %1</translation>
+    </message>
+    <message>
+        <source>MFA device</source>
+        <translation>MFA-Gerät</translation>
+    </message>
+    <message>
+        <source>MFA session</source>
+        <translation>MFA-Sitzung</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rolle</translation>
+    </message>
+    <message>
+        <source>Role session name</source>
+        <translation>Name der Rollensitzung</translation>
+    </message>
+    <message>
+        <source>Role credentials</source>
+        <translation>Rollen-Anmeldedaten</translation>
+    </message>
+    <message>
+        <source>External ID</source>
+        <translation>Externe ID</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>Region</translation>
+    </message>
+    <message>
+        <source>STS endpoint</source>
+        <translation>STS-Endpunkt</translation>
+    </message>
+    <message>
+        <source>STS region</source>
+        <translation>STS-Region</translation>
+    </message>
+    <message>
+        <source>MFA code command</source>
+        <translation>Befehl für den MFA-Code</translation>
+    </message>
+    <message>
+        <source>%1 (not usable)</source>
+        <translation>%1 (nicht verwendbar)</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>%1, line %2</source>
+        <translation>%1, Zeile %2</translation>
+    </message>
+</context>
+<context>
+    <name>imsa::tray::TrayController</name>
+    <message>
+        <source>no active profile</source>
+        <translation>kein aktives Profil</translation>
+    </message>
+    <message>
+        <source>inactive</source>
+        <translation>inaktiv</translation>
+    </message>
+    <message>
+        <source>MFA code needed</source>
+        <translation>MFA-Code nötig</translation>
+    </message>
+    <message>
+        <source>getting credentials…</source>
+        <translation>Anmeldedaten werden geholt …</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>credentials renew automatically</source>
+        <translation>Anmeldedaten erneuern sich automatisch</translation>
+    </message>
+    <message>
+        <source>renewal failed, retrying</source>
+        <translation>Erneuerung fehlgeschlagen, neuer Versuch läuft</translation>
+    </message>
+    <message>
+        <source>MFA session ends in %1</source>
+        <translation>MFA-Sitzung endet in %1</translation>
+    </message>
+    <message>
+        <source>MFA session ended, credentials valid for %1</source>
+        <translation>MFA-Sitzung beendet, Anmeldedaten noch %1 gültig</translation>
+    </message>
+    <message>
+        <source>No active profile</source>
+        <translation>Kein aktives Profil</translation>
+    </message>
+    <message>
+        <source>imsa — %1</source>
+        <translation>imsa — %1</translation>
+    </message>
+    <message>
+        <source>No profiles: add them to ~/.imsa or ~/.aws/config</source>
+        <translation>Keine Profile: in ~/.imsa oder ~/.aws/config anlegen</translation>
+    </message>
+    <message>
+        <source>%1 (MFA %2)</source>
+        <translation>%1 (MFA %2)</translation>
+    </message>
+    <message>
+        <source>Renew now</source>
+        <translation>Jetzt erneuern</translation>
+    </message>
+    <message>
+        <source>Copy export command</source>
+        <translation>export-Befehl kopieren</translation>
+    </message>
+    <message>
+        <source>Copy env command</source>
+        <translation>env-Befehl kopieren</translation>
+    </message>
+    <message>
+        <source>Forget MFA session</source>
+        <translation>MFA-Sitzung vergessen</translation>
+    </message>
+    <message>
+        <source>Profiles and keys…</source>
+        <translation>Profile und Schlüssel …</translation>
+    </message>
+    <message>
+        <source>Start at login</source>
+        <translation>Bei der Anmeldung starten</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Beenden</translation>
+    </message>
+    <message>
+        <source>imsa needs your attention</source>
+        <translation>imsa braucht Ihre Aufmerksamkeit</translation>
+    </message>
+    <message>
+        <source>MFA session ended</source>
+        <translation>MFA-Sitzung beendet</translation>
+    </message>
+    <message>
+        <source>%1 needs a new MFA code. Click to renew.</source>
+        <translation>%1 braucht einen neuen MFA-Code. Zum Erneuern klicken.</translation>
+    </message>
+    <message>
+        <source>MFA session ends soon</source>
+        <translation>MFA-Sitzung endet bald</translation>
+    </message>
+    <message>
+        <source>The MFA session of %1 ends in %2. Click to renew it now.</source>
+        <translation>Die MFA-Sitzung von %1 endet in %2. Zum sofortigen Erneuern klicken.</translation>
+    </message>
+    <message>
+        <source>Could not renew the credentials of %1</source>
+        <translation>Die Anmeldedaten von %1 konnten nicht erneuert werden</translation>
+    </message>
+</context>
+</TS>

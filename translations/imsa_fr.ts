@@ -1,0 +1,367 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="fr" sourcelanguage="en">
+<context>
+    <name>StatusText</name>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>%1 (role %2)</source>
+        <translation>%1 (rôle %2)</translation>
+    </message>
+    <message>
+        <source>AWS did not accept the MFA code: %1</source>
+        <translation>AWS n’a pas accepté le code MFA&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Access denied: %1</source>
+        <translation>Accès refusé&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>The access key of %1 is not valid: %2</source>
+        <translation>La clé d’accès de %1 n’est pas valide&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>The secret key of %1 does not match its access key.</source>
+        <translation>La clé secrète de %1 ne correspond pas à sa clé d’accès.</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s clock is off, so AWS refused the request: %1</source>
+        <translation>L’horloge de cet ordinateur n’est pas à l’heure, AWS a donc refusé la requête&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>The MFA session has expired.</source>
+        <translation>La session MFA a expiré.</translation>
+    </message>
+    <message>
+        <source>Cannot reach AWS STS: %1</source>
+        <translation>Impossible de joindre AWS STS&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>AWS STS is busy or failing, imsa keeps trying: %1</source>
+        <translation>AWS STS est surchargé ou en panne, imsa continue d’essayer&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>The STS call failed (%1).</source>
+        <translation>L’appel à STS a échoué (%1).</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 h</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+</context>
+<context>
+    <name>imsa::tray::KeyEditor</name>
+    <message>
+        <source>Access key</source>
+        <translation>Clé d’accès</translation>
+    </message>
+    <message>
+        <source>Save to key store</source>
+        <translation>Enregistrer dans le trousseau</translation>
+    </message>
+    <message>
+        <source>Move secret to keychain</source>
+        <translation>Déplacer la clé secrète dans le trousseau</translation>
+    </message>
+    <message>
+        <source>Access key ID</source>
+        <translation>ID de clé d’accès</translation>
+    </message>
+    <message>
+        <source>Secret access key</source>
+        <translation>Clé d’accès secrète</translation>
+    </message>
+    <message>
+        <source>The secret key is kept in the key store (%1). Enter new keys to replace them.</source>
+        <translation>La clé secrète est conservée dans le trousseau (%1). Saisissez de nouvelles clés pour la remplacer.</translation>
+    </message>
+    <message>
+        <source>The secret key is written in %1. Move it to the key store so that it no longer sits in a plain file.</source>
+        <translation>La clé secrète est écrite dans %1. Déplacez-la dans le trousseau pour qu’elle ne reste plus dans un fichier en clair.</translation>
+    </message>
+    <message>
+        <source>The secret key is written in %1; imsa reads it from there.</source>
+        <translation>La clé secrète est écrite dans %1&#xa0;; imsa la lit depuis ce fichier.</translation>
+    </message>
+    <message>
+        <source>An access key ID is 16 or more capital letters and digits, like AKIAIOSFODNN7EXAMPLE.</source>
+        <translation>Un ID de clé d’accès compte au moins 16 lettres majuscules et chiffres, comme AKIAIOSFODNN7EXAMPLE.</translation>
+    </message>
+    <message>
+        <source>That does not look like a secret access key (40 characters, no spaces).</source>
+        <translation>Cela ne ressemble pas à une clé d’accès secrète (40 caractères, sans espaces).</translation>
+    </message>
+    <message>
+        <source>The key store refused the keys: %1</source>
+        <translation>Le trousseau a refusé les clés&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>Saved the keys of %1 (%2) to the key store.</source>
+        <translation>Les clés de %1 (%2) ont été enregistrées dans le trousseau.</translation>
+    </message>
+    <message>
+        <source>Cannot take the secret out of %1 safely: %2. Edit the file by hand.</source>
+        <translation>Impossible de retirer la clé secrète de %1 sans risque&#xa0;: %2. Modifiez le fichier à la main.</translation>
+    </message>
+    <message>
+        <source>The key store refused the secret: %1</source>
+        <translation>Le trousseau a refusé la clé secrète&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>The secret is in the key store, but %1 could not be changed: %2</source>
+        <translation>La clé secrète est dans le trousseau, mais %1 n’a pas pu être modifié&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>Moved the secret of %1 to the key store. The old file, secret included, is in %2.bak: delete it once you have checked %2.</source>
+        <translation>La clé secrète de %1 a été déplacée dans le trousseau. L’ancien fichier, clé comprise, se trouve dans %2.bak&#xa0;: supprimez-le après avoir vérifié %2.</translation>
+    </message>
+</context>
+<context>
+    <name>imsa::tray::MfaDialog</name>
+    <message>
+        <source>imsa: MFA code for %1</source>
+        <translation>imsa&#xa0;: code MFA pour %1</translation>
+    </message>
+    <message>
+        <source>Enter the code your MFA device shows to use profile &lt;b&gt;%1&lt;/b&gt;.</source>
+        <translation>Saisissez le code affiché par votre appareil MFA pour utiliser le profil &lt;b&gt;%1&lt;/b&gt;.</translation>
+    </message>
+    <message>
+        <source>Device: %1</source>
+        <translation>Appareil&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>6 digits</source>
+        <translation>6 chiffres</translation>
+    </message>
+    <message>
+        <source>MFA code</source>
+        <translation>Code MFA</translation>
+    </message>
+    <message>
+        <source>Submit</source>
+        <translation>Valider</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Checking the code with AWS…</source>
+        <translation>Vérification du code auprès d’AWS…</translation>
+    </message>
+</context>
+<context>
+    <name>imsa::tray::ProfilesWindow</name>
+    <message>
+        <source>imsa: Profiles and keys</source>
+        <translation>imsa&#xa0;: profils et clés</translation>
+    </message>
+    <message>
+        <source>This profile has errors and cannot be used.</source>
+        <translation>Ce profil contient des erreurs et ne peut pas être utilisé.</translation>
+    </message>
+    <message>
+        <source>Last change not applied: %1</source>
+        <translation>Dernière modification non appliquée&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>No profiles yet: add them to ~/.imsa or ~/.aws/config.</source>
+        <translation>Aucun profil pour l’instant&#xa0;: ajoutez-en dans ~/.imsa ou ~/.aws/config.</translation>
+    </message>
+    <message>
+        <source>Defined in</source>
+        <translation>Défini dans</translation>
+    </message>
+    <message>
+        <source>Keys of</source>
+        <translation>Clés de</translation>
+    </message>
+    <message>
+        <source>Access key ID</source>
+        <translation>ID de clé d’accès</translation>
+    </message>
+    <message>
+        <source>Secret access key</source>
+        <translation>Clé d’accès secrète</translation>
+    </message>
+    <message>
+        <source>in the key store</source>
+        <translation>dans le trousseau</translation>
+    </message>
+    <message>
+        <source>in %1</source>
+        <translation>dans %1</translation>
+    </message>
+    <message>
+        <source>MFA device</source>
+        <translation>Appareil MFA</translation>
+    </message>
+    <message>
+        <source>MFA session</source>
+        <translation>Session MFA</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rôle</translation>
+    </message>
+    <message>
+        <source>Role session name</source>
+        <translation>Nom de session du rôle</translation>
+    </message>
+    <message>
+        <source>Role credentials</source>
+        <translation>Identifiants du rôle</translation>
+    </message>
+    <message>
+        <source>External ID</source>
+        <translation>ID externe</translation>
+    </message>
+    <message>
+        <source>Region</source>
+        <translation>Région</translation>
+    </message>
+    <message>
+        <source>STS endpoint</source>
+        <translation>Point de terminaison STS</translation>
+    </message>
+    <message>
+        <source>STS region</source>
+        <translation>Région STS</translation>
+    </message>
+    <message>
+        <source>MFA code command</source>
+        <translation>Commande du code MFA</translation>
+    </message>
+    <message>
+        <source>%1 (not usable)</source>
+        <translation>%1 (inutilisable)</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Problème</translation>
+    </message>
+    <message>
+        <source>%1, line %2</source>
+        <translation>%1, ligne %2</translation>
+    </message>
+</context>
+<context>
+    <name>imsa::tray::TrayController</name>
+    <message>
+        <source>no active profile</source>
+        <translation>aucun profil actif</translation>
+    </message>
+    <message>
+        <source>inactive</source>
+        <translation>inactif</translation>
+    </message>
+    <message>
+        <source>MFA code needed</source>
+        <translation>code MFA requis</translation>
+    </message>
+    <message>
+        <source>getting credentials…</source>
+        <translation>obtention des identifiants…</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>échec</translation>
+    </message>
+    <message>
+        <source>credentials renew automatically</source>
+        <translation>les identifiants se renouvellent automatiquement</translation>
+    </message>
+    <message>
+        <source>renewal failed, retrying</source>
+        <translation>échec du renouvellement, nouvel essai en cours</translation>
+    </message>
+    <message>
+        <source>MFA session ends in %1</source>
+        <translation>la session MFA se termine dans %1</translation>
+    </message>
+    <message>
+        <source>MFA session ended, credentials valid for %1</source>
+        <translation>session MFA terminée, identifiants encore valables %1</translation>
+    </message>
+    <message>
+        <source>No active profile</source>
+        <translation>Aucun profil actif</translation>
+    </message>
+    <message>
+        <source>imsa — %1</source>
+        <translation>imsa — %1</translation>
+    </message>
+    <message>
+        <source>No profiles: add them to ~/.imsa or ~/.aws/config</source>
+        <translation>Aucun profil&#xa0;: ajoutez-en dans ~/.imsa ou ~/.aws/config</translation>
+    </message>
+    <message>
+        <source>%1 (MFA %2)</source>
+        <translation>%1 (MFA %2)</translation>
+    </message>
+    <message>
+        <source>Renew now</source>
+        <translation>Renouveler maintenant</translation>
+    </message>
+    <message>
+        <source>Copy export command</source>
+        <translation>Copier la commande export</translation>
+    </message>
+    <message>
+        <source>Copy env command</source>
+        <translation>Copier la commande env</translation>
+    </message>
+    <message>
+        <source>Forget MFA session</source>
+        <translation>Oublier la session MFA</translation>
+    </message>
+    <message>
+        <source>Profiles and keys…</source>
+        <translation>Profils et clés…</translation>
+    </message>
+    <message>
+        <source>Start at login</source>
+        <translation>Lancer à l’ouverture de session</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Quitter</translation>
+    </message>
+    <message>
+        <source>imsa needs your attention</source>
+        <translation>imsa a besoin de votre attention</translation>
+    </message>
+    <message>
+        <source>MFA session ended</source>
+        <translation>Session MFA terminée</translation>
+    </message>
+    <message>
+        <source>%1 needs a new MFA code. Click to renew.</source>
+        <translation>%1 a besoin d’un nouveau code MFA. Cliquez pour renouveler.</translation>
+    </message>
+    <message>
+        <source>MFA session ends soon</source>
+        <translation>La session MFA se termine bientôt</translation>
+    </message>
+    <message>
+        <source>The MFA session of %1 ends in %2. Click to renew it now.</source>
+        <translation>La session MFA de %1 se termine dans %2. Cliquez pour la renouveler maintenant.</translation>
+    </message>
+    <message>
+        <source>Could not renew the credentials of %1</source>
+        <translation>Impossible de renouveler les identifiants de %1</translation>
+    </message>
+</context>
+</TS>

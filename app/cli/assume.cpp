@@ -9,7 +9,8 @@ int runAssume(const QStringList &arguments, Io &io)
     QCommandLineParser parser;
     const QCommandLineOption mfaCode = mfaCodeOption();
     parser.addOption(mfaCode);
-    parser.addPositionalArgument(QStringLiteral("PROFILE"), QStringLiteral("The profile to serve."));
+    parser.addPositionalArgument(QStringLiteral("PROFILE"),
+                                 QStringLiteral("The profile to serve."));
     if (auto exit = parseArguments(
                 parser, arguments, io,
                 QStringLiteral("imsa assume PROFILE [--mfa-code CODE]\n\n"
@@ -31,7 +32,8 @@ int runAssume(const QStringList &arguments, Io &io)
         io.out << " (" << reply->value(u"role_arn").toString() << ")";
     io.out << " on " << reply->value(u"endpoint").toString() << "; credentials renew automatically";
     if (expiration.isValid())
-        io.out << " (current ones: " << remainingText(QDateTime::currentDateTimeUtc(), expiration) << ")";
+        io.out << " (current ones: " << remainingText(QDateTime::currentDateTimeUtc(), expiration)
+               << ")";
     io.out << ".\n";
     return ExitOk;
 }

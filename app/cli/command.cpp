@@ -21,8 +21,8 @@ std::optional<int> parseArguments(QCommandLineParser &parser, const QStringList 
     return std::nullopt;
 }
 
-std::optional<int> requireProfileArgument(const QCommandLineParser &parser,
-                                          const QString &command, Io &io)
+std::optional<int> requireProfileArgument(const QCommandLineParser &parser, const QString &command,
+                                          Io &io)
 {
     if (parser.positionalArguments().size() == 1)
         return std::nullopt;

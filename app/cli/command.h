@@ -8,7 +8,11 @@
 
 namespace imsa::cli {
 
-enum ExitCode : int { ExitOk = 0, ExitFailure = 1, ExitUsage = 2 };
+enum ExitCode : int {
+    ExitOk = 0,
+    ExitFailure = 1,
+    ExitUsage = 2
+};
 
 /// Where commands write; tests swap in buffers.
 struct Io
@@ -31,11 +35,11 @@ const QList<Command> &commands();
 
 /// Parses a command's arguments. Returns an exit code when the command must stop here: 0 after
 /// printing --help, 2 after printing a usage error.
-std::optional<int> parseArguments(QCommandLineParser &parser, const QStringList &arguments,
-                                  Io &io, const QString &usage);
+std::optional<int> parseArguments(QCommandLineParser &parser, const QStringList &arguments, Io &io,
+                                  const QString &usage);
 
 /// The single positional PROFILE argument, or an exit code after printing the usage error.
-std::optional<int> requireProfileArgument(const QCommandLineParser &parser,
-                                          const QString &command, Io &io);
+std::optional<int> requireProfileArgument(const QCommandLineParser &parser, const QString &command,
+                                          Io &io);
 
 } // namespace imsa::cli

@@ -87,9 +87,10 @@ int runCompletion(const QStringList &arguments, Io &io)
     parser.addPositionalArgument(QStringLiteral("SHELL"), QStringLiteral("bash, zsh or fish."));
     if (auto exit = parseArguments(
                 parser, arguments, io,
-                QStringLiteral("imsa completion bash|zsh|fish\n\n"
-                               "Print a completion script for commands, options and profile names:\n"
-                               "  source <(imsa completion bash)")))
+                QStringLiteral(
+                        "imsa completion bash|zsh|fish\n\n"
+                        "Print a completion script for commands, options and profile names:\n"
+                        "  source <(imsa completion bash)")))
         return *exit;
     const QStringList positional = parser.positionalArguments();
     const QString shell = positional.value(0);
@@ -112,6 +113,5 @@ int runCompletion(const QStringList &arguments, Io &io)
     io.out << script.replace(QStringLiteral("@COMMANDS@"), names.join(QLatin1Char(' ')));
     return ExitOk;
 }
-
 
 } // namespace imsa::cli

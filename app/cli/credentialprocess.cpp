@@ -10,14 +10,16 @@ int runCredentialProcess(const QStringList &arguments, Io &io)
     QCommandLineParser parser;
     const QCommandLineOption mfaCode = mfaCodeOption();
     parser.addOption(mfaCode);
-    parser.addPositionalArgument(QStringLiteral("PROFILE"), QStringLiteral("The profile to print."));
+    parser.addPositionalArgument(QStringLiteral("PROFILE"),
+                                 QStringLiteral("The profile to print."));
     if (auto exit = parseArguments(
                 parser, arguments, io,
-                QStringLiteral("imsa credential-process PROFILE\n\n"
-                               "Print PROFILE's credentials as credential_process JSON (Version 1), "
-                               "for ~/.aws/config:\n"
-                               "  [profile work]\n"
-                               "  credential_process = imsa credential-process work")))
+                QStringLiteral(
+                        "imsa credential-process PROFILE\n\n"
+                        "Print PROFILE's credentials as credential_process JSON (Version 1), "
+                        "for ~/.aws/config:\n"
+                        "  [profile work]\n"
+                        "  credential_process = imsa credential-process work")))
         return *exit;
     if (auto exit = requireProfileArgument(parser, arguments.first(), io))
         return *exit;

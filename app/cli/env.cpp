@@ -13,14 +13,16 @@ int runEnv(const QStringList &arguments, Io &io)
                                     QStringLiteral("FORMAT"), QStringLiteral("sh"));
     parser.addOption(mfaCode);
     parser.addOption(format);
-    parser.addPositionalArgument(QStringLiteral("PROFILE"), QStringLiteral("The profile for this shell."));
+    parser.addPositionalArgument(QStringLiteral("PROFILE"),
+                                 QStringLiteral("The profile for this shell."));
     if (auto exit = parseArguments(
                 parser, arguments, io,
-                QStringLiteral("imsa env PROFILE [--format sh|fish|powershell]\n\n"
-                               "Print the container-credentials variables that make the AWS tools of "
-                               "one shell use PROFILE, refreshed by the SDK, while the rest of the "
-                               "machine uses the active profile:\n"
-                               "  eval \"$(imsa env PROFILE)\"")))
+                QStringLiteral(
+                        "imsa env PROFILE [--format sh|fish|powershell]\n\n"
+                        "Print the container-credentials variables that make the AWS tools of "
+                        "one shell use PROFILE, refreshed by the SDK, while the rest of the "
+                        "machine uses the active profile:\n"
+                        "  eval \"$(imsa env PROFILE)\"")))
         return *exit;
     if (auto exit = requireProfileArgument(parser, arguments.first(), io))
         return *exit;

@@ -15,7 +15,8 @@ int runExport(const QStringList &arguments, Io &io)
                                     QStringLiteral("FORMAT"), QStringLiteral("sh"));
     parser.addOption(mfaCode);
     parser.addOption(format);
-    parser.addPositionalArgument(QStringLiteral("PROFILE"), QStringLiteral("The profile to export."));
+    parser.addPositionalArgument(QStringLiteral("PROFILE"),
+                                 QStringLiteral("The profile to export."));
     if (auto exit = parseArguments(
                 parser, arguments, io,
                 QStringLiteral("imsa export PROFILE [--format sh|fish|powershell|json]\n\n"

@@ -5,10 +5,11 @@ namespace imsa::cli {
 int runLogout(const QStringList &arguments, Io &io)
 {
     QCommandLineParser parser;
-    if (auto exit = parseArguments(parser, arguments, io,
-                                   QStringLiteral("imsa logout\n\n"
-                                                  "Forget the MFA session and every credential "
-                                                  "derived from it, in memory and in the key store.")))
+    if (auto exit =
+                parseArguments(parser, arguments, io,
+                               QStringLiteral("imsa logout\n\n"
+                                              "Forget the MFA session and every credential "
+                                              "derived from it, in memory and in the key store.")))
         return *exit;
     if (!simpleCall(QStringLiteral("logout"), {}, io))
         return ExitFailure;

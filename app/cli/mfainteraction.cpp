@@ -9,7 +9,8 @@ namespace imsa::cli {
 QCommandLineOption mfaCodeOption()
 {
     return {QStringLiteral("mfa-code"),
-            QStringLiteral("The current 6-digit code of the profile's MFA device, if one is needed."),
+            QStringLiteral(
+                    "The current 6-digit code of the profile's MFA device, if one is needed."),
             QStringLiteral("CODE")};
 }
 
@@ -30,8 +31,9 @@ std::optional<QJsonObject> callWithMfa(const QString &command, const QString &pr
     bool dialog = false;
     const auto askForCode = [&] {
         if (!pendingCode.isEmpty()) {
-            client.post(QStringLiteral("mfa"), {{QStringLiteral("profile"), profile},
-                                                 {QStringLiteral("code"), pendingCode}});
+            client.post(
+                    QStringLiteral("mfa"),
+                    {{QStringLiteral("profile"), profile}, {QStringLiteral("code"), pendingCode}});
             pendingCode.clear();
             return;
         }

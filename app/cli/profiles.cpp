@@ -11,10 +11,11 @@ int runProfiles(const QStringList &arguments, Io &io)
     QCommandLineParser parser;
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("Print JSON."));
     parser.addOption(json);
-    if (auto exit = parseArguments(parser, arguments, io,
-                                   QStringLiteral("imsa profiles [--json]\n\n"
-                                                  "List every profile, where it comes from, its role "
-                                                  "and MFA device, and where its keys are kept.")))
+    if (auto exit =
+                parseArguments(parser, arguments, io,
+                               QStringLiteral("imsa profiles [--json]\n\n"
+                                              "List every profile, where it comes from, its role "
+                                              "and MFA device, and where its keys are kept.")))
         return *exit;
 
     const std::optional<QJsonObject> reply = simpleCall(QStringLiteral("profiles"), {}, io);
@@ -27,8 +28,8 @@ int runProfiles(const QStringList &arguments, Io &io)
     const QJsonArray profiles = reply->value(u"profiles").toArray();
     for (const QJsonValue &value : profiles) {
         const QJsonObject profile = value.toObject();
-        io.out << (profile.value(u"active").toBool() ? "* " : "  ") << profile.value(u"name").toString()
-               << "\n";
+        io.out << (profile.value(u"active").toBool() ? "* " : "  ")
+               << profile.value(u"name").toString() << "\n";
         io.out << "      source: " << profile.value(u"source").toString() << "\n";
         if (!profile.value(u"role_arn").toString().isEmpty())
             io.out << "      role:   " << profile.value(u"role_arn").toString() << "\n";

@@ -6,7 +6,11 @@
 
 namespace imsa::cli {
 
-enum class ShellSyntax { Sh, Fish, PowerShell };
+enum class ShellSyntax {
+    Sh,
+    Fish,
+    PowerShell
+};
 
 std::optional<ShellSyntax> shellSyntax(const QString &name);
 

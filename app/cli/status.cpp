@@ -44,7 +44,8 @@ int runStatus(const QStringList &arguments, Io &io)
     io.out << "imsa is running (pid " << status.value(u"pid").toInteger() << ")\n";
     io.out << "  endpoint:     " << status.value(u"endpoint").toString() << "\n";
     const QString profile = status.value(u"profile").toString();
-    io.out << "  profile:      " << (profile.isEmpty() ? QStringLiteral("(none; run: imsa assume PROFILE)") : profile)
+    io.out << "  profile:      "
+           << (profile.isEmpty() ? QStringLiteral("(none; run: imsa assume PROFILE)") : profile)
            << "\n";
     if (!status.value(u"role_arn").toString().isEmpty())
         io.out << "  role:         " << status.value(u"role_arn").toString() << "\n";

@@ -30,7 +30,10 @@ void quitOnSignals()
     static int pipeFds[2];
     if (pipe2(pipeFds, O_CLOEXEC) != 0)
         return;
-    struct sigaction action{};
+
+    struct sigaction action
+    { };
+
     action.sa_handler = [](int) {
         const char byte = 1;
         [[maybe_unused]] const ssize_t written = ::write(pipeFds[1], &byte, 1);
@@ -57,7 +60,7 @@ int runForeground(const StartOptions &options, cli::Io &io)
         io.err.flush();
         // A second start finds the first one running: that is success, as with `imsa start`.
         exitCode = message == QLatin1StringView("imsa is already running") ? cli::ExitOk
-                                                                          : cli::ExitFailure;
+                                                                           : cli::ExitFailure;
         QCoreApplication::exit(exitCode);
     });
     QObject::connect(&service, &Service::stopRequested, qApp, &QCoreApplication::quit,
@@ -123,8 +126,9 @@ int runDetached(const StartOptions &options, const QStringList &forwarded, cli::
 int runStart(const QStringList &arguments, cli::Io &io, const UiFactory &uiFactory)
 {
     QCommandLineParser parser;
-    const QCommandLineOption foreground(QStringLiteral("foreground"),
-                                        QStringLiteral("Stay attached (for systemd); log to stderr."));
+    const QCommandLineOption foreground(
+            QStringLiteral("foreground"),
+            QStringLiteral("Stay attached (for systemd); log to stderr."));
     const QCommandLineOption headless(QStringLiteral("headless"),
                                       QStringLiteral("No tray icon, even in a graphical session."));
     const QCommandLineOption listen(
@@ -136,8 +140,9 @@ int runStart(const QStringList &arguments, cli::Io &io, const UiFactory &uiFacto
                                      QStringLiteral("Log here (default: stderr with --foreground, "
                                                     "else $XDG_STATE_HOME/imsa/imsa.log)."),
                                      QStringLiteral("FILE"));
-    const QCommandLineOption imdsv2Only(QStringLiteral("imdsv2-only"),
-                                        QStringLiteral("Refuse IMDSv1 requests (no session token)."));
+    const QCommandLineOption imdsv2Only(
+            QStringLiteral("imdsv2-only"),
+            QStringLiteral("Refuse IMDSv1 requests (no session token)."));
     parser.addOptions({foreground, headless, listen, logFile, imdsv2Only});
     if (auto exit = cli::parseArguments(
                 parser, arguments, io,
@@ -147,7 +152,8 @@ int runStart(const QStringList &arguments, cli::Io &io, const UiFactory &uiFacto
                                "socket the other commands use.")))
         return *exit;
     if (!parser.positionalArguments().isEmpty()) {
-        io.err << "imsa start: unexpected argument '" << parser.positionalArguments().first() << "'\n";
+        io.err << "imsa start: unexpected argument '" << parser.positionalArguments().first()
+               << "'\n";
         return cli::ExitUsage;
     }
 

@@ -33,8 +33,9 @@ void BrokerView::refresh(const QString &name)
     if (existing != m_served.cend() && existing->credentials == *credentials)
         return;
     const QList<Profile> profiles = m_broker.profiles();
-    const auto profile = std::find_if(profiles.cbegin(), profiles.cend(),
-                                      [&](const Profile &p) { return p.name == name; });
+    const auto profile = std::find_if(profiles.cbegin(), profiles.cend(), [&](const Profile &p) {
+        return p.name == name;
+    });
     if (profile == profiles.cend()) {
         m_served.remove(name);
         return;

@@ -60,8 +60,7 @@ QJsonArray errorList(const QList<ConfigError> &errors)
 ControlHandler::ControlHandler(Service &service, QObject *parent)
     : QObject(parent)
     , m_service(service)
-{
-}
+{ }
 
 void ControlHandler::handle(ControlConnection *connection, const ipc::Request &request)
 {
@@ -78,8 +77,9 @@ void ControlHandler::handle(ControlConnection *connection, const ipc::Request &r
     };
     const Command command = commands.value(request.command);
     if (!command) {
-        connection->sendError(request.id, {QString(ipc::errors::unknownCommand),
-                                           QStringLiteral("unknown command '%1'").arg(request.command)});
+        connection->sendError(request.id,
+                              {QString(ipc::errors::unknownCommand),
+                               QStringLiteral("unknown command '%1'").arg(request.command)});
         return;
     }
     qCDebug(lcIpc).noquote() << "control command" << request.command;
@@ -149,9 +149,9 @@ void ControlHandler::profiles(ControlConnection &connection, const ipc::Request 
                 {QStringLiteral("mfa_serial"), profile.mfaSerial},
                 {QStringLiteral("region"), profile.region},
                 {QStringLiteral("key_profile"), profile.keyProfile},
-                {QStringLiteral("keys"), profile.secretLocation == SecretLocation::KeyStore
-                                                 ? QStringLiteral("keychain")
-                                                 : QStringLiteral("file")},
+                {QStringLiteral("keys"),
+                 profile.secretLocation == SecretLocation::KeyStore ? QStringLiteral("keychain")
+                                                                    : QStringLiteral("file")},
                 {QStringLiteral("state"), stateName(m_service.broker().status(profile.name).state)},
                 {QStringLiteral("active"), profile.name == m_service.broker().activeProfile()},
         });
@@ -176,10 +176,12 @@ void ControlHandler::assume(ControlConnection &connection, const ipc::Request &r
             broker, connection, request.id, *profile, m_service.hasMfaDialog(),
             [this, roleArn = profile->roleArn](ControlConnection &client, const QString &id,
                                                const AwsCredentials &credentials) {
-                client.sendReply(id, {{QStringLiteral("profile"), m_service.broker().activeProfile()},
-                                      {QStringLiteral("role_arn"), roleArn},
-                                      {QStringLiteral("endpoint"), m_service.endpointUrl()},
-                                      {QStringLiteral("expiration"), isoOrNull(credentials.expiration)}});
+                client.sendReply(
+                        id,
+                        {{QStringLiteral("profile"), m_service.broker().activeProfile()},
+                         {QStringLiteral("role_arn"), roleArn},
+                         {QStringLiteral("endpoint"), m_service.endpointUrl()},
+                         {QStringLiteral("expiration"), isoOrNull(credentials.expiration)}});
             });
     wait->start();
 }
@@ -190,13 +192,12 @@ void ControlHandler::credentials(ControlConnection &connection, const ipc::Reque
     if (!profile)
         return;
     m_service.broker().request(profile->name);
-    auto *wait = new CredentialWait(m_service.broker(), connection, request.id, *profile,
-                                    m_service.hasMfaDialog(),
-                                    [name = profile->name](ControlConnection &client,
-                                                           const QString &id,
-                                                           const AwsCredentials &credentials) {
-                                        client.sendReply(id, credentialsJson(name, credentials));
-                                    });
+    auto *wait = new CredentialWait(
+            m_service.broker(), connection, request.id, *profile, m_service.hasMfaDialog(),
+            [name = profile->name](ControlConnection &client, const QString &id,
+                                   const AwsCredentials &credentials) {
+                client.sendReply(id, credentialsJson(name, credentials));
+            });
     wait->start();
 }
 
@@ -206,8 +207,9 @@ void ControlHandler::env(ControlConnection &connection, const ipc::Request &requ
     if (!profile)
         return;
     if (m_service.containerBaseUrl().isEmpty()) {
-        connection.sendError(request.id, {QString(ipc::errors::notAvailable),
-                                          QStringLiteral("the container endpoint is not running")});
+        connection.sendError(request.id,
+                             {QString(ipc::errors::notAvailable),
+                              QStringLiteral("the container endpoint is not running")});
         return;
     }
     m_service.broker().request(profile->name);
@@ -216,10 +218,11 @@ void ControlHandler::env(ControlConnection &connection, const ipc::Request &requ
             [this, name = profile->name](ControlConnection &client, const QString &id,
                                          const AwsCredentials &credentials) {
                 client.sendReply(
-                        id, {{QStringLiteral("profile"), name},
-                             {QStringLiteral("uri"), QString(m_service.containerBaseUrl() + name)},
-                             {QStringLiteral("token"), QString::fromLatin1(m_service.containerToken())},
-                             {QStringLiteral("expiration"), isoOrNull(credentials.expiration)}});
+                        id,
+                        {{QStringLiteral("profile"), name},
+                         {QStringLiteral("uri"), QString(m_service.containerBaseUrl() + name)},
+                         {QStringLiteral("token"), QString::fromLatin1(m_service.containerToken())},
+                         {QStringLiteral("expiration"), isoOrNull(credentials.expiration)}});
             });
     wait->start();
 }
@@ -232,8 +235,9 @@ void ControlHandler::mfa(ControlConnection &connection, const ipc::Request &requ
     const QString code = request.args.value(u"code").toString();
     static const QRegularExpression sixDigits(QStringLiteral("^\\d{6}$"));
     if (!sixDigits.match(code).hasMatch()) {
-        connection.sendError(request.id, {QString(ipc::errors::badRequest),
-                                          QStringLiteral("an MFA code is exactly 6 digits")});
+        connection.sendError(request.id,
+                             {QString(ipc::errors::badRequest),
+                              QStringLiteral("an MFA code is exactly 6 digits")});
         return;
     }
     // The outcome reaches the client through the events of its pending request.

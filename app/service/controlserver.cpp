@@ -54,7 +54,8 @@ void ControlConnection::handleReadyRead()
         if (!complete) {
             // Answer once, then drop the rest of the oversized line instead of buffering it.
             qCWarning(lcIpc) << "control message over" << ipc::maxLineBytes << "bytes; discarded";
-            sendError(QString(), {QString(ipc::errors::badRequest), QStringLiteral("message too long")});
+            sendError(QString(),
+                      {QString(ipc::errors::badRequest), QStringLiteral("message too long")});
             m_discarding = true;
             continue;
         }

@@ -49,7 +49,8 @@ public:
     bool listen(const QString &socketPath, QString *error);
 
 Q_SIGNALS:
-    void requestReceived(imsa::app::ControlConnection *connection, const imsa::ipc::Request &request);
+    void requestReceived(imsa::app::ControlConnection *connection,
+                         const imsa::ipc::Request &request);
 
 private:
     void handleNewConnection();

@@ -9,8 +9,7 @@
 namespace imsa::app {
 
 CredentialWait::CredentialWait(CredentialBroker &broker, ControlConnection &connection,
-                               QString requestId, Profile profile, bool hasMfaDialog,
-                               Finish finish)
+                               QString requestId, Profile profile, bool hasMfaDialog, Finish finish)
     : QObject(&connection)
     , m_broker(broker)
     , m_connection(&connection)
@@ -18,8 +17,7 @@ CredentialWait::CredentialWait(CredentialBroker &broker, ControlConnection &conn
     , m_profile(std::move(profile))
     , m_finish(std::move(finish))
     , m_hasMfaDialog(hasMfaDialog)
-{
-}
+{ }
 
 void CredentialWait::start()
 {
@@ -27,7 +25,8 @@ void CredentialWait::start()
         if (profile == m_profile.name)
             checkCredentials();
     });
-    connect(&m_broker, &CredentialBroker::statusChanged, this, &CredentialWait::handleStatusChanged);
+    connect(&m_broker, &CredentialBroker::statusChanged, this,
+            &CredentialWait::handleStatusChanged);
     connect(&m_broker, &CredentialBroker::mfaRequired, this, [this](const QString &profile) {
         if (concernsMe(profile))
             sendMfaRequired();
@@ -35,8 +34,9 @@ void CredentialWait::start()
     connect(&m_broker, &CredentialBroker::mfaCodeRejected, this,
             [this](const QString &profile, const StsError &error) {
                 if (concernsMe(profile) && m_connection)
-                    m_connection->sendEvent(m_requestId, QStringLiteral("mfa-rejected"),
-                                            {{QStringLiteral("message"), stsErrorText(error, m_profile)}});
+                    m_connection->sendEvent(
+                            m_requestId, QStringLiteral("mfa-rejected"),
+                            {{QStringLiteral("message"), stsErrorText(error, m_profile)}});
             });
     connect(&m_broker, &CredentialBroker::mfaSatisfied, this, [this](const QString &profile) {
         if (concernsMe(profile) && m_connection)
@@ -53,8 +53,9 @@ bool CredentialWait::concernsMe(const QString &otherProfile) const
     if (otherProfile == m_profile.name)
         return true;
     const QList<Profile> profiles = m_broker.profiles();
-    const auto other = std::find_if(profiles.cbegin(), profiles.cend(),
-                                    [&](const Profile &p) { return p.name == otherProfile; });
+    const auto other = std::find_if(profiles.cbegin(), profiles.cend(), [&](const Profile &p) {
+        return p.name == otherProfile;
+    });
     return other != profiles.cend() && other->baseIdentity() == m_profile.baseIdentity();
 }
 
@@ -86,7 +87,8 @@ void CredentialWait::handleStatusChanged(const QString &profile)
     if (m_done || profile != m_profile.name)
         return;
     const ProfileStatus status = m_broker.status(profile);
-    if (status.state == ProfileState::Failed && status.lastError && !status.lastError->isTransient())
+    if (status.state == ProfileState::Failed && status.lastError
+        && !status.lastError->isTransient())
         return fail(QString(ipc::errors::stsError), stsErrorText(*status.lastError, m_profile));
     if (status.state == ProfileState::Inactive)
         return fail(QString(ipc::errors::mfaCancelled),

@@ -24,7 +24,8 @@ class CredentialWait final : public QObject
     Q_OBJECT
 
 public:
-    using Finish = std::function<void(ControlConnection &, const QString &id, const AwsCredentials &)>;
+    using Finish =
+            std::function<void(ControlConnection &, const QString &id, const AwsCredentials &)>;
 
     CredentialWait(CredentialBroker &broker, ControlConnection &connection, QString requestId,
                    Profile profile, bool hasMfaDialog, Finish finish);

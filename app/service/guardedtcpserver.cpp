@@ -32,7 +32,9 @@ void GuardedTcpServer::incomingConnection(qintptr socketDescriptor)
     auto *idleTimer = new QTimer(socket);
     idleTimer->setSingleShot(true);
     idleTimer->setInterval(idleTimeoutMs);
-    connect(idleTimer, &QTimer::timeout, socket, [socket] { socket->abort(); });
+    connect(idleTimer, &QTimer::timeout, socket, [socket] {
+        socket->abort();
+    });
     idleTimer->start();
 
     // Connected before QAbstractHttpServer's own handler (it connects when it takes the pending
@@ -57,8 +59,8 @@ void GuardedTcpServer::handleReadyRead(QTcpSocket *socket)
     *pending += socket->bytesAvailable();
     if (*pending <= maxRequestBytes)
         return;
-    qCWarning(lcImds) << "request from" << socket->peerAddress().toString()
-                      << "exceeds" << maxRequestBytes << "bytes; closing";
+    qCWarning(lcImds) << "request from" << socket->peerAddress().toString() << "exceeds"
+                      << maxRequestBytes << "bytes; closing";
     socket->readAll();
     socket->write("HTTP/1.1 431 Request Header Fields Too Large\r\n"
                   "Content-Length: 0\r\nConnection: close\r\n\r\n");

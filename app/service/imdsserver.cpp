@@ -58,8 +58,7 @@ ImdsServer::ImdsServer(const CredentialView &view, Clock &clock, Options options
     , m_clock(clock)
     , m_options(std::move(options))
     , m_tcpServer(new GuardedTcpServer(this))
-{
-}
+{ }
 
 ImdsServer::~ImdsServer() = default;
 
@@ -119,7 +118,9 @@ bool ImdsServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     responder.writeHeader(QByteArrayLiteral("Content-Length"),
                           QByteArray::number(response.body.size()));
     // QHttpServer 6.4 keeps every connection open; honour a client that asked to close.
-    const bool closeAfter = request.value(QByteArrayLiteral("connection")).compare("close", Qt::CaseInsensitive) == 0;
+    const bool closeAfter =
+            request.value(QByteArrayLiteral("connection")).compare("close", Qt::CaseInsensitive)
+            == 0;
     if (closeAfter)
         responder.writeHeader(QByteArrayLiteral("Connection"), QByteArrayLiteral("close"));
     responder.writeBody(response.body);

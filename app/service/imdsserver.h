@@ -29,7 +29,8 @@ public:
         QByteArray containerToken;
     };
 
-    ImdsServer(const CredentialView &view, Clock &clock, Options options, QObject *parent = nullptr);
+    ImdsServer(const CredentialView &view, Clock &clock, Options options,
+               QObject *parent = nullptr);
     ~ImdsServer() override;
 
     /// Listens on address:port (port 0 = any free port). False with errorString() on failure.

@@ -4,7 +4,8 @@ namespace imsa::app {
 
 bool ListenAddress::isInstanceMetadataAddress() const
 {
-    return address == QHostAddress(QString(instanceMetadataAddress)) && port == instanceMetadataPort;
+    return address == QHostAddress(QString(instanceMetadataAddress))
+            && port == instanceMetadataPort;
 }
 
 QString ListenAddress::url() const

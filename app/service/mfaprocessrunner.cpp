@@ -19,8 +19,9 @@ MfaProcessRunner::MfaProcessRunner(CredentialBroker &broker, QObject *parent)
 void MfaProcessRunner::handleMfaRequired(const QString &profileName)
 {
     const QList<Profile> profiles = m_broker.profiles();
-    const auto profile = std::find_if(profiles.cbegin(), profiles.cend(),
-                                      [&](const Profile &p) { return p.name == profileName; });
+    const auto profile = std::find_if(profiles.cbegin(), profiles.cend(), [&](const Profile &p) {
+        return p.name == profileName;
+    });
     if (profile == profiles.cend() || profile->mfaProcess.isEmpty()
         || m_running.contains(profileName))
         return;
@@ -41,9 +42,9 @@ void MfaProcessRunner::handleMfaRequired(const QString &profileName)
         static const QRegularExpression sixDigits(QStringLiteral("^\\d{6}$"));
         if (exitCode != 0 || !sixDigits.match(code).hasMatch()) {
             // Never log the output: it may be a valid code that just has extra text around it.
-            qCWarning(lcBroker).noquote() << "mfa_process for profile" << profileName
-                                          << "exited with" << exitCode
-                                          << "without printing a 6-digit code";
+            qCWarning(lcBroker).noquote()
+                    << "mfa_process for profile" << profileName << "exited with" << exitCode
+                    << "without printing a 6-digit code";
             return;
         }
         qCInfo(lcBroker).noquote() << "MFA code for profile" << profileName << "from mfa_process";

@@ -10,8 +10,9 @@ namespace {
 
 bool hasFileLevelError(const ProfileSet &set)
 {
-    return std::any_of(set.errors.cbegin(), set.errors.cend(),
-                       [](const ConfigError &error) { return error.profile.isEmpty(); });
+    return std::any_of(set.errors.cbegin(), set.errors.cend(), [](const ConfigError &error) {
+        return error.profile.isEmpty();
+    });
 }
 
 } // namespace

@@ -47,8 +47,7 @@ Service::Service(Options options, QObject *parent)
     : QObject(parent)
     , m_options(std::move(options))
     , m_containerToken(randomToken())
-{
-}
+{ }
 
 Service::~Service() = default;
 
@@ -81,8 +80,9 @@ void Service::continueWithKeyStore(std::unique_ptr<KeyStore> keyStore, const QSt
     m_sts = std::make_unique<StsClient>(m_network, m_clock);
     m_broker = new CredentialBroker(*m_sts, *m_keyStore, m_clock, this);
     m_broker->setProfiles(m_profiles->profiles().profiles);
-    connect(m_profiles, &ProfileStore::changed, m_broker,
-            [this] { m_broker->setProfiles(m_profiles->profiles().profiles); });
+    connect(m_profiles, &ProfileStore::changed, m_broker, [this] {
+        m_broker->setProfiles(m_profiles->profiles().profiles);
+    });
     m_view = new BrokerView(*m_broker, m_clock, this);
     m_mfaProcess = new MfaProcessRunner(*m_broker, this);
 
@@ -102,16 +102,17 @@ void Service::bindMetadataServer()
     const QString helperPath = m_options.helperPath.isEmpty() ? HelperLauncher::defaultHelperPath()
                                                               : m_options.helperPath;
     auto *launcher = new HelperLauncher(helperPath, this);
-    connect(launcher, &HelperLauncher::finished, this, [this, launcher](const HelperResult &result) {
-        launcher->deleteLater();
-        if (result.listeningFd < 0)
-            return serveOnFallbackAddress(result.error);
-        if (!m_imdsServer->adoptListeningSocket(result.listeningFd)) {
-            ::close(static_cast<int>(result.listeningFd));
-            return serveOnFallbackAddress(m_imdsServer->errorString());
-        }
-        finishStart();
-    });
+    connect(launcher, &HelperLauncher::finished, this,
+            [this, launcher](const HelperResult &result) {
+                launcher->deleteLater();
+                if (result.listeningFd < 0)
+                    return serveOnFallbackAddress(result.error);
+                if (!m_imdsServer->adoptListeningSocket(result.listeningFd)) {
+                    ::close(static_cast<int>(result.listeningFd));
+                    return serveOnFallbackAddress(m_imdsServer->errorString());
+                }
+                finishStart();
+            });
     launcher->start();
 }
 
@@ -119,7 +120,8 @@ void Service::serveOnFallbackAddress(const QString &reason)
 {
     const QHostAddress loopback(QHostAddress::LocalHost);
     if (!m_imdsServer->listenOn(loopback, fallbackPort) && !m_imdsServer->listenOn(loopback, 0))
-        return fail(QStringLiteral("cannot listen on 127.0.0.1: %1").arg(m_imdsServer->errorString()));
+        return fail(
+                QStringLiteral("cannot listen on 127.0.0.1: %1").arg(m_imdsServer->errorString()));
     const QString warning =
             QStringLiteral("could not serve on 169.254.169.254:80: %1\n"
                            "Serving on %2 instead; until that is fixed, tell AWS tools with:\n"
@@ -139,7 +141,8 @@ void Service::finishStart()
         ImdsServer::Options options{m_options.imdsv2Only, m_containerToken};
         m_containerServer = new ImdsServer(*m_view, m_clock, options, this);
         if (!m_containerServer->listenOn(QHostAddress(QHostAddress::LocalHost), 0))
-            qCWarning(lcApp) << "container endpoint unavailable:" << m_containerServer->errorString();
+            qCWarning(lcApp) << "container endpoint unavailable:"
+                             << m_containerServer->errorString();
     }
 
     m_controlServer = new ControlServer(this);

@@ -44,22 +44,30 @@ public:
     void start();
 
     CredentialBroker &broker() { return *m_broker; }
+
     ProfileStore &profileStore() { return *m_profiles; }
+
     KeyStore &keyStore() { return *m_keyStore; }
+
     const KeyStore &keyStore() const { return *m_keyStore; }
+
     /// The metadata endpoint URL, e.g. "http://169.254.169.254/".
     QString endpointUrl() const;
     /// The loopback base URL of the container-credentials route (SDKs accept only loopback).
     QString containerBaseUrl() const;
+
     QByteArray containerToken() const { return m_containerToken; }
+
     /// Why the preferred endpoint or key store could not be used, with the fix; empty if fine.
     QStringList warnings() const { return m_warnings; }
+
     /// Remembers the active profile so a restart (or crash) serves it again.
     void rememberActiveProfile(const QString &profile);
 
     /// Whether a graphical MFA dialog will ask for codes (the tray sets this): the CLI then
     /// waits for it instead of giving up when it has no terminal to ask on.
     bool hasMfaDialog() const { return m_hasMfaDialog; }
+
     void setMfaDialogAvailable(bool available) { m_hasMfaDialog = available; }
 
 Q_SIGNALS:

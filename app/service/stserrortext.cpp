@@ -8,9 +8,11 @@ QString stsErrorText(const StsError &error, const Profile &profile)
     case StsErrorCode::WrongMfaCode:
         return QStringLiteral("wrong MFA code for %1").arg(profile.mfaSerial);
     case StsErrorCode::AccessDenied:
-        return QStringLiteral("access denied for profile '%1': %2").arg(profile.name, error.message);
+        return QStringLiteral("access denied for profile '%1': %2")
+                .arg(profile.name, error.message);
     case StsErrorCode::InvalidKeys:
-        return QStringLiteral("the access key of profile '%1' is not valid (deleted or mistyped?): %2")
+        return QStringLiteral(
+                       "the access key of profile '%1' is not valid (deleted or mistyped?): %2")
                 .arg(profile.keyProfile, error.message);
     case StsErrorCode::SignatureMismatch:
         return QStringLiteral("the secret key of profile '%1' does not match its access key")

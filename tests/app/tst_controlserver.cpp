@@ -56,7 +56,11 @@ void tst_ControlServer::cleanup()
 QByteArray tst_ControlServer::readLine(QLocalSocket &socket)
 {
     // An empty line fails the caller's parse: no reply within the bound.
-    if (!QTest::qWaitFor([&socket] { return socket.canReadLine(); }, 5000))
+    if (!QTest::qWaitFor(
+                [&socket] {
+                    return socket.canReadLine();
+                },
+                5000))
         return {};
     QByteArray line = socket.readLine();
     line.chop(1);
@@ -65,7 +69,9 @@ QByteArray tst_ControlServer::readLine(QLocalSocket &socket)
 
 void tst_ControlServer::socketIsOwnerOnly()
 {
-    struct stat info{};
+    struct stat info
+    { };
+
     QCOMPARE(lstat(QFile::encodeName(m_path).constData(), &info), 0);
     QVERIFY(S_ISSOCK(info.st_mode));
     QCOMPARE(info.st_mode & 0077, 0u);

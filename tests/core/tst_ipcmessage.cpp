@@ -23,19 +23,19 @@ void tst_IpcMessage::parseRequest_data()
     QTest::addColumn<QString>("errorCode"); // empty: valid
     QTest::addColumn<QString>("command");
 
-    QTest::addRow("minimal request") << R"({"v":1,"id":"1","command":"status"})"_ba << QString()
-                                     << u"status"_s;
+    QTest::addRow("minimal request")
+            << R"({"v":1,"id":"1","command":"status"})"_ba << QString() << u"status"_s;
     QTest::addRow("request with args")
             << R"({"v":1,"id":"a7","command":"assume","args":{"profile":"prod"}})"_ba << QString()
             << u"assume"_s;
     QTest::addRow("not JSON") << "hello"_ba << u"bad-request"_s << QString();
     QTest::addRow("JSON array") << "[1,2]"_ba << u"bad-request"_s << QString();
-    QTest::addRow("missing version") << R"({"id":"1","command":"status"})"_ba << u"bad-request"_s
-                                     << QString();
-    QTest::addRow("version as string") << R"({"v":"1","id":"1","command":"status"})"_ba
-                                       << u"bad-request"_s << QString();
-    QTest::addRow("future version") << R"({"v":2,"id":"1","command":"status"})"_ba
-                                    << u"unsupported-version"_s << QString();
+    QTest::addRow("missing version")
+            << R"({"id":"1","command":"status"})"_ba << u"bad-request"_s << QString();
+    QTest::addRow("version as string")
+            << R"({"v":"1","id":"1","command":"status"})"_ba << u"bad-request"_s << QString();
+    QTest::addRow("future version")
+            << R"({"v":2,"id":"1","command":"status"})"_ba << u"unsupported-version"_s << QString();
     QTest::addRow("missing id") << R"({"v":1,"command":"status"})"_ba << u"bad-request"_s
                                 << QString();
     QTest::addRow("numeric id") << R"({"v":1,"id":1,"command":"status"})"_ba << u"bad-request"_s
@@ -46,17 +46,17 @@ void tst_IpcMessage::parseRequest_data()
             << (R"({"v":1,"id":")"_ba + QByteArray(65, 'x') + R"(","command":"status"})"_ba)
             << u"bad-request"_s << QString();
     QTest::addRow("missing command") << R"({"v":1,"id":"1"})"_ba << u"bad-request"_s << QString();
-    QTest::addRow("command not a string") << R"({"v":1,"id":"1","command":["x"]})"_ba
-                                          << u"bad-request"_s << QString();
-    QTest::addRow("args not an object") << R"({"v":1,"id":"1","command":"x","args":"p"})"_ba
-                                        << u"bad-request"_s << QString();
+    QTest::addRow("command not a string")
+            << R"({"v":1,"id":"1","command":["x"]})"_ba << u"bad-request"_s << QString();
+    QTest::addRow("args not an object")
+            << R"({"v":1,"id":"1","command":"x","args":"p"})"_ba << u"bad-request"_s << QString();
     QTest::addRow("unknown key") << R"({"v":1,"id":"1","command":"x","extra":true})"_ba
                                  << u"bad-request"_s << QString();
-    QTest::addRow("oversized line")
-            << (R"({"v":1,"id":"1","command":")"_ba + QByteArray(ipc::maxLineBytes, 'x') + R"("})"_ba)
-            << u"bad-request"_s << QString();
-    QTest::addRow("truncated JSON") << R"({"v":1,"id":"1","comm)"_ba << u"bad-request"_s
-                                    << QString();
+    QTest::addRow("oversized line") << (R"({"v":1,"id":"1","command":")"_ba
+                                        + QByteArray(ipc::maxLineBytes, 'x') + R"("})"_ba)
+                                    << u"bad-request"_s << QString();
+    QTest::addRow("truncated JSON")
+            << R"({"v":1,"id":"1","comm)"_ba << u"bad-request"_s << QString();
 }
 
 void tst_IpcMessage::parseRequest()

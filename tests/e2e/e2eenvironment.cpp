@@ -29,8 +29,10 @@ E2eEnvironment::E2eEnvironment()
     // Start from the system environment minus anything that would send a client elsewhere.
     const QProcessEnvironment system = QProcessEnvironment::systemEnvironment();
     for (const QString &name : system.keys()) {
-        if (name.startsWith(QLatin1StringView("AWS_")) || name.startsWith(QLatin1StringView("IMSA_"))
-            || name.startsWith(QLatin1StringView("XDG_")) || name.contains(QLatin1StringView("PROXY"), Qt::CaseInsensitive)
+        if (name.startsWith(QLatin1StringView("AWS_"))
+            || name.startsWith(QLatin1StringView("IMSA_"))
+            || name.startsWith(QLatin1StringView("XDG_"))
+            || name.contains(QLatin1StringView("PROXY"), Qt::CaseInsensitive)
             || name == QLatin1StringView("DISPLAY") || name == QLatin1StringView("WAYLAND_DISPLAY")
             || name == QLatin1StringView("DBUS_SESSION_BUS_ADDRESS"))
             continue;
@@ -45,7 +47,8 @@ E2eEnvironment::E2eEnvironment()
     m_environment.insert(QStringLiteral("XDG_STATE_HOME"), dir(QStringLiteral("state")));
     m_environment.insert(QStringLiteral("XDG_CONFIG_HOME"), dir(QStringLiteral("config")));
     m_environment.insert(QStringLiteral("IMSA_KEYSTORE"), QStringLiteral("file"));
-    m_environment.insert(QStringLiteral("AWS_CONFIG_FILE"), path(QStringLiteral("home/.aws/config")));
+    m_environment.insert(QStringLiteral("AWS_CONFIG_FILE"),
+                         path(QStringLiteral("home/.aws/config")));
     m_environment.insert(QStringLiteral("AWS_SHARED_CREDENTIALS_FILE"),
                          path(QStringLiteral("home/.aws/credentials")));
     // The helper would need privileges; these tests listen on 127.0.0.1:0 instead.
@@ -84,20 +87,26 @@ void E2eEnvironment::writeDefaultConfig()
     writeFile(QStringLiteral("home/.imsa"),
               QByteArray("# written for the original Python imsa\n"
                          "base:\n"
-                         "  aws_access_key_id: ") + accessKeyId + "\n"
-                      "  aws_secret_access_key: " + secretAccessKey + "\n"
-                      "  mfa_serial_number: " + mfaSerial + "\n"
-                      "  role_session_name: alice\n"
-                      "\n"
-                      "dev:\n"
-                      "  extends: base\n"
-                      "  role_arn: arn:aws:iam::111111111111:role/Developer\n"
-                      "  region: eu-west-1\n"
-                      "\n"
-                      "prod:\n"
-                      "  extends: base\n"
-                      "  role_arn: arn:aws:iam::222222222222:role/Admin\n"
-                      "  region: eu-central-1\n");
+                         "  aws_access_key_id: ")
+                      + accessKeyId
+                      + "\n"
+                        "  aws_secret_access_key: "
+                      + secretAccessKey
+                      + "\n"
+                        "  mfa_serial_number: "
+                      + mfaSerial
+                      + "\n"
+                        "  role_session_name: alice\n"
+                        "\n"
+                        "dev:\n"
+                        "  extends: base\n"
+                        "  role_arn: arn:aws:iam::111111111111:role/Developer\n"
+                        "  region: eu-west-1\n"
+                        "\n"
+                        "prod:\n"
+                        "  extends: base\n"
+                        "  role_arn: arn:aws:iam::222222222222:role/Admin\n"
+                        "  region: eu-central-1\n");
     m_environment.insert(QStringLiteral("IMSA_CONFIG"), path(QStringLiteral("home/.imsa")));
 }
 
@@ -105,11 +114,13 @@ bool E2eEnvironment::startSts(const QStringList &extraArguments)
 {
     m_sts = std::make_unique<QProcess>();
     m_sts->setProgram(standInStsBinary());
-    m_sts->setArguments(QStringList{QStringLiteral("--port"), QStringLiteral("0")} + extraArguments);
+    m_sts->setArguments(QStringList{QStringLiteral("--port"), QStringLiteral("0")}
+                        + extraArguments);
     m_sts->setProcessChannelMode(QProcess::SeparateChannels);
     m_sts->start();
     if (!m_sts->waitForStarted(5000)) {
-        m_error = QStringLiteral("cannot start %1: %2").arg(standInStsBinary(), m_sts->errorString());
+        m_error =
+                QStringLiteral("cannot start %1: %2").arg(standInStsBinary(), m_sts->errorString());
         return false;
     }
     QDeadlineTimer deadline(10'000);

@@ -47,8 +47,11 @@ public:
 
     /// `imsa start --listen 127.0.0.1:0 EXTRA`; remembers the endpoint and pid.
     bool startApp(const QStringList &extraArguments = {});
+
     QString endpoint() const { return m_endpoint; }
+
     qint64 appPid() const { return m_appPid; }
+
     void killApp(int signal);
 
     /// Per-action call counts of the stand-in STS, e.g. counts["GetSessionToken"].
@@ -57,8 +60,11 @@ public:
 
     /// The environment an AWS client gets to find credentials at imsa's endpoint.
     QProcessEnvironment clientEnvironment() const;
+
     QProcessEnvironment environment() const { return m_environment; }
+
     QString path(const QString &relativePath) const;
+
     QString error() const { return m_error; }
 
 private:

@@ -89,7 +89,8 @@ void tst_Cli::commandsSayWhenNotRunning()
     QFETCH(QStringList, arguments);
     const CommandResult result = m_env->imsa(arguments);
     QCOMPARE(result.exitCode, 1);
-    QVERIFY2(QString(result.out + result.err).contains(u"imsa is not running (start it with: imsa start)"_s),
+    QVERIFY2(QString(result.out + result.err)
+                     .contains(u"imsa is not running (start it with: imsa start)"_s),
              qPrintable(result.out + result.err));
 }
 
@@ -122,7 +123,8 @@ void tst_Cli::switchingProfilesNeedsOneMfaCode()
     QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
     const CommandResult dev = m_env->imsa({u"assume"_s, u"dev"_s, u"--mfa-code"_s, u"123456"_s});
     QVERIFY2(dev.exitCode == 0, qPrintable(dev.out + dev.err));
-    QCOMPARE(aws({u"sts"_s, u"get-caller-identity"_s, u"--query"_s, u"Arn"_s, u"--output"_s, u"text"_s})
+    QCOMPARE(aws({u"sts"_s, u"get-caller-identity"_s, u"--query"_s, u"Arn"_s, u"--output"_s,
+                  u"text"_s})
                      .out.trimmed(),
              devArn);
 
@@ -131,7 +133,8 @@ void tst_Cli::switchingProfilesNeedsOneMfaCode()
         const CommandResult next = m_env->imsa({u"assume"_s, profile});
         QVERIFY2(next.exitCode == 0, qPrintable(next.out + next.err));
     }
-    QCOMPARE(aws({u"sts"_s, u"get-caller-identity"_s, u"--query"_s, u"Arn"_s, u"--output"_s, u"text"_s})
+    QCOMPARE(aws({u"sts"_s, u"get-caller-identity"_s, u"--query"_s, u"Arn"_s, u"--output"_s,
+                  u"text"_s})
                      .out.trimmed(),
              prodArn);
     const QJsonObject counts = m_env->stsCallCounts();
@@ -179,9 +182,9 @@ void tst_Cli::credentialProcessWorksWithAwsCli()
                              + " credential-process prod\n");
     QProcessEnvironment extra;
     extra.insert(u"AWS_PROFILE"_s, u"viaimsa"_s);
-    const CommandResult result =
-            aws({u"sts"_s, u"get-caller-identity"_s, u"--query"_s, u"Arn"_s, u"--output"_s, u"text"_s},
-                extra);
+    const CommandResult result = aws(
+            {u"sts"_s, u"get-caller-identity"_s, u"--query"_s, u"Arn"_s, u"--output"_s, u"text"_s},
+            extra);
     QVERIFY2(result.exitCode == 0, qPrintable(result.err));
     QCOMPARE(result.out.trimmed(), prodArn);
     const QJsonObject output = parseJson(m_env->imsa({u"credential-process"_s, u"prod"_s}).out);
@@ -197,8 +200,8 @@ void tst_Cli::logoutForgetsTheSession()
     QCOMPARE(again.exitCode, 1);
     QVERIFY2(again.err.contains(u"needs an MFA code"_s), qPrintable(again.err));
     const QString credentials = m_env->endpoint() + u"latest/meta-data/iam/security-credentials/"_s;
-    QCOMPARE(m_env->run(u"curl"_s, {u"-s"_s, u"-o"_s, u"/dev/null"_s, u"-w"_s, u"%{http_code}"_s,
-                                    credentials})
+    QCOMPARE(m_env->run(u"curl"_s,
+                        {u"-s"_s, u"-o"_s, u"/dev/null"_s, u"-w"_s, u"%{http_code}"_s, credentials})
                      .out,
              u"404"_s);
 }
@@ -210,10 +213,10 @@ void tst_Cli::killedAppRestartsWithoutNewMfaCode()
     m_env->killApp(SIGKILL);
     QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
     // The active profile and the MFA session come back from the state dir and the key store.
-    QTRY_COMPARE_WITH_TIMEOUT(
-            aws({u"sts"_s, u"get-caller-identity"_s, u"--query"_s, u"Arn"_s, u"--output"_s, u"text"_s})
-                    .out.trimmed(),
-            devArn, 15000);
+    QTRY_COMPARE_WITH_TIMEOUT(aws({u"sts"_s, u"get-caller-identity"_s, u"--query"_s, u"Arn"_s,
+                                   u"--output"_s, u"text"_s})
+                                      .out.trimmed(),
+                              devArn, 15000);
     QCOMPARE(m_env->stsCallCounts().value(u"GetSessionToken").toInt(), 1);
 }
 
@@ -243,11 +246,12 @@ void tst_Cli::terminalPromptAsksAgainAfterWrongCode()
     // `script` gives imsa a pseudo-terminal; the codes arrive on it one after the other.
     QProcessEnvironment extra;
     extra.insert(u"IMSA"_s, imsaBinary());
-    const CommandResult result = m_env->run(
-            u"/bin/sh"_s,
-            {u"-c"_s, u"(sleep 1; echo 12; sleep 1; echo 999999; sleep 2; echo 123456) | "
-                      "script -qec \"$IMSA assume dev\" /dev/null"_s},
-            extra);
+    const CommandResult result =
+            m_env->run(u"/bin/sh"_s,
+                       {u"-c"_s,
+                        u"(sleep 1; echo 12; sleep 1; echo 999999; sleep 2; echo 123456) | "
+                        "script -qec \"$IMSA assume dev\" /dev/null"_s},
+                       extra);
     QVERIFY2(result.exitCode == 0, qPrintable(result.out + result.err));
     QVERIFY2(result.out.contains(u"MFA code for arn:aws:iam::123456789012:mfa/alice: "_s),
              qPrintable(result.out));
@@ -277,12 +281,13 @@ void tst_Cli::completionScriptsLoad()
     // Loaded, the function is registered and completes profile names from the files.
     QProcessEnvironment extra;
     extra.insert(u"PATH"_s, QFileInfo(imsaBinary()).absolutePath() + u":/usr/bin:/bin"_s);
-    const CommandResult loaded = m_env->run(
-            u"bash"_s,
-            {u"-c"_s, u"source " + m_env->path(u"completion.bash"_s)
-                              + u"; complete -p imsa; COMP_WORDS=(imsa assume pr); COMP_CWORD=2; "
-                                "_imsa; echo \"${COMPREPLY[*]}\""_s},
-            extra);
+    const CommandResult loaded =
+            m_env->run(u"bash"_s,
+                       {u"-c"_s,
+                        u"source " + m_env->path(u"completion.bash"_s)
+                                + u"; complete -p imsa; COMP_WORDS=(imsa assume pr); COMP_CWORD=2; "
+                                  "_imsa; echo \"${COMPREPLY[*]}\""_s},
+                       extra);
     QVERIFY2(loaded.out.contains(u"complete -F _imsa imsa"_s), qPrintable(loaded.out + loaded.err));
     QVERIFY2(loaded.out.contains(u"prod"_s), qPrintable(loaded.out));
 }
@@ -291,7 +296,10 @@ void tst_Cli::badControlMessagesDoNotHurtTheApp()
 {
     QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
     const QString socketPath = m_env->path(u"run/control.sock"_s);
-    struct stat info{};
+
+    struct stat info
+    { };
+
     QCOMPARE(::stat(QFile::encodeName(socketPath).constData(), &info), 0);
     QCOMPARE(info.st_mode & 0077, 0u);
     QCOMPARE(::stat(QFile::encodeName(m_env->path(u"run"_s)).constData(), &info), 0);
@@ -332,9 +340,10 @@ except (BrokenPipeError, ConnectionResetError):
     data = b''
 print("refused" if data == b'' else repr(data))
 )"_s;
-    const CommandResult result = m_env->run(
-            u"setpriv"_s, {u"--reuid=65534"_s, u"--regid=65534"_s, u"--clear-groups"_s,
-                           u"/usr/bin/python3"_s, u"-c"_s, probe, socketPath});
+    const CommandResult result =
+            m_env->run(u"setpriv"_s,
+                       {u"--reuid=65534"_s, u"--regid=65534"_s, u"--clear-groups"_s,
+                        u"/usr/bin/python3"_s, u"-c"_s, probe, socketPath});
     QVERIFY2(result.exitCode == 0, qPrintable(result.err));
     QCOMPARE(result.out.trimmed(), u"refused"_s); // closed without a word
     QCOMPARE(m_env->imsa({u"status"_s}).exitCode, 0);

@@ -41,7 +41,8 @@ private:
 void tst_Clients::init()
 {
     if (!QFile::exists(awsCli) || !QFile::exists(python))
-        QSKIP("Debian's awscli and python3-boto3 are needed (scripts/setup-debian.sh --with-tests)");
+        QSKIP("Debian's awscli and python3-boto3 are needed (scripts/setup-debian.sh "
+              "--with-tests)");
     m_env = std::make_unique<E2eEnvironment>();
     m_env->writeDefaultConfig();
     QVERIFY2(m_env->startSts(), qPrintable(m_env->error()));
@@ -77,7 +78,8 @@ void tst_Clients::clientsFindCredentials()
     QProcessEnvironment environment = m_env->clientEnvironment();
     if (container) {
         // The shell of `imsa env dev` uses dev while the machine's active profile is prod.
-        const CommandResult assume = m_env->imsa({u"assume"_s, u"prod"_s, u"--mfa-code"_s, u"123456"_s});
+        const CommandResult assume =
+                m_env->imsa({u"assume"_s, u"prod"_s, u"--mfa-code"_s, u"123456"_s});
         QVERIFY2(assume.exitCode == 0, qPrintable(assume.err));
         const CommandResult env = m_env->imsa({u"env"_s, u"dev"_s});
         QVERIFY2(env.exitCode == 0, qPrintable(env.err));
@@ -90,17 +92,17 @@ void tst_Clients::clientsFindCredentials()
         QVERIFY(environment.contains(u"AWS_CONTAINER_CREDENTIALS_FULL_URI"_s));
         QVERIFY(environment.contains(u"AWS_CONTAINER_AUTHORIZATION_TOKEN"_s));
     } else {
-        const CommandResult assume = m_env->imsa({u"assume"_s, u"dev"_s, u"--mfa-code"_s, u"123456"_s});
+        const CommandResult assume =
+                m_env->imsa({u"assume"_s, u"dev"_s, u"--mfa-code"_s, u"123456"_s});
         QVERIFY2(assume.exitCode == 0, qPrintable(assume.out + assume.err));
     }
 
-    const CommandResult result =
-            client == u"awscli"_s
-                    ? m_env->run(awsCli, {u"sts"_s, u"get-caller-identity"_s, u"--endpoint-url"_s,
-                                          m_env->stsUrl(), u"--query"_s, u"Arn"_s,
-                                          u"--output"_s, u"text"_s},
-                                 environment)
-                    : m_env->run(python, {u"-c"_s, boto3Script}, environment);
+    const CommandResult result = client == u"awscli"_s
+            ? m_env->run(awsCli,
+                         {u"sts"_s, u"get-caller-identity"_s, u"--endpoint-url"_s, m_env->stsUrl(),
+                          u"--query"_s, u"Arn"_s, u"--output"_s, u"text"_s},
+                         environment)
+            : m_env->run(python, {u"-c"_s, boto3Script}, environment);
     QVERIFY2(result.exitCode == 0, qPrintable(result.err));
     QCOMPARE(result.out.trimmed(), devRoleArn);
 }
@@ -111,8 +113,8 @@ void tst_Clients::imdsv1IsRefusedInV2OnlyMode()
     const CommandResult assume = m_env->imsa({u"assume"_s, u"dev"_s, u"--mfa-code"_s, u"123456"_s});
     QVERIFY2(assume.exitCode == 0, qPrintable(assume.err));
     const QString url = m_env->endpoint() + u"latest/meta-data/iam/security-credentials/"_s;
-    const CommandResult v1 = m_env->run(u"curl"_s, {u"-s"_s, u"-o"_s, u"/dev/null"_s, u"-w"_s,
-                                                     u"%{http_code}"_s, url});
+    const CommandResult v1 = m_env->run(
+            u"curl"_s, {u"-s"_s, u"-o"_s, u"/dev/null"_s, u"-w"_s, u"%{http_code}"_s, url});
     QCOMPARE(v1.out, u"401"_s);
 }
 

@@ -11,8 +11,7 @@ class FakeClock final : public Clock
 public:
     explicit FakeClock(QDateTime start = QDateTime(QDate(2026, 11, 25), QTime(9, 0), Qt::UTC))
         : m_now(std::move(start))
-    {
-    }
+    { }
 
     QDateTime now() const override { return m_now; }
 

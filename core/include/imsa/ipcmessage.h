@@ -49,7 +49,10 @@ struct Error
 /// A message from the app to the client.
 struct Response
 {
-    enum class Kind { Reply, Event };
+    enum class Kind {
+        Reply,
+        Event
+    };
 
     Kind kind = Kind::Reply;
     QString id;
@@ -71,7 +74,10 @@ inline bool hasOnlyKeys(const QJsonObject &object, const QSet<QString> &allowed)
 }
 
 /// Replies to a request whose id could not be read carry an empty id.
-enum class IdRule { Required, MayBeEmpty };
+enum class IdRule {
+    Required,
+    MayBeEmpty
+};
 
 inline Result<QJsonObject, Error> parseEnvelope(QByteArrayView line, IdRule idRule)
 {
@@ -166,7 +172,8 @@ inline Result<Response, Error> parseResponse(QByteArrayView line)
 
 inline QByteArray serializeRequest(const Request &request)
 {
-    QJsonObject object{{QStringLiteral("v"), protocolVersion}, {QStringLiteral("id"), request.id},
+    QJsonObject object{{QStringLiteral("v"), protocolVersion},
+                       {QStringLiteral("id"), request.id},
                        {QStringLiteral("command"), request.command}};
     if (!request.args.isEmpty())
         object.insert(QStringLiteral("args"), request.args);
@@ -175,8 +182,10 @@ inline QByteArray serializeRequest(const Request &request)
 
 inline QByteArray serializeReply(const QString &id, const QJsonObject &result)
 {
-    return detail::toLine(
-            {{QStringLiteral("v"), protocolVersion}, {QStringLiteral("id"), id}, {QStringLiteral("ok"), true}, {QStringLiteral("result"), result}});
+    return detail::toLine({{QStringLiteral("v"), protocolVersion},
+                           {QStringLiteral("id"), id},
+                           {QStringLiteral("ok"), true},
+                           {QStringLiteral("result"), result}});
 }
 
 inline QByteArray serializeError(const QString &id, const Error &error)
@@ -185,13 +194,16 @@ inline QByteArray serializeError(const QString &id, const Error &error)
                            {QStringLiteral("id"), id},
                            {QStringLiteral("ok"), false},
                            {QStringLiteral("error"),
-                            QJsonObject{{QStringLiteral("code"), error.code}, {QStringLiteral("message"), error.message}}}});
+                            QJsonObject{{QStringLiteral("code"), error.code},
+                                        {QStringLiteral("message"), error.message}}}});
 }
 
 inline QByteArray serializeEvent(const QString &id, const QString &event, const QJsonObject &data)
 {
-    return detail::toLine(
-            {{QStringLiteral("v"), protocolVersion}, {QStringLiteral("id"), id}, {QStringLiteral("event"), event}, {QStringLiteral("data"), data}});
+    return detail::toLine({{QStringLiteral("v"), protocolVersion},
+                           {QStringLiteral("id"), id},
+                           {QStringLiteral("event"), event},
+                           {QStringLiteral("data"), data}});
 }
 
 } // namespace imsa::ipc

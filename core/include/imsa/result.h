@@ -14,13 +14,11 @@ class [[nodiscard]] Result
 public:
     Result(T value)
         : m_state(std::in_place_index<0>, std::move(value))
-    {
-    }
+    { }
 
     Result(E error)
         : m_state(std::in_place_index<1>, std::move(error))
-    {
-    }
+    { }
 
     bool ok() const { return m_state.index() == 0; }
 
@@ -44,8 +42,7 @@ private:
 
 /// For operations that produce no value.
 struct Done
-{
-};
+{ };
 
 /// An error that is only a message for the user (where a typed code would have no reader).
 struct Failure

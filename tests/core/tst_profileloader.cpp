@@ -417,10 +417,10 @@ void tst_ProfileLoader::pathsFromEnvironment_data()
                            u"/home/jane/.aws/credentials"_s};
     QTest::addRow("every variable set")
             << QStringList{u"HOME=/home/jane"_s, u"IMSA_CONFIG=/etc/imsa.yaml"_s,
-                           u"AWS_CONFIG_FILE=/work/aws.ini"_s,
-                           u"AWS_SHARED_CREDENTIALS_FILE=/work/keys.ini"_s}
-            << QStringList{u"/etc/imsa.yaml"_s, u"required"_s, u"/work/aws.ini"_s,
-                           u"/work/keys.ini"_s};
+                           u"AWS_CONFIG_FILE=/srv/aws.ini"_s,
+                           u"AWS_SHARED_CREDENTIALS_FILE=/srv/keys.ini"_s}
+            << QStringList{u"/etc/imsa.yaml"_s, u"required"_s, u"/srv/aws.ini"_s,
+                           u"/srv/keys.ini"_s};
     QTest::addRow("a leading ~/ is the home directory")
             << QStringList{u"HOME=/home/jane"_s, u"IMSA_CONFIG=~/conf/imsa.yaml"_s,
                            u"AWS_CONFIG_FILE=~/aws"_s}

@@ -1,0 +1,456 @@
+#!/usr/bin/env bash
+# Benchmarks imsa's metadata endpoint against nginx serving the identical bytes, then measures
+# refresh under load, idle memory, `imsa status` time and start-up time (issue 8, part 1).
+# Usage: tests/bench/run.sh BUILD_DIR   (loopback only; stops everything it started by PID)
+# Environment: BENCH_SECONDS (wrk duration, default 10), BENCH_IDLE_SECONDS (default 60).
+set -euo pipefail
+
+if [[ $# -ne 1 ]]; then
+    echo "usage: $0 BUILD_DIR" >&2
+    exit 2
+fi
+build=$(cd "$1" && pwd)
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+imsa="$build/bin/imsa"
+sts="$build/tests/imsa-standin-sts"
+seconds=${BENCH_SECONDS:-10}
+idle_seconds=${BENCH_IDLE_SECONDS:-60}
+# Debian's python3: another one may come first on PATH.
+python=/usr/bin/python3
+for tool in "$imsa" "$sts" "$python"; do
+    [[ -x $tool ]] || { echo "missing $tool (build the imsa and imsa-standin-sts targets)" >&2; exit 2; }
+done
+for tool in wrk nginx curl; do
+    command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 2; }
+done
+
+tmp=$(mktemp -d /tmp/imsa-bench.XXXXXX)
+pids=()
+cleanup() {
+    local pid
+    for pid in "${pids[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    for pid in "${pids[@]}"; do
+        # Bounded wait: a process that ignores SIGTERM for 2 s gets SIGKILL.
+        for _ in $(seq 20); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -9 "$pid" 2>/dev/null || true
+    done
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+log() { echo "== $*" >&2; }
+
+# --- helpers -------------------------------------------------------------------------------
+
+# A free loopback port for nginx (it cannot report the port it got for :0).
+free_port() {
+    "$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# Milliseconds since the epoch.
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# start_sts NAME [ARGS...]: starts a stand-in STS, sets sts_port.
+start_sts() {
+    local name=$1
+    shift
+    "$sts" --port 0 "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+    pids+=("$!")
+    for _ in $(seq 100); do
+        if grep -q '^LISTENING ' "$tmp/$name.out"; then
+            sts_port=$(sed -n 's/^LISTENING \([0-9]*\)$/\1/p' "$tmp/$name.out")
+            return 0
+        fi
+        sleep 0.05
+    done
+    echo "stand-in STS $name did not start" >&2
+    exit 1
+}
+
+# make_home NAME STS_PORT: a throwaway HOME with the e2e tests' config; writes NAME.env.
+make_home() {
+    local name=$1 port=$2
+    local root="$tmp/$name"
+    mkdir -p "$root/home" "$root/run" "$root/state" "$root/config"
+    chmod 700 "$root/run"
+    cat >"$root/home/.imsa" <<EOF
+base:
+  aws_access_key_id: AKIAIOSFODNN7EXAMPLE
+  aws_secret_access_key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+  mfa_serial_number: arn:aws:iam::123456789012:mfa/alice
+  role_session_name: alice
+
+dev:
+  extends: base
+  role_arn: arn:aws:iam::111111111111:role/Developer
+  region: eu-west-1
+EOF
+    cat >"$root.env" <<EOF
+HOME=$root/home
+IMSA_RUNTIME_DIR=$root/run
+XDG_STATE_HOME=$root/state
+XDG_CONFIG_HOME=$root/config
+IMSA_CONFIG=$root/home/.imsa
+IMSA_KEYSTORE=file
+IMSA_HELPER=$root/no-helper
+AWS_CONFIG_FILE=$root/home/.aws/config
+AWS_SHARED_CREDENTIALS_FILE=$root/home/.aws/credentials
+AWS_DEFAULT_REGION=eu-west-1
+AWS_ENDPOINT_URL_STS=http://127.0.0.1:$port/
+AWS_EC2_METADATA_SERVICE_ENDPOINT=http://127.0.0.1:9/
+LANG=C.UTF-8
+EOF
+}
+
+# in_home NAME COMMAND...: runs COMMAND with only that home's environment (plus PATH).
+in_home() {
+    local name=$1
+    shift
+    local vars=()
+    mapfile -t vars <"$tmp/$name.env"
+    env -i PATH="$PATH" "${vars[@]}" "$@"
+}
+
+json_field() {
+    "$python" -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"
+}
+
+# start_app NAME: `imsa start` (detached, headless) and `assume dev`; sets app_pid, app_url.
+start_app() {
+    local name=$1 status
+    # stderr: the IMSA_KEYSTORE=file warning, expected here.
+    in_home "$name" "$imsa" start --headless --listen 127.0.0.1:0 >/dev/null 2>>"$tmp/$name.start.log"
+    status=$(in_home "$name" "$imsa" status --json)
+    app_pid=$(json_field pid <<<"$status")
+    pids+=("$app_pid")
+    app_url=$(json_field endpoint <<<"$status")
+    app_url=${app_url%/}
+    in_home "$name" "$imsa" assume dev --mfa-code 123456 >/dev/null
+}
+
+# start_nginx WORKERS BODY_FILE ROLE: serves BODY_FILE at the credentials path; sets nginx_url.
+start_nginx() {
+    local workers=$1 body=$2 role=$3 port user_line=""
+    local dir="$tmp/nginx-$workers"
+    port=$(free_port)
+    mkdir -p "$dir/logs" "$dir/temp" "$dir/www/latest/meta-data/iam/security-credentials"
+    cp "$body" "$dir/www/latest/meta-data/iam/security-credentials/$role"
+    chmod -R a+rX "$dir/www"
+    chmod a+x "$tmp"
+    # As root, nginx's workers would otherwise run as nobody, who cannot read the temp dir.
+    [[ $(id -u) -eq 0 ]] && user_line="user root;"
+    cat >"$dir/nginx.conf" <<EOF
+$user_line
+worker_processes $workers;
+pid $dir/nginx.pid;
+error_log $dir/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    client_body_temp_path $dir/temp/body;
+    proxy_temp_path $dir/temp/proxy;
+    fastcgi_temp_path $dir/temp/fastcgi;
+    uwsgi_temp_path $dir/temp/uwsgi;
+    scgi_temp_path $dir/temp/scgi;
+    keepalive_requests 1000000;
+    server_tokens off;
+    etag off;
+    server {
+        # The same backlog as imsa's listening socket (GuardedTcpServer::listenBacklog).
+        listen 127.0.0.1:$port backlog=1024;
+        root $dir/www;
+        location / {
+            default_type application/json;
+            # Response headers like imsa's: its Cache-Control, and no Last-Modified/ETag/ranges
+            # a static server adds. nginx still sends Date, Connection and "Server: nginx".
+            add_header Cache-Control no-store always;
+            add_header Last-Modified "" always;
+            add_header Accept-Ranges "" always;
+            max_ranges 0;
+            if_modified_since off;
+        }
+    }
+}
+EOF
+    nginx -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;' 2>"$dir/logs/stderr" &
+    nginx_pid=$!
+    pids+=("$nginx_pid")
+    nginx_url="http://127.0.0.1:$port"
+    for _ in $(seq 100); do
+        curl -sf -o /dev/null "$nginx_url/latest/meta-data/iam/security-credentials/$role" && return 0
+        sleep 0.05
+    done
+    echo "nginx did not start:" >&2
+    cat "$dir/logs/stderr" "$dir/logs/error.log" >&2
+    exit 1
+}
+
+stop_pid() {
+    kill "$1" 2>/dev/null || true
+    for _ in $(seq 50); do
+        kill -0 "$1" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    kill -9 "$1" 2>/dev/null || true
+}
+
+# bench LABEL CONNECTIONS URL [WRK OPTIONS...] [-- SCRIPT ARGS...]: runs wrk (with report.lua
+# unless -s names another script), stores LABEL's BENCH line in result.
+declare -A result
+bench() {
+    local label=$1 connections=$2 url=$3 threads=2 script="$here/report.lua" out
+    local options=()
+    shift 3
+    while (($#)) && [[ $1 != -- ]]; do
+        if [[ $1 == -s ]]; then
+            script=$2
+            shift 2
+        else
+            options+=("$1")
+            shift
+        fi
+    done
+    ((connections < threads)) && threads=$connections
+    log "wrk -c$connections $label"
+    out=$(wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -s "$script" "${options[@]}" "$url" "$@")
+    echo "$out" >>"$tmp/wrk.log"
+    result[$label]=$(grep '^BENCH ' <<<"$out")
+}
+
+# field LABEL NAME: one number from a stored BENCH line.
+field() {
+    sed -n "s/.* $2=\([0-9.]*\).*/\1/p" <<<" ${result[$1]}"
+}
+
+rps() { awk -v r="$(field "$1" requests)" -v s="$(field "$1" seconds)" 'BEGIN { printf "%.0f", r / s }'; }
+ms() { awk -v us="$(field "$1" "$2")" 'BEGIN { printf "%.3f", us / 1000 }'; }
+socket_errors() {
+    echo $(($(field "$1" connect) + $(field "$1" read) + $(field "$1" write) + $(field "$1" timeout)))
+}
+
+row() {
+    local label=$1 versus=${2:-} ratio="-"
+    [[ -n $versus ]] && ratio=$(awk -v a="$(rps "$label")" -v b="$(rps "$versus")" 'BEGIN { printf "%.2f", a / b }')
+    printf '| %-34s | %8s | %8s | %8s | %9s | %7s | %7s | %5s |\n' "$label" "$(rps "$label")" \
+        "$(ms "$label" p50)" "$(ms "$label" p99)" "$(ms "$label" max)" \
+        "$(field "$label" non2xx)" "$(socket_errors "$label")" "$ratio"
+}
+
+verdicts=()
+verdict() { # verdict GOAL PASSED(0/1) MEASURED
+    local word=MISS
+    [[ $2 -eq 1 ]] && word=PASS
+    verdicts+=("$(printf '| %-4s | %-52s | %s |' "$word" "$1" "$3")")
+}
+le() { awk -v a="$1" -v b="$2" 'BEGIN { print (a <= b) ? 1 : 0 }'; }
+ge() { awk -v a="$1" -v b="$2" 'BEGIN { print (a >= b) ? 1 : 0 }'; }
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# --- set-up --------------------------------------------------------------------------------
+
+# Other work on the machine skews every figure: the report shows the load averages.
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+log "starting the stand-in STS and imsa (headless, 127.0.0.1:0)"
+start_sts sts
+make_home main "$sts_port"
+start_app main
+main_url=$app_url
+role=$(curl -sf "$main_url/latest/meta-data/iam/security-credentials/")
+cred_path="/latest/meta-data/iam/security-credentials/$role"
+curl -sf -o "$tmp/body.json" "$main_url$cred_path"
+token=$(curl -sf -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 21600' "$main_url/latest/api/token")
+
+# Instances left idle for the memory figures; started first so their minute of idling overlaps
+# the load runs (they are separate processes and get no requests).
+make_home idle "$sts_port"
+start_app idle
+idle_pid=$app_pid
+idle_started=$(now_ms)
+tray_pid=""
+if ldd "$imsa" | grep -q libQt6Widgets && command -v xvfb-run >/dev/null && command -v trayer >/dev/null; then
+    make_home tray "$sts_port"
+    cat >"$tmp/tray.sh" <<'EOF'
+trayer --edge top --align right --widthtype pixel --width 120 --height 32 &
+sleep 1
+exec "$@"
+EOF
+    in_home tray xvfb-run -a bash "$tmp/tray.sh" "$imsa" start --foreground --listen 127.0.0.1:0 \
+        >"$tmp/tray.log" 2>&1 &
+    pids+=("$!")
+    for _ in $(seq 100); do
+        tray_pid=$(in_home tray "$imsa" status --json 2>/dev/null | json_field pid 2>/dev/null) && break
+        tray_pid=""
+        sleep 0.1
+    done
+    if [[ -n $tray_pid ]]; then
+        pids+=("$tray_pid")
+        in_home tray "$imsa" assume dev --mfa-code 123456 >/dev/null
+    fi
+fi
+sleep 2
+
+# --- throughput and latency ----------------------------------------------------------------
+
+start_nginx 1 "$tmp/body.json" "$role"
+nginx1_pid=$nginx_pid
+nginx1_url=$nginx_url
+if ! cmp -s "$tmp/body.json" <(curl -sf "$nginx1_url$cred_path"); then
+    echo "nginx does not serve the same bytes as imsa" >&2
+    exit 1
+fi
+curl -si "$main_url$cred_path" | sed 's/"SecretAccessKey".*/(body)/' >"$tmp/imsa.headers"
+curl -si "$nginx1_url$cred_path" | sed 's/"SecretAccessKey".*/(body)/' >"$tmp/nginx.headers"
+
+for c in 1 64 512; do
+    bench "imsa c$c" "$c" "$main_url$cred_path"
+    bench "nginx-1 c$c" "$c" "$nginx1_url$cred_path"
+done
+bench "imsa v2 GET+token c64" 64 "$main_url$cred_path" -H "X-aws-ec2-metadata-token: $token"
+bench "nginx-1 GET+header c64" 64 "$nginx1_url$cred_path" -H "X-aws-ec2-metadata-token: $token"
+bench "imsa v2 PUT/GET c64" 64 "$main_url$cred_path" -s "$here/imdsv2.lua" -- "$token"
+stop_pid "$nginx1_pid"
+
+start_nginx auto "$tmp/body.json" "$role"
+nginxauto_pid=$nginx_pid
+for c in 64 512; do
+    bench "nginx-auto c$c" "$c" "$nginx_url$cred_path"
+done
+stop_pid "$nginxauto_pid"
+
+# --- load during refreshes -----------------------------------------------------------------
+
+# 1205 s credentials are due for refresh (20 min left) 5 s after they arrive, and the renew
+# loop forces one every 2 s on top: the broker replaces the served credentials all the time.
+log "refresh under load: second stand-in with --role-duration 1205, renew every 2 s"
+start_sts sts-short --role-duration 1205
+short_sts_port=$sts_port
+make_home short "$short_sts_port"
+start_app short
+short_pid=$app_pid
+short_url=$app_url
+short_role=$(curl -sf "$short_url/latest/meta-data/iam/security-credentials/")
+calls_before=$(curl -sf "http://127.0.0.1:$short_sts_port/_calls")
+bench "imsa quiet c64 (short creds)" 64 "$short_url/latest/meta-data/iam/security-credentials/$short_role"
+"$python" "$here/renewloop.py" "$tmp/short/run/control.sock" "$seconds" 2 >"$tmp/renew.out" &
+renew_pid=$!
+pids+=("$renew_pid")
+bench "imsa refreshing c64" 64 "$short_url/latest/meta-data/iam/security-credentials/$short_role"
+wait "$renew_pid" || true
+calls_after=$(curl -sf "http://127.0.0.1:$short_sts_port/_calls")
+assume_calls() {
+    "$python" -c 'import json,sys; print(json.load(sys.stdin)["counts"].get("AssumeRole", 0))'
+}
+refreshes=$(($(assume_calls <<<"$calls_after") - $(assume_calls <<<"$calls_before")))
+stop_pid "$short_pid"
+
+# --- imsa status and start-up time ---------------------------------------------------------
+
+log "imsa status end to end"
+if command -v hyperfine >/dev/null; then
+    in_home main hyperfine --warmup 5 -N --runs 200 --export-json "$tmp/status.json" \
+        "$imsa status" >/dev/null 2>&1
+    status_ms=$("$python" -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.2f %.2f" % (r["median"]*1e3, r["mean"]*1e3))' "$tmp/status.json")
+else
+    for _ in $(seq 200); do
+        t0=$(date +%s%N)
+        in_home main "$imsa" status >/dev/null
+        echo $((($(date +%s%N) - t0) / 1000))
+    done | median >"$tmp/status.us"
+    status_ms="$(awk '{ printf "%.2f", $1 / 1000 }' "$tmp/status.us") -"
+fi
+status_median=${status_ms% *}
+status_mean=${status_ms#* }
+
+log "time from imsa start to the first served request (5 runs)"
+make_home startup "$sts_port"
+for _ in $(seq 5); do
+    t0=$(date +%s%N)
+    in_home startup "$imsa" start --headless --listen 127.0.0.1:0 >/dev/null 2>/dev/null
+    status=$(in_home startup "$imsa" status --json)
+    url=$(json_field endpoint <<<"$status")
+    pid=$(json_field pid <<<"$status")
+    pids+=("$pid")
+    # 404 counts: no profile is active, but the endpoint answered.
+    until code=$(curl -s -o /dev/null -w '%{http_code}' "${url%/}/latest/meta-data/iam/security-credentials/") \
+        && [[ $code == 200 || $code == 404 ]]; do
+        (($(date +%s%N) - t0 < 10000000000)) || { echo "no answer from $url" >&2; exit 1; }
+    done
+    echo $((($(date +%s%N) - t0) / 1000000))
+    stop_pid "$pid"
+done >"$tmp/startup.ms"
+startup_median=$(median <"$tmp/startup.ms")
+
+# --- idle memory ---------------------------------------------------------------------------
+
+remaining=$((idle_seconds * 1000 - ($(now_ms) - idle_started)))
+if ((remaining > 0)); then
+    log "waiting $((remaining / 1000)) s more for the idle minute"
+    sleep "$(awk -v ms="$remaining" 'BEGIN { print ms / 1000 }')"
+fi
+idle_age=$((($(now_ms) - idle_started) / 1000))
+rss_mb() { awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+idle_rss=$(rss_mb "$idle_pid")
+tray_rss="-"
+[[ -n $tray_pid ]] && tray_rss=$(rss_mb "$tray_pid")
+
+# --- report --------------------------------------------------------------------------------
+
+echo
+echo "imsa benchmark, $(date -u +%Y-%m-%d), $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -1)," \
+    "kernel $(uname -r), wrk ${seconds}s per run, -t2 (-t1 for -c1), nginx $(nginx -v 2>&1 | sed 's/.*\///')"
+echo "Load average (1/5/15 min) before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)."
+echo
+echo "| run                                | req/s    | p50 ms   | p99 ms   | max ms    | non-2xx | sockerr | ratio |"
+echo "|------------------------------------|----------|----------|----------|-----------|---------|---------|-------|"
+for c in 1 64 512; do
+    row "imsa c$c" "nginx-1 c$c"
+    row "nginx-1 c$c"
+done
+row "nginx-auto c64"
+row "nginx-auto c512"
+row "imsa v2 GET+token c64" "nginx-1 GET+header c64"
+row "nginx-1 GET+header c64"
+row "imsa v2 PUT/GET c64"
+row "imsa quiet c64 (short creds)"
+row "imsa refreshing c64" "imsa quiet c64 (short creds)"
+echo
+echo "ratio: imsa req/s divided by the row below it (nginx, one worker; refreshing vs quiet)."
+echo "Refresh run: $(cat "$tmp/renew.out"); AssumeRole calls during the two runs: $refreshes."
+echo "imsa status: median $status_median ms, mean $status_mean ms (200 runs)."
+echo "imsa start to first answer: median $startup_median ms (runs: $(paste -sd' ' "$tmp/startup.ms") ms)."
+echo "Idle RSS after ${idle_age} s: headless $idle_rss MB, tray $tray_rss MB."
+echo
+
+r64=$(awk -v a="$(rps "imsa c64")" -v b="$(rps "nginx-1 c64")" 'BEGIN { print a / b }')
+r512=$(awk -v a="$(rps "imsa c512")" -v b="$(rps "nginx-1 c512")" 'BEGIN { print a / b }')
+verdict "req/s imsa/nginx >= 0.95 at 64 connections" "$(ge "$r64" 0.95)" "$(printf '%.2f' "$r64")"
+verdict "req/s imsa/nginx >= 0.9 at 512 connections" "$(ge "$r512" 0.9)" "$(printf '%.2f' "$r512")"
+for c in 1 64 512; do
+    verdict "p99 imsa <= nginx at $c connection(s)" "$(le "$(field "imsa c$c" p99)" "$(field "nginx-1 c$c" p99)")" \
+        "$(ms "imsa c$c" p99) vs $(ms "nginx-1 c$c" p99) ms"
+done
+verdict "max latency at 512 connections <= 50 ms" "$(le "$(ms "imsa c512" max)" 50)" "$(ms "imsa c512" max) ms"
+refresh_errors=$(($(field "imsa refreshing c64" non2xx) + $(socket_errors "imsa refreshing c64")))
+verdict "refreshing: no non-2xx, no socket errors" "$((refresh_errors == 0 ? 1 : 0))" "$refresh_errors errors"
+verdict "refreshing: p99 within 2x of the quiet run" \
+    "$(le "$(field "imsa refreshing c64" p99)" "$(awk -v q="$(field "imsa quiet c64 (short creds)" p99)" 'BEGIN { print 2 * q }')")" \
+    "$(ms "imsa refreshing c64" p99) vs $(ms "imsa quiet c64 (short creds)" p99) ms"
+verdict "idle RSS headless <= 15 MB" "$(le "$idle_rss" 15)" "$idle_rss MB"
+if [[ $tray_rss != "-" ]]; then
+    verdict "idle RSS tray <= 40 MB" "$(le "$tray_rss" 40)" "$tray_rss MB"
+fi
+verdict "imsa status <= 15 ms" "$(le "$status_median" 15)" "$status_median ms (median)"
+verdict "imsa start to first served request <= 300 ms" "$(le "$startup_median" 300)" "$startup_median ms (median of 5)"
+echo "| goal | what                                                 | measured |"
+echo "|------|------------------------------------------------------|----------|"
+printf '%s\n' "${verdicts[@]}"
+echo
+echo "Response headers (imsa, then nginx):"
+sed 's/^/    /' "$tmp/imsa.headers" "$tmp/nginx.headers"

@@ -1,0 +1,19 @@
+// libFuzzer entry point; the target itself is in configloadertarget.h so tst_fuzzregressions can
+// replay inputs without libFuzzer.
+#include <cstdlib>
+
+#include "configloadertarget.h"
+#include "fuzzinput.h"
+
+extern "C" int LLVMFuzzerInitialize(int *, char ***)
+{
+    imsa::fuzz::silenceLogging();
+    return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size)
+{
+    if (!imsa::fuzz::fuzzConfigLoader(imsa::fuzz::bytes(data, size)))
+        std::abort(); // an invariant broke: libFuzzer saves the input as a crash
+    return 0;
+}

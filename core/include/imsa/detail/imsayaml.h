@@ -53,9 +53,12 @@ inline constexpr std::array<ImsaKey, 14> imsaKeys{{
         {"mfa_process", Setting::MfaProcess},
 }};
 
-/// YAML merge keys (`<<: *base`) nested deeper than this are refused; an alias can make the
-/// node graph cyclic.
+/// YAML merge keys (`<<: *base`) nested deeper than this are refused.
 inline constexpr int maxMergeDepth = 8;
+/// A profile may bring in at most this many mappings through merge keys. Aliases let a small
+/// file name the same mapping over and over (`<<: [*a, *a, *a]` at every level), which would
+/// otherwise be read an exponential number of times.
+inline constexpr int maxMergedMappings = 64;
 
 struct ImsaDocument
 {
@@ -238,7 +241,8 @@ private:
                              QStringLiteral("a profile must be a mapping of settings, found ")
                                      + kind(body)));
         } else {
-            raw.values = readSettings(raw, body, 0);
+            MergeWalk walk;
+            raw.values = readSettings(raw, body, walk);
         }
         m_indexByName.insert(raw.name, m_document.profiles.size());
         m_document.profiles.append(std::move(raw));
@@ -264,9 +268,16 @@ private:
         return QStringLiteral("unknown key") + didYouMean(key, names);
     }
 
+    /// Where the merge keys of one profile have led so far.
+    struct MergeWalk
+    {
+        std::vector<YAML::Node> path; ///< the mappings being read, outermost first
+        int mappingsLeft = maxMergedMappings;
+    };
+
     /// The settings of one mapping: its own keys, then what `<<` merge keys bring in for the
     /// keys it does not set (YAML 1.1 merge, which the Python imsa's PyYAML applied).
-    Values readSettings(RawProfile &raw, const YAML::Node &mapping, int depth)
+    Values readSettings(RawProfile &raw, const YAML::Node &mapping, MergeWalk &walk)
     {
         Values values;
         std::vector<YAML::Node> merges;
@@ -312,15 +323,17 @@ private:
             // Kept even when invalid, so that a later duplicate still names the first line.
             values.emplace(*setting, std::move(value));
         }
+        walk.path.push_back(mapping);
         for (const YAML::Node &merge : merges)
-            mergeInto(values, raw, merge, depth);
+            mergeInto(values, raw, merge, walk);
+        walk.path.pop_back();
         return values;
     }
 
-    void mergeInto(Values &values, RawProfile &raw, const YAML::Node &merge, int depth)
+    void mergeInto(Values &values, RawProfile &raw, const YAML::Node &merge, MergeWalk &walk)
     {
         const Place mergePlace = place(merge.Mark(), raw.name, QStringLiteral("<<"));
-        if (depth >= maxMergeDepth) {
+        if (walk.path.size() > maxMergeDepth) {
             raw.fail(errorAt(mergePlace, QStringLiteral("merge keys nested too deeply")));
             return;
         }
@@ -344,7 +357,23 @@ private:
         }
         // Earlier sources win, and the profile's own keys win over all of them (YAML 1.1 merge).
         for (const YAML::Node &source : sources) {
-            for (auto &[setting, value] : readSettings(raw, source, depth + 1))
+            const bool cycle = std::any_of(walk.path.cbegin(), walk.path.cend(),
+                                           [&](const YAML::Node &open) { return open.is(source); });
+            if (cycle) {
+                raw.fail(errorAt(mergePlace,
+                                 QStringLiteral("merges a mapping that contains this merge key "
+                                                "(an alias refers back to its own anchor)")));
+                return;
+            }
+            if (--walk.mappingsLeft < 0) {
+                // Named at the profile: the place where the budget ran out is somewhere
+                // inside the mappings it brings in.
+                raw.fail(errorAt(raw.place,
+                                 QStringLiteral("merge keys bring in more than %1 mappings")
+                                         .arg(maxMergedMappings)));
+                return;
+            }
+            for (auto &[setting, value] : readSettings(raw, source, walk))
                 values.try_emplace(setting, std::move(value));
         }
     }

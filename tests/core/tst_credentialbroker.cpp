@@ -26,6 +26,7 @@ private Q_SLOTS:
     void retryDelay_data();
     void retryDelay();
     void permanentFailureWaitsForRenew();
+    void failedRenewalIsRetried();
     void wakeUpAtEarliestDueTime();
     void shortGrantIsNotRefreshedInALoop();
     void requestedProfilesStayFresh();
@@ -302,6 +303,29 @@ void tst_CredentialBroker::permanentFailureWaitsForRenew()
     status = rig.broker->status(u"direct"_s);
     QCOMPARE(status.state, ProfileState::Ready);
     QVERIFY(!status.lastError);
+}
+
+void tst_CredentialBroker::failedRenewalIsRetried()
+{
+    BrokerRig rig;
+    rig.broker->setProfiles({directRole()});
+    QVERIFY(rig.activateWithCode(u"direct"_s));
+    const QString first = rig.broker->credentials(u"direct"_s)->accessKeyId;
+
+    rig.sts.failNext(throttled());
+    rig.broker->renew(u"direct"_s);
+    QVERIFY(rig.settle());
+    QCOMPARE(rig.sts.calls().size(), 2);
+    QCOMPARE(rig.broker->credentials(u"direct"_s)->accessKeyId, first);
+    QCOMPARE(rig.broker->status(u"direct"_s).lastError->code, StsErrorCode::Throttled);
+
+    // The credentials in hand have 55 minutes left, yet the renewal asked for is retried.
+    QVERIFY(rig.advance(5));
+    QCOMPARE(rig.sts.calls().size(), 3);
+    QVERIFY(rig.broker->credentials(u"direct"_s)->accessKeyId != first);
+    QVERIFY(!rig.broker->status(u"direct"_s).lastError);
+    QVERIFY(rig.advance(10 * 60));
+    QCOMPARE(rig.sts.calls().size(), 3);
 }
 
 void tst_CredentialBroker::wakeUpAtEarliestDueTime()

@@ -17,7 +17,6 @@ inline void CredentialBroker::startWithBaseKeys(const QString &name)
     Entry &entry = *findEntry(name);
     entry.inFlight = true;
     entry.retryAt = {};
-    entry.renewRequested = false;
     m_keys.resolve(entry.profile, this,
                    [this, name, generation = entry.generation](detail::BaseKeyResolver::Keys keys) {
                        Entry *current = findEntry(name, generation);
@@ -41,7 +40,6 @@ inline void CredentialBroker::startAssumeRole(const QString &name, const AwsCred
     Entry &entry = *findEntry(name);
     entry.inFlight = true;
     entry.retryAt = {};
-    entry.renewRequested = false;
     const Profile &profile = entry.profile;
     AssumeRoleParams params;
     params.credentials = signing;
@@ -103,6 +101,9 @@ inline void CredentialBroker::callAnswered(const QString &name, quint64 generati
     entry->lastError.reset();
     entry->failures = 0;
     entry->retryAt = {};
+    // Only an answer ends a requested renewal: after a transient failure the retry is still
+    // one, even though the credentials in hand are far from due.
+    entry->renewRequested = false;
     qCInfo(lcBroker).noquote().nospace()
             << "profile " << name << ": credentials "
             << redactKeyId(result->credentials.accessKeyId) << " until "

@@ -345,14 +345,16 @@ private:
     std::optional<std::chrono::milliseconds> retryDelay(detail::StsCall &call,
                                                         const StsError &error) const
     {
-        // A one-time MFA code is spent by the first attempt that reached AWS; sending it
-        // again fails or, worse, burns the user's next code.
-        if (call.carriesTokenCode())
-            return std::nullopt;
+        // A request refused for its signature time never reached the action, so an MFA code it
+        // carried was not checked and is not spent: one retry with the server's time is safe.
         if (error.code == StsErrorCode::ClockSkew && !call.skewRetried) {
             call.skewRetried = true;
             return std::chrono::milliseconds(0);
         }
+        // Any other answer may come after the one-time code was accepted; sending it again fails
+        // or, worse, burns the user's next code.
+        if (call.carriesTokenCode())
+            return std::nullopt;
         const int transientAttempts = call.attempt - (call.skewRetried ? 1 : 0);
         if (!error.isTransient() || transientAttempts >= m_retryPolicy.maxAttempts)
             return std::nullopt;

@@ -124,6 +124,10 @@ bool ImdsServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     if (closeAfter)
         responder.writeHeader(QByteArrayLiteral("Connection"), QByteArrayLiteral("close"));
     responder.writeBody(response.body);
+    // Out now rather than at the next turn of the event loop: a client that half-closed after
+    // its request would otherwise have the socket torn down, answer unsent, when Qt reads the
+    // end of the stream first. It also spares a wake-up per request.
+    socket->flush();
     if (closeAfter)
         socket->disconnectFromHost();
     return true;

@@ -13,6 +13,9 @@ namespace imsa::app {
 /// load the widget stack.
 std::unique_ptr<QCoreApplication> createApplication(int &argc, char **argv);
 
+/// The QCoreApplication of the CLI and the headless app, with Qt's own event dispatcher.
+std::unique_ptr<QCoreApplication> createCoreApplication(int &argc, char **argv);
+
 /// Builds the tray for a running service; does nothing where no tray can be shown.
 UiFactory trayFactory();
 

@@ -5,7 +5,7 @@ namespace imsa::app {
 
 std::unique_ptr<QCoreApplication> createApplication(int &argc, char **argv)
 {
-    return std::make_unique<QCoreApplication>(argc, argv);
+    return createCoreApplication(argc, argv);
 }
 
 UiFactory trayFactory()

@@ -48,7 +48,7 @@ void installTranslations(QApplication &application)
 std::unique_ptr<QCoreApplication> createApplication(int &argc, char **argv)
 {
     if (!wantsTray(argc, argv))
-        return std::make_unique<QCoreApplication>(argc, argv);
+        return createCoreApplication(argc, argv);
     auto application = std::make_unique<QApplication>(argc, argv);
     // Closing the MFA dialog or the profiles window must not end the app.
     QApplication::setQuitOnLastWindowClosed(false);

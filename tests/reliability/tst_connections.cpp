@@ -69,7 +69,11 @@ void tst_Connections::idleConnectionsDoNotSlowDownRequests()
         slowest = std::max(slowest, timer.elapsed());
         QCOMPARE(served.status, 200);
     }
-    QVERIFY2(slowest < 100, qPrintable(u"slowest request took %1 ms"_s.arg(slowest)));
+    // A generous bound: the point is that 500 half-open connections don't starve the event
+    // loop (a server that blocked on one would time out here), not a latency figure; those
+    // come from tests/bench/run.sh.
+    qInfo("slowest of 100 requests beside %d idle connections: %lld ms", idleConnections, slowest);
+    QVERIFY2(slowest < 500, qPrintable(u"slowest request took %1 ms"_s.arg(slowest)));
 }
 
 void tst_Connections::oversizedRequestsAreRefused_data()

@@ -64,7 +64,7 @@ void tst_StsFaults::renewalSurvivesFaults_data()
     // 3 faults make one failed renewal; the broker's own retry then succeeds.
     QTest::addRow("three 5xx answers") << u"server-error"_s << 3 << true;
     QTest::addRow("three throttling answers") << u"throttling"_s << 3 << true;
-    QTest::addRow("one malformed XML answer") << u"malformed"_s << 1 << true;
+    QTest::addRow("three malformed XML answers") << u"malformed"_s << 3 << true;
     // A hang costs the 10 s StsClient timeout; one is enough to stay within the test's bound.
     QTest::addRow("one answer that never comes") << u"hang"_s << 1 << false;
 }

@@ -124,6 +124,8 @@ private Q_SLOTS:
     void container_data();
     void container();
     void throwingViewGives500();
+    void refreshedCredentialsReplaceTheServedBody_data();
+    void refreshedCredentialsReplaceTheServedBody();
     void jsonEscaping_data();
     void jsonEscaping();
     void logsNoSecrets();
@@ -707,6 +709,50 @@ void tst_ImdsHandler::throwingViewGives500()
     const HttpResponse response = handler.handle(makeRequest("GET", credentialsPath), t0);
     QCOMPARE(response.status, 500);
     QCOMPARE(response.header("Server"), "EC2ws"_ba);
+}
+
+void tst_ImdsHandler::refreshedCredentialsReplaceTheServedBody_data()
+{
+    QTest::addColumn<QByteArray>("target");
+    QTest::addColumn<QByteArray>("field");
+    QTest::addRow("IMDS") << QByteArray(credentialsPath) << "AccessKeyId"_ba;
+    QTest::addRow("IMDS extended")
+            << "/latest/meta-data/iam/security-credentials-extended/ProtoRole"_ba
+            << "AccountId"_ba;
+    QTest::addRow("container") << "/v1/credentials/proto"_ba << "AccessKeyId"_ba;
+}
+
+void tst_ImdsHandler::refreshedCredentialsReplaceTheServedBody()
+{
+    // The handler keeps the last body it built; every input of that body must invalidate it.
+    QFETCH(QByteArray, target);
+    QFETCH(QByteArray, field);
+    FakeView view;
+    ImdsTokenStore tokens;
+    ImdsHandler handler(ImdsConfig{QHostAddress::LocalHost, 9099, false, containerToken}, tokens,
+                        view);
+    const QByteArrayList headers{"Host: 127.0.0.1:9099", "Authorization: " + containerToken};
+    const auto served = [&](const QString &key) {
+        const HttpResponse response = handler.handle(makeRequest("GET", target, headers), t0);
+        return QJsonDocument::fromJson(response.body).object().value(key).toString();
+    };
+    const QString fieldName = QString::fromLatin1(field);
+    const QString first = served(fieldName);
+    QVERIFY(!first.isEmpty());
+    QCOMPARE(served(fieldName), first);
+
+    if (field == "AccountId")
+        view.current->accountId = u"999999999999"_s;
+    else
+        view.current->credentials.accessKeyId = u"ASIAFAKEKEYID0000002"_s;
+    QVERIFY(served(fieldName) != first);
+
+    view.current->credentials.sessionToken += u"x"_s;
+    QVERIFY(served(u"Token"_s).endsWith(u'x'));
+    view.current->credentials.expiration = t0.addSecs(7200);
+    QCOMPARE(served(u"Expiration"_s), t0.addSecs(7200).toString(Qt::ISODate));
+    view.current->lastUpdated = t0;
+    QCOMPARE(served(u"LastUpdated"_s), t0.toString(Qt::ISODate));
 }
 
 void tst_ImdsHandler::jsonEscaping_data()

@@ -9,6 +9,7 @@
 #include <QString>
 
 #include "imsa/credentials.h"
+#include "imsa/detail/credentialsbodycache.h"
 #include "imsa/detail/hostcheck.h"
 #include "imsa/detail/imdsjson.h"
 #include "imsa/httpmessage.h"
@@ -260,11 +261,12 @@ private:
             const std::optional<ServedProfile> served = servable(m_view.active(), now);
             if (!served || served->roleName.isEmpty() || route.name != served->roleName)
                 return error(404);
-            const bool extended = route.kind == RouteKind::CredentialsExtended;
+            const auto format = route.kind == RouteKind::CredentialsExtended
+                    ? detail::CredentialsBodyCache::Format::ImdsExtended
+                    : detail::CredentialsBodyCache::Format::Imds;
             logServed(*served, "IMDS");
-            return noStore(
-                    json(detail::imdsCredentialsJson(served->credentials, lastUpdated(*served, now),
-                                                     extended ? served->accountId : QString())));
+            return noStore(json(m_bodies.body(format, served->credentials,
+                                              lastUpdated(*served, now), served->accountId)));
         }
         case RouteKind::AvailabilityZone:
         case RouteKind::Region:
@@ -310,8 +312,9 @@ private:
         if (!served)
             return error(404);
         logServed(*served, "container");
-        return noStore(json(detail::containerCredentialsJson(
-                served->credentials, lastUpdated(*served, now), served->accountId)));
+        return noStore(json(m_bodies.body(detail::CredentialsBodyCache::Format::Container,
+                                          served->credentials, lastUpdated(*served, now),
+                                          served->accountId)));
     }
 
     /// `profile` if its credentials may be handed out at `now`: complete, temporary and not
@@ -401,6 +404,7 @@ private:
     ImdsConfig m_config;
     ImdsTokenStore &m_tokens;
     const CredentialView &m_view;
+    detail::CredentialsBodyCache m_bodies;
 };
 
 } // namespace imsa

@@ -719,7 +719,8 @@ void tst_ImdsHandler::refreshedCredentialsReplaceTheServedBody_data()
     QTest::addRow("IMDS extended")
             << "/latest/meta-data/iam/security-credentials-extended/ProtoRole"_ba
             << "AccountId"_ba;
-    QTest::addRow("container") << "/v1/credentials/proto"_ba << "AccessKeyId"_ba;
+    QTest::addRow("container") << "/v1/credentials/proto"_ba
+                               << "AccessKeyId"_ba;
 }
 
 void tst_ImdsHandler::refreshedCredentialsReplaceTheServedBody()

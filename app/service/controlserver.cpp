@@ -73,8 +73,12 @@ void ControlConnection::handleReadyRead()
 
 void ControlConnection::write(const QByteArray &line)
 {
-    if (m_socket->state() == QLocalSocket::ConnectedState)
-        m_socket->write(line);
+    if (m_socket->state() != QLocalSocket::ConnectedState)
+        return;
+    m_socket->write(line);
+    // Out now, not at the next turn of the event loop: the reply to `stop` is followed by the
+    // app quitting, which Qt's own dispatcher processes before the socket's write notifier.
+    m_socket->flush();
 }
 
 void ControlConnection::sendReply(const QString &id, const QJsonObject &result)

@@ -5,7 +5,9 @@ set -eu
 seconds=${1:-60}
 build=${2:-build-fuzz}
 source_dir=$(cd "$(dirname "$0")/../.." && pwd)
-cmake -S "$source_dir" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DIMSA_BUILD_FUZZERS=ON >/dev/null
+launcher=
+command -v ccache >/dev/null && launcher=-DCMAKE_CXX_COMPILER_LAUNCHER=ccache
+cmake -S "$source_dir" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DIMSA_BUILD_FUZZERS=ON $launcher >/dev/null
 cmake --build "$build" --target imsa_fuzzers
 failed=0
 for target in imdshandler configloader stsxml ipcmessage; do

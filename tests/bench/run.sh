@@ -395,10 +395,20 @@ if ((remaining > 0)); then
     sleep "$(awk -v ms="$remaining" 'BEGIN { print ms / 1000 }')"
 fi
 idle_age=$((($(now_ms) - idle_started) / 1000))
-rss_mb() { awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
-idle_rss=$(rss_mb "$idle_pid")
-tray_rss="-"
-[[ -n $tray_pid ]] && tray_rss=$(rss_mb "$tray_pid")
+# RSS counts the resident pages of shared libraries too; RssAnon is the process's own memory.
+status_mb() { awk -v key="$2:" '$1 == key { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+idle_rss=$(status_mb "$idle_pid" VmRSS)
+idle_anon=$(status_mb "$idle_pid" RssAnon)
+tray_rss="-" tray_anon="-"
+if [[ -n $tray_pid ]]; then
+    tray_rss=$(status_mb "$tray_pid" VmRSS)
+    tray_anon=$(status_mb "$tray_pid" RssAnon)
+fi
+# The five mappings with the most resident pages in the headless app, to say what RSS is made of.
+idle_top=$(awk '/^[0-9a-f]+-[0-9a-f]+ / { file = (NF >= 6 ? $6 : "[anon]") }
+                $1 == "Rss:" { rss[file] += $2 }
+                END { for (f in rss) printf "%d %s\n", rss[f], f }' "/proc/$idle_pid/smaps" \
+    | sort -rn | head -5 | awk '{ n = split($2, p, "/"); printf "%s%s %.1f MB", sep, p[n], $1 / 1024; sep = ", " }')
 
 # --- report --------------------------------------------------------------------------------
 
@@ -425,7 +435,8 @@ echo "ratio: imsa req/s divided by the row below it (nginx, one worker; refreshi
 echo "Refresh run: $(cat "$tmp/renew.out"); AssumeRole calls during the two runs: $refreshes."
 echo "imsa status: median $status_median ms, mean $status_mean ms (200 runs)."
 echo "imsa start to first answer: median $startup_median ms (runs: $(paste -sd' ' "$tmp/startup.ms") ms)."
-echo "Idle RSS after ${idle_age} s: headless $idle_rss MB, tray $tray_rss MB."
+echo "Idle RSS after ${idle_age} s: headless $idle_rss MB ($idle_anon MB anonymous), tray $tray_rss MB ($tray_anon MB anonymous)."
+echo "Largest resident mappings of the headless app: $idle_top."
 echo
 
 r64=$(awk -v a="$(rps "imsa c64")" -v b="$(rps "nginx-1 c64")" 'BEGIN { print a / b }')

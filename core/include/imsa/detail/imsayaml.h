@@ -333,7 +333,7 @@ private:
     void mergeInto(Values &values, RawProfile &raw, const YAML::Node &merge, MergeWalk &walk)
     {
         const Place mergePlace = place(merge.Mark(), raw.name, QStringLiteral("<<"));
-        if (walk.path.size() > maxMergeDepth) {
+        if (walk.path.size() > size_t(maxMergeDepth)) {
             raw.fail(errorAt(mergePlace, QStringLiteral("merge keys nested too deeply")));
             return;
         }

@@ -399,6 +399,8 @@ idle_age=$((($(now_ms) - idle_started) / 1000))
 status_mb() { awk -v key="$2:" '$1 == key { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 idle_rss=$(status_mb "$idle_pid" VmRSS)
 idle_anon=$(status_mb "$idle_pid" RssAnon)
+# PSS shares each library page among the processes mapping it: the fairer figure on a desktop.
+idle_pss=$(awk '$1 == "Pss:" { printf "%.1f", $2 / 1024 }' "/proc/$idle_pid/smaps_rollup")
 tray_rss="-" tray_anon="-"
 if [[ -n $tray_pid ]]; then
     tray_rss=$(status_mb "$tray_pid" VmRSS)
@@ -435,7 +437,7 @@ echo "ratio: imsa req/s divided by the row below it (nginx, one worker; refreshi
 echo "Refresh run: $(cat "$tmp/renew.out"); AssumeRole calls during the two runs: $refreshes."
 echo "imsa status: median $status_median ms, mean $status_mean ms (200 runs)."
 echo "imsa start to first answer: median $startup_median ms (runs: $(paste -sd' ' "$tmp/startup.ms") ms)."
-echo "Idle RSS after ${idle_age} s: headless $idle_rss MB ($idle_anon MB anonymous), tray $tray_rss MB ($tray_anon MB anonymous)."
+echo "Idle RSS after ${idle_age} s: headless $idle_rss MB ($idle_anon MB anonymous, PSS $idle_pss MB), tray $tray_rss MB ($tray_anon MB anonymous)."
 echo "Largest resident mappings of the headless app: $idle_top."
 echo
 

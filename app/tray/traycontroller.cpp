@@ -66,6 +66,8 @@ TrayController::TrayController(CredentialBroker &broker, Clock &clock, QObject *
         refresh();
     });
     connect(&m_broker, &CredentialBroker::credentialsChanged, this, &TrayController::refresh);
+    // `imsa assume` in a terminal switches profiles too; the menu and icon follow at once.
+    connect(&m_broker, &CredentialBroker::activeProfileChanged, this, &TrayController::refresh);
     connect(&m_broker, &CredentialBroker::refreshFailed, this,
             &TrayController::handleRefreshFailed);
     connect(&m_broker, &CredentialBroker::mfaRequired, this,

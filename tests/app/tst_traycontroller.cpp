@@ -94,6 +94,7 @@ private Q_SLOTS:
     void actions_data();
     void actions();
     void switchingProfilesIsRemembered();
+    void switchFromTheCommandLineShowsAtOnce();
     void startAtLoginToggles();
 
 private:
@@ -514,6 +515,28 @@ void tst_TrayController::switchingProfilesIsRemembered()
     const QStringList lines = describe(controller.menuEntries());
     QVERIFY(lines.contains(QStringLiteral("(x) prod")));
     QVERIFY(lines.contains(QStringLiteral("( ) dev")));
+}
+
+void tst_TrayController::switchFromTheCommandLineShowsAtOnce()
+{
+    BrokerRig rig;
+    const Profile base = mfaBase();
+    rig.broker->setProfiles({base, roleProfile(base, QStringLiteral("dev"), QStringLiteral("Dev")),
+                             roleProfile(base, QStringLiteral("prod"), QStringLiteral("Admin"))});
+    TrayController controller(*rig.broker, rig.clock);
+    QVERIFY(rig.activateWithCode(QStringLiteral("dev")));
+    QVERIFY(rig.activateWithCode(QStringLiteral("prod")));
+    QVERIFY(controller.statusText().startsWith(QStringLiteral("prod ")));
+
+    // What `imsa assume dev` does through the control socket: dev is ready already, so its
+    // status does not change; only the switch itself can tell the tray.
+    QSignalSpy changed(&controller, &TrayController::changed);
+    rig.broker->setActiveProfile(QStringLiteral("dev"));
+    QVERIFY(rig.settle());
+    QVERIFY(!changed.isEmpty());
+    QVERIFY2(controller.statusText().startsWith(QStringLiteral("dev ")),
+             qPrintable(controller.statusText()));
+    QVERIFY(describe(controller.menuEntries()).contains(QStringLiteral("(x) dev")));
 }
 
 void tst_TrayController::startAtLoginToggles()

@@ -27,6 +27,7 @@ private Q_SLOTS:
     void retryDelay();
     void permanentFailureWaitsForRenew();
     void failedRenewalIsRetried();
+    void activeProfileChangesAreAnnounced();
     void wakeUpAtEarliestDueTime();
     void shortGrantIsNotRefreshedInALoop();
     void requestedProfilesStayFresh();
@@ -326,6 +327,29 @@ void tst_CredentialBroker::failedRenewalIsRetried()
     QVERIFY(!rig.broker->status(u"direct"_s).lastError);
     QVERIFY(rig.advance(10 * 60));
     QCOMPARE(rig.sts.calls().size(), 3);
+}
+
+void tst_CredentialBroker::activeProfileChangesAreAnnounced()
+{
+    BrokerRig rig;
+    const Profile direct = directRole();
+    Profile other = direct;
+    other.name = u"other"_s;
+    rig.broker->setProfiles({direct, other});
+    QSignalSpy changed(rig.broker.get(), &CredentialBroker::activeProfileChanged);
+
+    QVERIFY(rig.broker->setActiveProfile(u"direct"_s));
+    QVERIFY(rig.broker->setActiveProfile(u"direct"_s)); // no change, no signal
+    QVERIFY(rig.broker->setActiveProfile(u"other"_s));
+    rig.broker->setProfiles({direct}); // the active profile was removed
+    QVERIFY(rig.broker->setActiveProfile(u"direct"_s));
+    rig.broker->logout();
+    rig.broker->clearActiveProfile(); // already none
+    QCOMPARE(changed.size(), 5);
+    const QStringList announced{changed.at(0).at(0).toString(), changed.at(1).at(0).toString(),
+                                changed.at(2).at(0).toString(), changed.at(3).at(0).toString(),
+                                changed.at(4).at(0).toString()};
+    QCOMPARE(announced, (QStringList{u"direct"_s, u"other"_s, QString(), u"direct"_s, QString()}));
 }
 
 void tst_CredentialBroker::wakeUpAtEarliestDueTime()

@@ -98,6 +98,8 @@ Q_SIGNALS:
     void credentialsChanged(const QString &profile);
     void refreshFailed(const QString &profile, const imsa::StsError &error);
     void statusChanged(const QString &profile);
+    /// The profile served on the metadata routes changed; empty when none is.
+    void activeProfileChanged(const QString &profile);
 
 private:
     using Entry = detail::BrokerProfile;
@@ -119,6 +121,8 @@ private:
     void advance(const QString &name, const QDateTime &now);
     void schedule(const QDateTime &now);
     void post(std::function<void()> signal);
+    /// Sets m_active and announces a change.
+    void setActive(const QString &name);
     void flush();
     bool queueStatusChanges();
     void reconcileIdentities();
@@ -222,7 +226,7 @@ inline void CredentialBroker::setProfiles(const QList<Profile> &profiles)
         m_requested.remove(name);
         if (m_active == name) {
             qCInfo(lcBroker).noquote() << "active profile" << name << "was removed";
-            m_active.clear();
+            setActive({});
         }
     }
     m_entries = std::move(entries);
@@ -275,7 +279,7 @@ inline bool CredentialBroker::setActiveProfile(const QString &name)
     }
     if (m_active != name)
         qCInfo(lcBroker).noquote() << "active profile:" << name;
-    m_active = name;
+    setActive(name);
     entry->blocked = false;
     evaluate();
     return true;
@@ -286,7 +290,7 @@ inline void CredentialBroker::clearActiveProfile()
     if (m_active.isEmpty())
         return;
     qCInfo(lcBroker).noquote().nospace() << "no active profile (was " << m_active << ")";
-    m_active.clear();
+    setActive({});
     evaluate();
 }
 
@@ -370,7 +374,7 @@ inline void CredentialBroker::cancelMfa(const QString &profile)
     entry->renewRequested = false;
     m_requested.remove(profile);
     if (m_active == profile)
-        m_active.clear();
+        setActive({});
     qCInfo(lcBroker).noquote().nospace() << "profile " << profile << ": MFA cancelled, inactive";
     evaluate();
 }
@@ -411,7 +415,7 @@ inline void CredentialBroker::logout()
         removeStoredSession(identity);
     m_identities.clear();
     m_keys.clear();
-    m_active.clear();
+    setActive({});
     m_requested.clear();
     evaluate();
 }

@@ -186,6 +186,16 @@ inline void CredentialBroker::post(std::function<void()> signal)
     m_outbox.append(std::move(signal));
 }
 
+inline void CredentialBroker::setActive(const QString &name)
+{
+    if (m_active == name)
+        return;
+    m_active = name;
+    post([this, name] {
+        Q_EMIT activeProfileChanged(name);
+    });
+}
+
 inline void CredentialBroker::flush()
 {
     // A slot calling back into the broker ends up here again: the outer loop carries on.

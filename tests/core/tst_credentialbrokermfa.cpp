@@ -28,6 +28,7 @@ private Q_SLOTS:
     void expiredTokenAsksForANewCode();
     void baseProfileAsksBeforeItsSessionEnds();
     void logoutClearsMemoryAndStore();
+    void sessionFollowsTheKeyNotWhereItsSecretLives();
     void twelveHours();
     void noSecretInLog();
 
@@ -364,6 +365,36 @@ void tst_CredentialBrokerMfa::logoutClearsMemoryAndStore()
     rig.broker->setActiveProfile(u"dev"_s);
     QVERIFY(rig.settle());
     QCOMPARE(prompts.count(), 1);
+}
+
+void tst_CredentialBrokerMfa::sessionFollowsTheKeyNotWhereItsSecretLives()
+{
+    BrokerRig rig;
+    rig.broker->setProfiles(teamProfiles());
+    QSignalSpy prompts(rig.broker.get(), &CredentialBroker::mfaRequired);
+    QVERIFY(rig.activateWithCode(u"dev"_s));
+    QCOMPARE(prompts.count(), 1);
+
+    // The tray's "move the secret to the keychain": same key id, secret now in the key store.
+    rig.store.insert(u"base"_s, encodeBaseKeys(AwsCredentials{baseKeyId, baseSecret, {}, {}}));
+    QList<Profile> moved = teamProfiles();
+    for (Profile &profile : moved) {
+        profile.secretAccessKey.clear();
+        profile.secretLocation = SecretLocation::KeyStore;
+    }
+    rig.broker->setProfiles(moved);
+    QVERIFY(rig.activateWithCode(u"prod"_s));
+    QCOMPARE(prompts.count(), 1);
+    QCOMPARE(rig.sts.count(getSessionToken), 1);
+
+    // Another key is another IAM user, possibly: its session must start afresh.
+    QList<Profile> otherKey = moved;
+    for (Profile &profile : otherKey)
+        profile.accessKeyId = u"AKIAOTHERKEY00000001"_s;
+    rig.broker->setProfiles(otherKey);
+    rig.broker->setActiveProfile(u"test"_s);
+    QVERIFY(rig.settle());
+    QCOMPARE(prompts.count(), 2);
 }
 
 void tst_CredentialBrokerMfa::twelveHours()

@@ -54,12 +54,11 @@ inline qint64 msecsLeft(const AwsCredentials &credentials, const QDateTime &now)
 }
 
 /// Which base keys an identity's session was made with: a different key (another IAM user,
-/// possibly) must not inherit the old session.
+/// possibly) must not inherit the old session. The key id alone names the key: moving its
+/// secret from the file into the key store keeps the session.
 inline QString keyFingerprint(const Profile &profile)
 {
-    return profile.accessKeyId
-            + (profile.secretLocation == SecretLocation::KeyStore ? QLatin1StringView("|store")
-                                                                  : QLatin1StringView("|file"));
+    return profile.accessKeyId;
 }
 
 /// Key store account holding a base identity's MFA session.

@@ -71,6 +71,14 @@ QStringList actionLines(bool hasActive)
             QStringLiteral("Quit")};
 }
 
+/// Two roles on alice's MFA base: switching between them needs no second code.
+QList<Profile> devAndProd()
+{
+    const Profile base = mfaBase();
+    return {base, roleProfile(base, QStringLiteral("dev"), QStringLiteral("Dev")),
+            roleProfile(base, QStringLiteral("prod"), QStringLiteral("Admin"))};
+}
+
 } // namespace
 
 class tst_TrayController : public QObject
@@ -501,9 +509,7 @@ void tst_TrayController::actions()
 void tst_TrayController::switchingProfilesIsRemembered()
 {
     BrokerRig rig;
-    const Profile base = mfaBase();
-    rig.broker->setProfiles({base, roleProfile(base, QStringLiteral("dev"), QStringLiteral("Dev")),
-                             roleProfile(base, QStringLiteral("prod"), QStringLiteral("Admin"))});
+    rig.broker->setProfiles(devAndProd());
     TrayController controller(*rig.broker, rig.clock);
     QSignalSpy chosen(&controller, &TrayController::activeProfileChosen);
     QVERIFY(rig.activateWithCode(QStringLiteral("dev")));
@@ -520,9 +526,7 @@ void tst_TrayController::switchingProfilesIsRemembered()
 void tst_TrayController::switchFromTheCommandLineShowsAtOnce()
 {
     BrokerRig rig;
-    const Profile base = mfaBase();
-    rig.broker->setProfiles({base, roleProfile(base, QStringLiteral("dev"), QStringLiteral("Dev")),
-                             roleProfile(base, QStringLiteral("prod"), QStringLiteral("Admin"))});
+    rig.broker->setProfiles(devAndProd());
     TrayController controller(*rig.broker, rig.clock);
     QVERIFY(rig.activateWithCode(QStringLiteral("dev")));
     QVERIFY(rig.activateWithCode(QStringLiteral("prod")));

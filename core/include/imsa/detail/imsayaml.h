@@ -357,8 +357,10 @@ private:
         }
         // Earlier sources win, and the profile's own keys win over all of them (YAML 1.1 merge).
         for (const YAML::Node &source : sources) {
-            const bool cycle = std::any_of(walk.path.cbegin(), walk.path.cend(),
-                                           [&](const YAML::Node &open) { return open.is(source); });
+            const bool cycle =
+                    std::any_of(walk.path.cbegin(), walk.path.cend(), [&](const YAML::Node &open) {
+                        return open.is(source);
+                    });
             if (cycle) {
                 raw.fail(errorAt(mergePlace,
                                  QStringLiteral("merges a mapping that contains this merge key "

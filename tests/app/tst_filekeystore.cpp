@@ -10,6 +10,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "keystorecalls.h"
 #include "service/filekeystore.h"
 
 using namespace Qt::StringLiterals;
@@ -17,59 +18,10 @@ using imsa::app::FileKeyStore;
 
 namespace {
 
-using ReadResult = imsa::Result<std::optional<QByteArray>, QString>;
+using imsa::test::ReadResult;
 
 constexpr int callbackTimeoutMs = 5000;
-
-const QString noCallback = u"no callback within 5 s"_s;
-
-ReadResult readNow(FileKeyStore &store, const QString &account)
-{
-    QObject context;
-    std::optional<ReadResult> result;
-    store.read(account, &context, [&](ReadResult r) {
-        result = std::move(r);
-    });
-    if (!QTest::qWaitFor(
-                [&] {
-                    return result.has_value();
-                },
-                callbackTimeoutMs))
-        return noCallback;
-    return *result;
-}
-
-QString writeNow(FileKeyStore &store, const QString &account, const QByteArray &secret)
-{
-    QObject context;
-    std::optional<QString> error;
-    store.write(account, secret, &context, [&](QString e) {
-        error = std::move(e);
-    });
-    if (!QTest::qWaitFor(
-                [&] {
-                    return error.has_value();
-                },
-                callbackTimeoutMs))
-        return noCallback;
-    return *error;
-}
-
-QString removeNow(FileKeyStore &store, const QString &account)
-{
-    QObject context;
-    std::optional<QString> error;
-    store.remove(account, &context, [&](QString e) {
-        error = std::move(e);
-    });
-    if (!QTest::qWaitFor(
-                [&] {
-                    return error.has_value();
-                },
-                callbackTimeoutMs))
-        return noCallback;
-    return *error;
-}
+const imsa::test::KeyStoreCalls blocking(callbackTimeoutMs);
 
 /// A read outcome as one comparable line, so that QCOMPARE prints what went wrong.
 QString show(const ReadResult &result)
@@ -182,17 +134,17 @@ void tst_FileKeyStore::roundTrip()
     QFETCH(QByteArray, secret);
 
     FileKeyStore writer(m_path);
-    QCOMPARE(writeNow(writer, account, secret), QString());
+    QCOMPARE(blocking.write(writer, account, secret), QString());
 
     // A second instance proves the value went to disk, not into a cache.
     FileKeyStore reader(m_path);
-    QCOMPARE(show(readNow(reader, account)), value(secret));
+    QCOMPARE(show(blocking.read(reader, account)), value(secret));
 }
 
 void tst_FileKeyStore::storesBase64Json()
 {
     FileKeyStore store(m_path);
-    QCOMPARE(writeNow(store, u"aws"_s, "secret"), QString());
+    QCOMPARE(blocking.write(store, u"aws"_s, "secret"), QString());
 
     const QByteArray raw = contentsOf(m_path);
     QVERIFY(!raw.contains("secret"));
@@ -216,31 +168,31 @@ void tst_FileKeyStore::missingEntryIsNullopt()
 
     FileKeyStore store(m_path);
     if (fileExists)
-        QCOMPARE(writeNow(store, u"other"_s, "x"), QString());
+        QCOMPARE(blocking.write(store, u"other"_s, "x"), QString());
 
-    QCOMPARE(show(readNow(store, u"wanted"_s)), u"missing"_s);
+    QCOMPARE(show(blocking.read(store, u"wanted"_s)), u"missing"_s);
     QCOMPARE(QFile::exists(m_path), fileExists);
 }
 
 void tst_FileKeyStore::overwriteReplacesValue()
 {
     FileKeyStore store(m_path);
-    QCOMPARE(writeNow(store, u"aws"_s, "first"), QString());
-    QCOMPARE(writeNow(store, u"aws"_s, "second"), QString());
+    QCOMPARE(blocking.write(store, u"aws"_s, "first"), QString());
+    QCOMPARE(blocking.write(store, u"aws"_s, "second"), QString());
 
-    QCOMPARE(show(readNow(store, u"aws"_s)), value("second"));
+    QCOMPARE(show(blocking.read(store, u"aws"_s)), value("second"));
 }
 
 void tst_FileKeyStore::removeDeletesOnlyThatAccount()
 {
     FileKeyStore store(m_path);
-    QCOMPARE(writeNow(store, u"gone"_s, "1"), QString());
-    QCOMPARE(writeNow(store, u"kept"_s, "2"), QString());
+    QCOMPARE(blocking.write(store, u"gone"_s, "1"), QString());
+    QCOMPARE(blocking.write(store, u"kept"_s, "2"), QString());
 
-    QCOMPARE(removeNow(store, u"gone"_s), QString());
+    QCOMPARE(blocking.remove(store, u"gone"_s), QString());
 
-    QCOMPARE(show(readNow(store, u"gone"_s)), u"missing"_s);
-    QCOMPARE(show(readNow(store, u"kept"_s)), value("2"));
+    QCOMPARE(show(blocking.read(store, u"gone"_s)), u"missing"_s);
+    QCOMPARE(show(blocking.read(store, u"kept"_s)), value("2"));
 }
 
 void tst_FileKeyStore::removeMissingSucceeds_data()
@@ -257,10 +209,10 @@ void tst_FileKeyStore::removeMissingSucceeds()
 
     FileKeyStore store(m_path);
     if (fileExists)
-        QCOMPARE(writeNow(store, u"other"_s, "x"), QString());
+        QCOMPARE(blocking.write(store, u"other"_s, "x"), QString());
     const QByteArray before = contentsOf(m_path);
 
-    QCOMPARE(removeNow(store, u"wanted"_s), QString());
+    QCOMPARE(blocking.remove(store, u"wanted"_s), QString());
     QCOMPARE(contentsOf(m_path), before);
 }
 
@@ -289,8 +241,8 @@ void tst_FileKeyStore::fileIsPrivate()
 
     const mode_t previous = ::umask(static_cast<mode_t>(umask));
     FileKeyStore store(m_path);
-    const QString first = writeNow(store, u"aws"_s, "secret");
-    const QString second = writeNow(store, u"aws"_s, "rewritten");
+    const QString first = blocking.write(store, u"aws"_s, "secret");
+    const QString second = blocking.write(store, u"aws"_s, "rewritten");
     ::umask(previous);
 
     QCOMPARE(first, QString());
@@ -319,22 +271,22 @@ void tst_FileKeyStore::refusesFileOthersCanAccess()
     QFETCH(QString, modeText);
 
     FileKeyStore store(m_path);
-    QCOMPARE(writeNow(store, u"aws"_s, "secret"), QString());
+    QCOMPARE(blocking.write(store, u"aws"_s, "secret"), QString());
     QCOMPARE(::chmod(QFile::encodeName(m_path).constData(), static_cast<mode_t>(mode)), 0);
     const QByteArray before = contentsOf(m_path);
 
     const QString expected = u"refusing to use "_s + m_path
             + u": other users can access it (mode "_s + modeText + u"); fix it with: chmod 600 "_s
             + m_path;
-    QCOMPARE(show(readNow(store, u"aws"_s)), u"error: "_s + expected);
+    QCOMPARE(show(blocking.read(store, u"aws"_s)), u"error: "_s + expected);
     // Writing is refused too and does not "repair" the mode behind the user's back.
-    QCOMPARE(writeNow(store, u"aws"_s, "new"), expected);
+    QCOMPARE(blocking.write(store, u"aws"_s, "new"), expected);
     QCOMPARE(modeOf(m_path), mode);
     QCOMPARE(contentsOf(m_path), before);
 
     // The advice in the message is enough to fix it.
     QCOMPARE(::chmod(QFile::encodeName(m_path).constData(), 0600), 0);
-    QCOMPARE(show(readNow(store, u"aws"_s)), value("secret"));
+    QCOMPARE(show(blocking.read(store, u"aws"_s)), value("secret"));
 }
 
 void tst_FileKeyStore::refusesFileOfAnotherUser()
@@ -343,11 +295,11 @@ void tst_FileKeyStore::refusesFileOfAnotherUser()
         QSKIP("giving a file to another user needs root");
 
     FileKeyStore store(m_path);
-    QCOMPARE(writeNow(store, u"aws"_s, "secret"), QString());
+    QCOMPARE(blocking.write(store, u"aws"_s, "secret"), QString());
     const uid_t nobody = 65534;
     QCOMPARE(::chown(QFile::encodeName(m_path).constData(), nobody, nobody), 0);
 
-    QCOMPARE(show(readNow(store, u"aws"_s)),
+    QCOMPARE(show(blocking.read(store, u"aws"_s)),
              u"error: refusing to use "_s + m_path
                      + u": it belongs to uid 65534, not to you (uid 0); fix it with: chown 0 "_s
                      + m_path);
@@ -358,7 +310,7 @@ void tst_FileKeyStore::refusesDirectoryInPlaceOfFile()
     QVERIFY(QDir().mkpath(m_path));
 
     FileKeyStore store(m_path);
-    QCOMPARE(show(readNow(store, u"aws"_s)),
+    QCOMPARE(show(blocking.read(store, u"aws"_s)),
              u"error: refusing to use "_s + m_path + u": it is not a regular file"_s);
 }
 
@@ -397,7 +349,7 @@ void tst_FileKeyStore::callbackDroppedWhenContextDies()
     doomed.reset();
 
     // Callbacks are delivered in order: once a later one arrives, the dropped one never will.
-    QCOMPARE(show(readNow(store, u"aws"_s)), value("secret"));
+    QCOMPARE(show(blocking.read(store, u"aws"_s)), value("secret"));
     QVERIFY(!called);
 }
 
@@ -435,7 +387,7 @@ void tst_FileKeyStore::corruptFileIsReportedAndKept()
 
     const QString prefix = m_path + u" is not a valid imsa key store ("_s + reason;
     const QString suffix = u"); it was left untouched, move it away to start over"_s;
-    const ReadResult read = readNow(store, u"aws"_s);
+    const ReadResult read = blocking.read(store, u"aws"_s);
     QVERIFY(!read.ok());
     if (reasonIsPrefix) {
         QVERIFY2(read.error().startsWith(prefix) && read.error().endsWith(suffix),
@@ -448,8 +400,8 @@ void tst_FileKeyStore::corruptFileIsReportedAndKept()
     QVERIFY(!read.error().contains("c2Vrcml0"_L1));
 
     // Neither a write nor a remove replaces the user's data with a fresh store.
-    QCOMPARE(writeNow(store, u"other"_s, "x"), read.error());
-    QCOMPARE(removeNow(store, u"aws"_s), read.error());
+    QCOMPARE(blocking.write(store, u"other"_s, "x"), read.error());
+    QCOMPARE(blocking.remove(store, u"aws"_s), read.error());
     QCOMPARE(contentsOf(m_path), content);
 }
 

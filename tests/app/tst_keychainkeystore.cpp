@@ -9,6 +9,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "keystorecalls.h"
 #include "service/keychainkeystore.h"
 #include "service/keystorefactory.h"
 
@@ -22,64 +23,16 @@ using imsa::app::KeychainKeyStore;
 
 namespace {
 
-using ReadResult = imsa::Result<std::optional<QByteArray>, QString>;
+using imsa::test::ReadResult;
 
 constexpr int callbackTimeoutMs = 20000;
-
+const imsa::test::KeyStoreCalls blocking(callbackTimeoutMs);
 const QString noCallback = u"no callback within 20 s"_s;
 
 // What libsecret reports when there is neither $DBUS_SESSION_BUS_ADDRESS nor $DISPLAY (GLib's
 // gdbusaddress.c), behind the prefix KeychainKeyStore adds for every backend failure.
 const QString noBusError =
         u"Secret Service not reachable: Cannot autolaunch D-Bus without X11 $DISPLAY"_s;
-
-ReadResult readNow(KeychainKeyStore &store, const QString &account)
-{
-    QObject context;
-    std::optional<ReadResult> result;
-    store.read(account, &context, [&](ReadResult r) {
-        result = std::move(r);
-    });
-    if (!QTest::qWaitFor(
-                [&] {
-                    return result.has_value();
-                },
-                callbackTimeoutMs))
-        return noCallback;
-    return *result;
-}
-
-QString writeNow(KeychainKeyStore &store, const QString &account, const QByteArray &secret)
-{
-    QObject context;
-    std::optional<QString> error;
-    store.write(account, secret, &context, [&](QString e) {
-        error = std::move(e);
-    });
-    if (!QTest::qWaitFor(
-                [&] {
-                    return error.has_value();
-                },
-                callbackTimeoutMs))
-        return noCallback;
-    return *error;
-}
-
-QString removeNow(KeychainKeyStore &store, const QString &account)
-{
-    QObject context;
-    std::optional<QString> error;
-    store.remove(account, &context, [&](QString e) {
-        error = std::move(e);
-    });
-    if (!QTest::qWaitFor(
-                [&] {
-                    return error.has_value();
-                },
-                callbackTimeoutMs))
-        return noCallback;
-    return *error;
-}
 
 /// "available" or "unavailable: WHY", so that QCOMPARE prints the reason.
 QString probeNow()
@@ -236,41 +189,41 @@ void tst_KeychainKeyStore::writeThenRead()
     QFETCH(QByteArray, secret);
 
     KeychainKeyStore writer;
-    QCOMPARE(writeNow(writer, account, secret), QString());
+    QCOMPARE(blocking.write(writer, account, secret), QString());
     KeychainKeyStore reader;
-    QCOMPARE(show(readNow(reader, account)), value(secret));
+    QCOMPARE(show(blocking.read(reader, account)), value(secret));
 }
 
 void tst_KeychainKeyStore::overwriteReplacesValue()
 {
     KeychainKeyStore store;
-    QCOMPARE(writeNow(store, u"overwrite"_s, "first"), QString());
-    QCOMPARE(writeNow(store, u"overwrite"_s, "second"), QString());
-    QCOMPARE(show(readNow(store, u"overwrite"_s)), value("second"));
+    QCOMPARE(blocking.write(store, u"overwrite"_s, "first"), QString());
+    QCOMPARE(blocking.write(store, u"overwrite"_s, "second"), QString());
+    QCOMPARE(show(blocking.read(store, u"overwrite"_s)), value("second"));
 }
 
 void tst_KeychainKeyStore::readMissingIsNullopt()
 {
     KeychainKeyStore store;
-    QCOMPARE(show(readNow(store, u"never-written"_s)), u"missing"_s);
+    QCOMPARE(show(blocking.read(store, u"never-written"_s)), u"missing"_s);
 }
 
 void tst_KeychainKeyStore::removeDeletesEntry()
 {
     KeychainKeyStore store;
-    QCOMPARE(writeNow(store, u"gone"_s, "1"), QString());
-    QCOMPARE(writeNow(store, u"kept"_s, "2"), QString());
+    QCOMPARE(blocking.write(store, u"gone"_s, "1"), QString());
+    QCOMPARE(blocking.write(store, u"kept"_s, "2"), QString());
 
-    QCOMPARE(removeNow(store, u"gone"_s), QString());
+    QCOMPARE(blocking.remove(store, u"gone"_s), QString());
 
-    QCOMPARE(show(readNow(store, u"gone"_s)), u"missing"_s);
-    QCOMPARE(show(readNow(store, u"kept"_s)), value("2"));
+    QCOMPARE(show(blocking.read(store, u"gone"_s)), u"missing"_s);
+    QCOMPARE(show(blocking.read(store, u"kept"_s)), value("2"));
 }
 
 void tst_KeychainKeyStore::removeMissingSucceeds()
 {
     KeychainKeyStore store;
-    QCOMPARE(removeNow(store, u"never-written"_s), QString());
+    QCOMPARE(blocking.remove(store, u"never-written"_s), QString());
 }
 
 void tst_KeychainKeyStore::secretToolSeesQtKeychainAttributes()
@@ -280,7 +233,7 @@ void tst_KeychainKeyStore::secretToolSeesQtKeychainAttributes()
 
     const QByteArray secret("\0cross-check\xff", 13);
     KeychainKeyStore store;
-    QCOMPARE(writeNow(store, u"cross-check"_s, secret), QString());
+    QCOMPARE(blocking.write(store, u"cross-check"_s, secret), QString());
 
     // QtKeychain's libsecret schema "org.qt.keychain": server = service, user = account,
     // type = base64 for binary data, which it stores base64-encoded.
@@ -311,7 +264,7 @@ void tst_KeychainKeyStore::callbackDroppedWhenContextDies()
 
     // QtKeychain runs jobs one at a time, in order: once a later one has answered, the write
     // has finished too, and its callback was dropped. The write itself still happened.
-    QCOMPARE(show(readNow(store, u"dropped"_s)), value("secret"));
+    QCOMPARE(show(blocking.read(store, u"dropped"_s)), value("secret"));
     QVERIFY(!called);
 }
 
@@ -352,7 +305,7 @@ void tst_KeychainKeyStore::hungKeyringTimesOutOnce()
     const qint64 daemon = secretServicePid();
     QVERIFY2(daemon > 0, "no process owns org.freedesktop.secrets");
     KeychainKeyStore store(std::chrono::seconds(1));
-    QCOMPARE(writeNow(store, u"hung"_s, "before"), QString());
+    QCOMPARE(blocking.write(store, u"hung"_s, "before"), QString());
 
     // A stopped daemon never answers: the call must give up on its own, and only once.
     QCOMPARE(::kill(static_cast<pid_t>(daemon), SIGSTOP), 0);
@@ -375,7 +328,7 @@ void tst_KeychainKeyStore::hungKeyringTimesOutOnce()
     // order), and its late answer is not delivered a second time.
     resume.dismiss();
     QCOMPARE(::kill(static_cast<pid_t>(daemon), SIGCONT), 0);
-    QCOMPARE(show(readNow(store, u"hung"_s)), value("before"));
+    QCOMPARE(show(blocking.read(store, u"hung"_s)), value("before"));
     QCOMPARE(calls, 1);
 }
 
@@ -387,14 +340,14 @@ void tst_KeychainKeyStore::probeFailsWithoutBus()
 void tst_KeychainKeyStore::readFailsWithoutBus()
 {
     KeychainKeyStore store;
-    QCOMPARE(show(readNow(store, u"aws"_s)), u"error: "_s + noBusError);
+    QCOMPARE(show(blocking.read(store, u"aws"_s)), u"error: "_s + noBusError);
 }
 
 void tst_KeychainKeyStore::writeFailsWithoutBus()
 {
     KeychainKeyStore store;
-    QCOMPARE(writeNow(store, u"aws"_s, "secret"), noBusError);
-    QCOMPARE(removeNow(store, u"aws"_s), noBusError);
+    QCOMPARE(blocking.write(store, u"aws"_s, "secret"), noBusError);
+    QCOMPARE(blocking.remove(store, u"aws"_s), noBusError);
 }
 
 void tst_KeychainKeyStore::chooseFallsBackToFileWithoutBus()

@@ -206,7 +206,7 @@ void ControlHandler::env(ControlConnection &connection, const ipc::Request &requ
     const Profile *profile = requireProfile(connection, request);
     if (!profile)
         return;
-    if (m_service.containerBaseUrl().isEmpty()) {
+    if (m_service.containerUrl(profile->name).isEmpty()) {
         connection.sendError(request.id,
                              {QString(ipc::errors::notAvailable),
                               QStringLiteral("the container endpoint is not running")});
@@ -220,8 +220,9 @@ void ControlHandler::env(ControlConnection &connection, const ipc::Request &requ
                 client.sendReply(
                         id,
                         {{QStringLiteral("profile"), name},
-                         {QStringLiteral("uri"), QString(m_service.containerBaseUrl() + name)},
-                         {QStringLiteral("token"), QString::fromLatin1(m_service.containerToken())},
+                         {QStringLiteral("uri"), m_service.containerUrl(name)},
+                         {QStringLiteral("token"),
+                          QString::fromLatin1(m_service.containerToken(name))},
                          {QStringLiteral("expiration"), isoOrNull(credentials.expiration)}});
             });
     wait->start();

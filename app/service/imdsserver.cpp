@@ -86,8 +86,8 @@ void ImdsServer::startServing()
     config.listenAddress = m_tcpServer->serverAddress();
     config.listenPort = m_tcpServer->serverPort();
     config.imdsv2Only = m_options.imdsv2Only;
-    config.containerToken = m_options.containerToken;
-    m_handler = std::make_unique<ImdsHandler>(config, m_tokens, m_view);
+    config.containerTokens = m_options.containerTokens;
+    m_handler = std::make_unique<ImdsHandler>(config, m_options.imdsTokens, m_view);
     bind(m_tcpServer);
 }
 

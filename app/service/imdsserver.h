@@ -6,7 +6,7 @@
 #include <QHostAddress>
 
 #include "imsa/imdshandler.h"
-#include "imsa/imdstokenstore.h"
+#include "imsa/imdstokens.h"
 
 namespace imsa {
 class Clock;
@@ -26,7 +26,8 @@ public:
     struct Options
     {
         bool imdsv2Only = false;
-        QByteArray containerToken;
+        ImdsTokenSigner imdsTokens;
+        ContainerTokenSigner containerTokens;
     };
 
     ImdsServer(const CredentialView &view, Clock &clock, Options options,
@@ -52,7 +53,6 @@ private:
     const CredentialView &m_view;
     Clock &m_clock;
     Options m_options;
-    ImdsTokenStore m_tokens;
     GuardedTcpServer *m_tcpServer;
     std::unique_ptr<ImdsHandler> m_handler;
 };

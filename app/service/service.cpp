@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <QFile>
-#include <QRandomGenerator>
 #include <QSaveFile>
 
 #include "brokerview.h"
@@ -33,20 +32,11 @@ QString activeProfileFile()
     return stateDir() + QStringLiteral("/active-profile");
 }
 
-QByteArray randomToken()
-{
-    QByteArray bytes(32, Qt::Uninitialized);
-    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(bytes.data()),
-                                          bytes.size() / sizeof(quint32));
-    return bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
-}
-
 } // namespace
 
 Service::Service(Options options, QObject *parent)
     : QObject(parent)
     , m_options(std::move(options))
-    , m_containerToken(randomToken())
 { }
 
 Service::~Service() = default;
@@ -86,7 +76,7 @@ void Service::continueWithKeyStore(std::unique_ptr<KeyStore> keyStore, const QSt
     m_view = new BrokerView(*m_broker, m_clock, this);
     m_mfaProcess = new MfaProcessRunner(*m_broker, this);
 
-    ImdsServer::Options serverOptions{m_options.imdsv2Only, m_containerToken};
+    ImdsServer::Options serverOptions{m_options.imdsv2Only, m_imdsTokens, m_containerTokens};
     m_imdsServer = new ImdsServer(*m_view, m_clock, serverOptions, this);
     bindMetadataServer();
 }
@@ -138,7 +128,7 @@ void Service::finishStart()
     if (m_imdsServer->address().isLoopback()) {
         m_containerServer = m_imdsServer;
     } else {
-        ImdsServer::Options options{m_options.imdsv2Only, m_containerToken};
+        ImdsServer::Options options{m_options.imdsv2Only, m_imdsTokens, m_containerTokens};
         m_containerServer = new ImdsServer(*m_view, m_clock, options, this);
         if (!m_containerServer->listenOn(QHostAddress(QHostAddress::LocalHost), 0))
             qCWarning(lcApp) << "container endpoint unavailable:"
@@ -176,12 +166,12 @@ QString Service::endpointUrl() const
     return ListenAddress{m_imdsServer->address(), m_imdsServer->port()}.url();
 }
 
-QString Service::containerBaseUrl() const
+QString Service::containerUrl(const QString &profile) const
 {
     if (!m_containerServer)
         return {};
     return ListenAddress{m_containerServer->address(), m_containerServer->port()}.url()
-            + QStringLiteral("v1/credentials/");
+            + QStringLiteral("v1/credentials/") + profile;
 }
 
 void Service::rememberActiveProfile(const QString &profile)

@@ -6,6 +6,7 @@
 #include <QNetworkAccessManager>
 
 #include "imsa/clock.h"
+#include "imsa/imdstokens.h"
 #include "listenaddress.h"
 
 namespace imsa {
@@ -53,10 +54,15 @@ public:
 
     /// The metadata endpoint URL, e.g. "http://169.254.169.254/".
     QString endpointUrl() const;
-    /// The loopback base URL of the container-credentials route (SDKs accept only loopback).
-    QString containerBaseUrl() const;
+    /// The loopback URL of the container-credentials route for `profile` (SDKs accept only
+    /// loopback); empty when that endpoint is not running.
+    QString containerUrl(const QString &profile) const;
 
-    QByteArray containerToken() const { return m_containerToken; }
+    /// The Authorization value that opens `profile`'s credentials, and no other profile's.
+    QByteArray containerToken(const QString &profile) const
+    {
+        return m_containerTokens.tokenFor(profile);
+    }
 
     /// Why the preferred endpoint or key store could not be used, with the fix; empty if fine.
     QStringList warnings() const { return m_warnings; }
@@ -84,7 +90,9 @@ private:
     void fail(const QString &message);
 
     Options m_options;
-    QByteArray m_containerToken;
+    // Keys for this app start only: a restart invalidates every token handed out before.
+    ImdsTokenSigner m_imdsTokens{randomTokenKey()};
+    ContainerTokenSigner m_containerTokens{randomTokenKey()};
     QStringList m_warnings;
     std::unique_ptr<QLockFile> m_lock;
     SystemClock m_clock;

@@ -17,9 +17,12 @@ namespace {
 const QDateTime t0(QDate(2026, 11, 25), QTime(10, 0), Qt::UTC);
 const QString secretKey = u"SECRETwJalrXUtnFEMI/K7MDENG+bPxRfiCY"_s;
 const QString sessionToken = u"SESSIONIQoJb3JpZ2luX2VjEMv//////////"_s;
-const QByteArray containerToken = "CONTAINER-0123456789abcdef0123456789"_ba;
-// base64url of bytes 0..31, the token every store below issues first.
-const QByteArray issuedToken = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8"_ba;
+const QByteArray tokenKey(32, '\x11');
+const QByteArray containerKey(32, '\x22');
+/// An IMDSv2 token valid at t0 (for 300 s).
+const QByteArray issuedToken = ImdsTokenSigner(tokenKey).issue(300, t0);
+/// The container token of profile proto.
+const QByteArray containerToken = ContainerTokenSigner(containerKey).tokenFor(u"proto"_s);
 
 const QByteArray credentialsJson =
         R"({"Code":"Success","LastUpdated":"2026-11-25T09:59:00Z","Type":"AWS-HMAC",)"
@@ -42,10 +45,20 @@ ServedProfile proto()
                          t0.addSecs(-60)};
 }
 
+/// A served profile other than proto, told apart by its key id.
+ServedProfile other(const QString &name, const QString &accessKeyId)
+{
+    ServedProfile served = proto();
+    served.profile = name;
+    served.credentials.accessKeyId = accessKeyId;
+    return served;
+}
+
 class FakeView final : public CredentialView
 {
 public:
     std::optional<ServedProfile> current = proto();
+    QList<ServedProfile> others; ///< profiles for the container route besides current
     bool throws = false;
 
     std::optional<ServedProfile> active() const override
@@ -59,18 +72,17 @@ public:
     {
         if (current && name == current->profile)
             return current;
+        for (const ServedProfile &served : others) {
+            if (served.profile == name)
+                return served;
+        }
         return std::nullopt;
     }
 };
 
-ImdsTokenStore fixedStore()
+ImdsTokenSigner tokenSigner()
 {
-    return ImdsTokenStore([](int bytes) {
-        QByteArray out;
-        for (int i = 0; i < bytes; ++i)
-            out += char(i);
-        return out;
-    });
+    return ImdsTokenSigner(tokenKey);
 }
 
 /// A request from 127.0.0.1; `Host: 169.254.169.254` unless `headers` has a Host line.
@@ -93,6 +105,18 @@ HttpRequest makeRequest(const QByteArray &method, const QByteArray &target,
 ImdsConfig imdsConfig(bool v2Only = false)
 {
     return ImdsConfig{QHostAddress(u"169.254.169.254"_s), 80, v2Only, {}};
+}
+
+/// A config whose container route accepts the tokens of containerKey.
+ImdsConfig containerConfig(const QHostAddress &listen, quint16 port, bool v2Only)
+{
+    return ImdsConfig{listen, port, v2Only, ContainerTokenSigner(containerKey)};
+}
+
+/// The Authorization value `imsa env PROFILE` hands out.
+QByteArray containerTokenFor(const QString &profile)
+{
+    return ContainerTokenSigner(containerKey).tokenFor(profile);
 }
 
 constexpr auto credentialsPath = "/latest/meta-data/iam/security-credentials/ProtoRole";
@@ -123,6 +147,9 @@ private Q_SLOTS:
     void identityDocument();
     void container_data();
     void container();
+    void containerTokenGrantsOnlyItsProfile_data();
+    void containerTokenGrantsOnlyItsProfile();
+    void aFloodOfTokenRequestsLeavesEarlierTokensValid();
     void throwingViewGives500();
     void refreshedCredentialsReplaceTheServedBody_data();
     void refreshedCredentialsReplaceTheServedBody();
@@ -151,7 +178,8 @@ void tst_ImdsHandler::routes_data()
 
     QTest::addRow("token PUT issues a token and echoes the TTL")
             << "PUT"_ba
-            << "/latest/api/token"_ba << ttl << 200 << text << issuedToken << QByteArray() << true;
+            << "/latest/api/token"_ba << ttl << 200 << text << tokenSigner().issue(21600, t0)
+            << QByteArray() << true;
     QTest::addRow("token PUT through a proxy is refused")
             << "PUT"_ba
             << "/latest/api/token"_ba << (ttl + QByteArrayList{"X-Forwarded-For: 10.0.0.9"}) << 403
@@ -258,10 +286,7 @@ void tst_ImdsHandler::routes()
     QFETCH(bool, noStore);
 
     FakeView view;
-    ImdsTokenStore tokens = fixedStore();
-    ImdsHandler handler(imdsConfig(), tokens, view);
-    if (headers.join().contains(issuedToken))
-        QCOMPARE(tokens.issue(300, t0), issuedToken);
+    ImdsHandler handler(imdsConfig(), tokenSigner(), view);
 
     const HttpResponse response = handler.handle(makeRequest(method, target, headers), t0);
     QCOMPARE(response.status, status);
@@ -304,15 +329,17 @@ void tst_ImdsHandler::tokenTtl()
     QFETCH(QByteArray, echo);
 
     FakeView view;
-    ImdsTokenStore tokens = fixedStore();
-    ImdsHandler handler(imdsConfig(), tokens, view);
+    ImdsHandler handler(imdsConfig(), tokenSigner(), view);
     const HttpResponse response =
             handler.handle(makeRequest("PUT", "/latest/api/token", headers), t0);
     QCOMPARE(response.status, status);
     QCOMPARE(response.header("X-aws-ec2-metadata-token-ttl-seconds"), echo);
-    QCOMPARE(tokens.size(), status == 200 ? 1 : 0);
-    if (status == 200)
-        QVERIFY(tokens.isValid(response.body, t0));
+    if (status != 200)
+        return;
+    // The token lives exactly as long as the echoed TTL says.
+    const int ttl = echo.toInt();
+    QVERIFY(tokenSigner().isValid(response.body, t0.addSecs(ttl - 1)));
+    QVERIFY(!tokenSigner().isValid(response.body, t0.addSecs(ttl)));
 }
 
 void tst_ImdsHandler::tokenExpiresWithSimulatedTime_data()
@@ -331,8 +358,7 @@ void tst_ImdsHandler::tokenExpiresWithSimulatedTime()
 
     test::FakeClock clock(t0);
     FakeView view;
-    ImdsTokenStore tokens;
-    ImdsHandler handler(imdsConfig(), tokens, view);
+    ImdsHandler handler(imdsConfig(), tokenSigner(), view);
     const HttpResponse issued = handler.handle(
             makeRequest("PUT", "/latest/api/token", {"X-aws-ec2-metadata-token-ttl-seconds: 300"}),
             clock.now());
@@ -363,6 +389,16 @@ void tst_ImdsHandler::v2Only_data()
     QTest::addRow("GET with an unknown token is refused")
             << "GET"_ba << QByteArray(credentialsPath)
             << QByteArrayList{"X-aws-ec2-metadata-token: " + issuedToken.toLower()} << 401;
+    QByteArray changed = issuedToken;
+    changed[10] = changed[10] == 'A' ? 'B' : 'A';
+    QTest::addRow("GET with a token with one character changed is refused")
+            << "GET"_ba << QByteArray(credentialsPath)
+            << QByteArrayList{"X-aws-ec2-metadata-token: " + changed} << 401;
+    QTest::addRow("GET with a token from another key (an earlier app start) is refused")
+            << "GET"_ba << QByteArray(credentialsPath)
+            << QByteArrayList{"X-aws-ec2-metadata-token: "
+                              + ImdsTokenSigner(QByteArray(32, '\x33')).issue(300, t0)}
+            << 401;
     QTest::addRow("token PUT still works")
             << "PUT"_ba
             << "/latest/api/token"_ba << QByteArrayList{"X-aws-ec2-metadata-token-ttl-seconds: 300"}
@@ -377,9 +413,7 @@ void tst_ImdsHandler::v2Only()
     QFETCH(int, status);
 
     FakeView view;
-    ImdsTokenStore tokens = fixedStore();
-    QCOMPARE(tokens.issue(300, t0), issuedToken);
-    ImdsHandler handler(imdsConfig(true), tokens, view);
+    ImdsHandler handler(imdsConfig(true), tokenSigner(), view);
     QCOMPARE(handler.handle(makeRequest(method, target, headers), t0).status, status);
 }
 
@@ -414,8 +448,7 @@ void tst_ImdsHandler::peerCheck()
     QFETCH(int, status);
 
     FakeView view;
-    ImdsTokenStore tokens;
-    ImdsHandler handler(ImdsConfig{QHostAddress(listen), 80, false, {}}, tokens, view);
+    ImdsHandler handler(ImdsConfig{QHostAddress(listen), 80, false, {}}, tokenSigner(), view);
     const HttpRequest request =
             makeRequest("GET", credentialsPath, {"Host: localhost"}, QHostAddress(peer));
     QCOMPARE(handler.handle(request, t0).status, status);
@@ -472,8 +505,7 @@ void tst_ImdsHandler::hostCheck()
     QFETCH(int, status);
 
     FakeView view;
-    ImdsTokenStore tokens;
-    ImdsHandler handler(ImdsConfig{QHostAddress(listen), 80, false, {}}, tokens, view);
+    ImdsHandler handler(ImdsConfig{QHostAddress(listen), 80, false, {}}, tokenSigner(), view);
     HttpRequest request{"GET", credentialsPath, {}, QHostAddress::LocalHost};
     for (const QByteArray &line : hosts)
         request.headers.emplaceBack(line.left(line.indexOf(':')),
@@ -516,8 +548,7 @@ void tst_ImdsHandler::limits()
         headers.append("X-Fill: " + QByteArray(fillerValueBytes, 'v'));
 
     FakeView view;
-    ImdsTokenStore tokens;
-    ImdsHandler handler(imdsConfig(), tokens, view);
+    ImdsHandler handler(imdsConfig(), tokenSigner(), view);
     const HttpRequest request = makeRequest("GET", target, headers, QHostAddress(peer));
     QCOMPARE(request.target.size(), targetBytes > 0 ? targetBytes : target.size());
     QCOMPARE(handler.handle(request, t0).status, status);
@@ -574,16 +605,14 @@ void tst_ImdsHandler::availability()
         view.current->credentials.expiration = t0.addSecs(expiresIn);
     if (!active)
         view.current.reset();
-    ImdsTokenStore tokens;
-    ImdsHandler handler(imdsConfig(), tokens, view);
+    ImdsHandler handler(imdsConfig(), tokenSigner(), view);
     QCOMPARE(handler.handle(makeRequest("GET", target), t0).status, status);
 }
 
 void tst_ImdsHandler::identityDocument()
 {
     FakeView view;
-    ImdsTokenStore tokens;
-    ImdsHandler handler(imdsConfig(), tokens, view);
+    ImdsHandler handler(imdsConfig(), tokenSigner(), view);
     const HttpResponse response =
             handler.handle(makeRequest("GET", "/latest/dynamic/instance-identity/document/"), t0);
     QCOMPARE(response.status, 200);
@@ -635,7 +664,7 @@ void tst_ImdsHandler::container_data()
         return QByteArrayList{"Authorization: " + authorization, "Host: 127.0.0.1:9099"};
     };
     QByteArray sameLength = containerToken;
-    sameLength[sameLength.size() - 1] = 'X';
+    sameLength.back() = sameLength.back() == 'X' ? 'Y' : 'X';
     const QString local = u"127.0.0.1"_s;
     const QByteArray proto = "/v1/credentials/proto";
 
@@ -663,12 +692,16 @@ void tst_ImdsHandler::container_data()
     QTest::addRow("missing Authorization")
             << "GET"_ba << proto << QByteArrayList{"Host: 127.0.0.1:9099"} << local << 401
             << "Unauthorized"_ba;
-    QTest::addRow("unknown profile")
+    QTest::addRow("proto's token for another profile")
             << "GET"_ba
-            << "/v1/credentials/other"_ba << right << local << 404 << "Not Found"_ba;
+            << "/v1/credentials/other"_ba << right << local << 401 << "Unauthorized"_ba;
+    QTest::addRow("a profile without credentials, with its own token")
+            << "GET"_ba
+            << "/v1/credentials/other"_ba << with(containerTokenFor(u"other"_s)) << local << 404
+            << "Not Found"_ba;
     QTest::addRow("no profile name")
             << "GET"_ba
-            << "/v1/credentials/"_ba << right << local << 404 << "Not Found"_ba;
+            << "/v1/credentials/"_ba << right << local << 401 << "Unauthorized"_ba;
     QTest::addRow("POST with the right token")
             << "POST"_ba << proto << right << local << 405 << "Method Not Allowed"_ba;
     QTest::addRow("foreign peer with the right token")
@@ -689,9 +722,7 @@ void tst_ImdsHandler::container()
     QFETCH(QByteArray, body);
 
     FakeView view;
-    ImdsTokenStore tokens;
-    ImdsHandler handler(ImdsConfig{QHostAddress::LocalHost, 9099, true, containerToken}, tokens,
-                        view);
+    ImdsHandler handler(containerConfig(QHostAddress::LocalHost, 9099, true), tokenSigner(), view);
     const HttpResponse response =
             handler.handle(makeRequest(method, target, headers, QHostAddress(peer)), t0);
     QCOMPARE(response.status, status);
@@ -700,12 +731,85 @@ void tst_ImdsHandler::container()
     QCOMPARE(response.header("Allow"), status == 405 ? "GET"_ba : QByteArray());
 }
 
+void tst_ImdsHandler::containerTokenGrantsOnlyItsProfile_data()
+{
+    QTest::addColumn<QString>("issuedFor");
+    QTest::addColumn<QByteArray>("target");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("servedKeyId");
+
+    const QString admin = u"ASIAADMINADMINADMIN1"_s;
+    const QString readonly = u"ASIAREADONLYREADONL1"_s;
+    const QString percent = u"ASIAPERCENTPERCENTP1"_s;
+    QTest::addRow("readonly's token reads readonly")
+            << u"readonly"_s << "/v1/credentials/readonly"_ba << 200 << readonly;
+    QTest::addRow("readonly's token cannot read admin")
+            << u"readonly"_s << "/v1/credentials/admin"_ba << 401 << QString();
+    QTest::addRow("admin's token cannot read readonly")
+            << u"admin"_s << "/v1/credentials/readonly"_ba << 401 << QString();
+    QTest::addRow("readonly's token cannot read admin spelt %%61dmin")
+            << u"readonly"_s << "/v1/credentials/%61dmin"_ba << 401 << QString();
+    QTest::addRow("admin's token reads admin spelt %%61dmin")
+            << u"admin"_s << "/v1/credentials/%61dmin"_ba << 200 << admin;
+    QTest::addRow("the token of a profile named %%61dmin cannot read admin")
+            << u"%61dmin"_s << "/v1/credentials/%61dmin"_ba << 401 << QString();
+    QTest::addRow("%%2561dmin is decoded once, to the profile named %%61dmin")
+            << u"%61dmin"_s << "/v1/credentials/%2561dmin"_ba << 200 << percent;
+    QTest::addRow("no token grants the bare route")
+            << u"readonly"_s << "/v1/credentials"_ba << 401 << QString();
+    QTest::addRow("no token grants an empty profile name")
+            << u"readonly"_s << "/v1/credentials/"_ba << 401 << QString();
+}
+
+void tst_ImdsHandler::containerTokenGrantsOnlyItsProfile()
+{
+    QFETCH(QString, issuedFor);
+    QFETCH(QByteArray, target);
+    QFETCH(int, status);
+    QFETCH(QString, servedKeyId);
+
+    FakeView view;
+    view.others = {other(u"admin"_s, u"ASIAADMINADMINADMIN1"_s),
+                   other(u"readonly"_s, u"ASIAREADONLYREADONL1"_s),
+                   other(u"%61dmin"_s, u"ASIAPERCENTPERCENTP1"_s)};
+    ImdsHandler handler(containerConfig(QHostAddress::LocalHost, 9099, false), tokenSigner(), view);
+    const HttpResponse response = handler.handle(
+            makeRequest("GET", target,
+                        {"Host: 127.0.0.1:9099", "Authorization: " + containerTokenFor(issuedFor)}),
+            t0);
+    QCOMPARE(response.status, status);
+    QCOMPARE(QJsonDocument::fromJson(response.body)[u"AccessKeyId"_s].toString(), servedKeyId);
+}
+
+void tst_ImdsHandler::aFloodOfTokenRequestsLeavesEarlierTokensValid()
+{
+    // Anyone on the machine may ask for tokens; asking for many must not cost another client
+    // its session (issue #12: 4096 PUTs used to evict every earlier token).
+    FakeView view;
+    view.current->credentials.expiration = t0.addSecs(20'000); // still served after the flood
+    ImdsHandler handler(imdsConfig(true), tokenSigner(), view);
+    const auto putToken = [&handler](const QDateTime &now) {
+        return handler.handle(makeRequest("PUT", "/latest/api/token",
+                                          {"X-aws-ec2-metadata-token-ttl-seconds: 21600"}),
+                              now);
+    };
+    const QByteArray first = putToken(t0).body;
+    QDateTime now = t0;
+    for (int i = 1; i < 10'000; ++i) {
+        now = t0.addSecs(i); // a new second each time, so that no two tokens are alike
+        if (putToken(now).status != 200)
+            QFAIL(qPrintable(u"token request %1 refused"_s.arg(i)));
+    }
+    const HttpResponse response = handler.handle(
+            makeRequest("GET", credentialsPath, {"X-aws-ec2-metadata-token: " + first}), now);
+    QCOMPARE(response.status, 200);
+}
+
 void tst_ImdsHandler::throwingViewGives500()
 {
     FakeView view;
     view.throws = true;
-    ImdsTokenStore tokens;
-    ImdsHandler handler(imdsConfig(), tokens, view);
+    ImdsHandler handler(imdsConfig(), tokenSigner(), view);
     const HttpResponse response = handler.handle(makeRequest("GET", credentialsPath), t0);
     QCOMPARE(response.status, 500);
     QCOMPARE(response.header("Server"), "EC2ws"_ba);
@@ -729,9 +833,7 @@ void tst_ImdsHandler::refreshedCredentialsReplaceTheServedBody()
     QFETCH(QByteArray, target);
     QFETCH(QByteArray, field);
     FakeView view;
-    ImdsTokenStore tokens;
-    ImdsHandler handler(ImdsConfig{QHostAddress::LocalHost, 9099, false, containerToken}, tokens,
-                        view);
+    ImdsHandler handler(containerConfig(QHostAddress::LocalHost, 9099, false), tokenSigner(), view);
     const QByteArrayList headers{"Host: 127.0.0.1:9099", "Authorization: " + containerToken};
     const auto served = [&](const QString &key) {
         const HttpResponse response = handler.handle(makeRequest("GET", target, headers), t0);
@@ -791,9 +893,8 @@ void tst_ImdsHandler::logsNoSecrets()
     const QtMessageHandler previous = qInstallMessageHandler(captureMessage);
 
     FakeView view;
-    ImdsTokenStore tokens = fixedStore();
-    ImdsHandler handler(ImdsConfig{QHostAddress(u"169.254.169.254"_s), 80, false, containerToken},
-                        tokens, view);
+    ImdsHandler handler(containerConfig(QHostAddress(u"169.254.169.254"_s), 80, false),
+                        tokenSigner(), view);
     const QByteArrayList token{"X-aws-ec2-metadata-token: " + issuedToken};
     const QList<HttpRequest> requests{
             makeRequest("PUT", "/latest/api/token", {"X-aws-ec2-metadata-token-ttl-seconds: 60"}),

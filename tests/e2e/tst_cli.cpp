@@ -19,6 +19,18 @@ const QString awsCli = u"/usr/bin/aws"_s;
 const QString devArn = u"arn:aws:sts::111111111111:assumed-role/Developer/alice"_s;
 const QString prodArn = u"arn:aws:sts::222222222222:assumed-role/Admin/alice"_s;
 
+/// ~/.imsa with profiles admin and readonly, plus `extra` (more profiles) at the end.
+QByteArray adminAndReadonlyConfig(const QByteArray &extra = {})
+{
+    return QByteArray("base:\n  aws_access_key_id: ") + E2eEnvironment::accessKeyId
+            + "\n  aws_secret_access_key: " + E2eEnvironment::secretAccessKey
+            + "\n  mfa_serial_number: " + E2eEnvironment::mfaSerial
+            + "\n  role_session_name: alice\n"
+              "admin:\n  extends: base\n  role_arn: arn:aws:iam::222222222222:role/Admin\n"
+              "readonly:\n  extends: base\n  role_arn: arn:aws:iam::111111111111:role/ReadOnly\n"
+            + extra;
+}
+
 QJsonObject parseJson(const QString &text)
 {
     return QJsonDocument::fromJson(text.toUtf8()).object();
@@ -43,6 +55,9 @@ private Q_SLOTS:
     void killedAppRestartsWithoutNewMfaCode();
     void wrongMfaCodeIsReported();
     void unknownProfileSuggestsCloseNames();
+    void envRefusesUnknownProfilesWithoutPrinting_data();
+    void envRefusesUnknownProfilesWithoutPrinting();
+    void envTokenOpensOnlyItsProfile();
     void terminalPromptAsksAgainAfterWrongCode();
     void completionScriptsLoad_data();
     void completionScriptsLoad();
@@ -238,6 +253,49 @@ void tst_Cli::unknownProfileSuggestsCloseNames()
     QVERIFY2(result.err.contains(u"no profile named 'prd'"_s), qPrintable(result.err));
     QVERIFY2(result.err.contains(u"prod"_s), qPrintable(result.err));
     QCOMPARE(m_env->imsa({u"assume"_s}).exitCode, 2);
+}
+
+void tst_Cli::envRefusesUnknownProfilesWithoutPrinting_data()
+{
+    QTest::addColumn<QString>("profile");
+    QTest::addColumn<QString>("suggestion");
+    QTest::addRow("%%61dmin is not admin") << u"%61dmin"_s << QString();
+    QTest::addRow("a typo gets a suggestion") << u"admn"_s << u"did you mean admin?"_s;
+}
+
+void tst_Cli::envRefusesUnknownProfilesWithoutPrinting()
+{
+    QFETCH(QString, profile);
+    QFETCH(QString, suggestion);
+    m_env->writeFile(u"home/.imsa"_s, adminAndReadonlyConfig());
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    QCOMPARE(m_env->imsa({u"assume"_s, u"admin"_s, u"--mfa-code"_s, u"123456"_s}).exitCode, 0);
+
+    const CommandResult result = m_env->imsa({u"env"_s, profile});
+    QCOMPARE(result.exitCode, 1);
+    QCOMPARE(result.out, QString()); // nothing for `eval` to run
+    QVERIFY2(result.err.contains(u"no profile named '"_s + profile + u'\''),
+             qPrintable(result.err));
+    QVERIFY2(result.err.contains(suggestion), qPrintable(result.err));
+}
+
+void tst_Cli::envTokenOpensOnlyItsProfile()
+{
+    m_env->writeFile(u"home/.imsa"_s, adminAndReadonlyConfig());
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    QCOMPARE(m_env->imsa({u"assume"_s, u"admin"_s, u"--mfa-code"_s, u"123456"_s}).exitCode, 0);
+    // The shell of `imsa env readonly` asks for its own URL and, with its token, for admin's,
+    // whose credentials the app holds.
+    const QString script = u"set -e; eval \"$(\"$IMSA\" env readonly)\"; "
+                           "http_status() { curl -s -o /dev/null -w '%{http_code} ' "
+                           "-H \"Authorization: $AWS_CONTAINER_AUTHORIZATION_TOKEN\" \"$1\"; }; "
+                           "http_status \"$AWS_CONTAINER_CREDENTIALS_FULL_URI\"; "
+                           "http_status \"${AWS_CONTAINER_CREDENTIALS_FULL_URI%/*}/admin\""_s;
+    QProcessEnvironment extra;
+    extra.insert(u"IMSA"_s, imsaBinary());
+    const CommandResult result = m_env->run(u"/bin/sh"_s, {u"-c"_s, script}, extra);
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    QCOMPARE(result.out.trimmed(), u"200 401"_s);
 }
 
 void tst_Cli::terminalPromptAsksAgainAfterWrongCode()

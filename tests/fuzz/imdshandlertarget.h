@@ -10,7 +10,7 @@
 
 #include "imsa/httpmessage.h"
 #include "imsa/imdshandler.h"
-#include "imsa/imdstokenstore.h"
+#include "imsa/imdstokens.h"
 
 // Fuzz input for the IMDS handler: one flags byte, then lines: the method, the request target,
 // and `Name: value` headers. The flags pick the peer, the listen address, IMDSv2-only mode,
@@ -101,15 +101,12 @@ inline bool fuzzImdsHandler(QByteArrayView data)
                                                             : QStringLiteral("127.0.0.1"));
     config.listenPort = (flags & 0x20) != 0 ? 80 : 9911;
     config.imdsv2Only = (flags & 0x08) != 0;
+    // Fixed keys, so that seeds can carry valid tokens: get-with-token has the IMDSv2 token
+    // issued at `now` for 600 s, container and container-percent the container token of dev.
     if ((flags & 0x10) != 0)
-        config.containerToken = "fuzz-container-token";
-    // Tokens are 32 'A's, base64url-encoded, so seeds can carry a valid one.
-    ImdsTokenStore tokens([](int count) {
-        return QByteArray(count, 'A');
-    });
-    tokens.issue(600, now);
+        config.containerTokens = ContainerTokenSigner(QByteArray(32, 'C'));
     const detail::FixedView view(now, (flags & 0x40) == 0);
-    ImdsHandler handler(config, tokens, view);
+    ImdsHandler handler(config, ImdsTokenSigner(QByteArray(32, 'K')), view);
 
     const HttpResponse response = handler.handle(detail::fuzzRequest(data.sliced(1), flags), now);
     static const QList<int> known{200, 400, 401, 403, 404, 405, 414, 431};

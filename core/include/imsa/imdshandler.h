@@ -13,7 +13,7 @@
 #include "imsa/detail/hostcheck.h"
 #include "imsa/detail/imdsjson.h"
 #include "imsa/httpmessage.h"
-#include "imsa/imdstokenstore.h"
+#include "imsa/imdstokens.h"
 #include "imsa/logging.h"
 #include "imsa/redact.h"
 
@@ -57,19 +57,20 @@ struct ImdsConfig
     QHostAddress listenAddress; ///< e.g. 169.254.169.254 or 127.0.0.1
     quint16 listenPort = 80;
     bool imdsv2Only = false;
-    /// The Authorization value the container route requires; empty disables the route.
-    QByteArray containerToken;
+    /// Checks the Authorization of the container route; nullopt disables the route.
+    std::optional<ContainerTokenSigner> containerTokens;
 };
 
 /// The instance-metadata service as a pure function of (request, broker state, now): no
-/// sockets, no timers. Caller and Host are checked before any routing (aws-vault's
-/// withSecurityChecks); the routes are those of docs/imds-and-sts.md.
+/// sockets, no timers, no token table (tokens are MACs, imdstokens.h). Caller and Host are
+/// checked before any routing (aws-vault's withSecurityChecks); the routes are those of
+/// docs/imds-and-sts.md.
 class ImdsHandler
 {
 public:
-    ImdsHandler(ImdsConfig config, ImdsTokenStore &tokens, const CredentialView &view)
+    ImdsHandler(ImdsConfig config, ImdsTokenSigner tokens, const CredentialView &view)
         : m_config(std::move(config))
-        , m_tokens(tokens)
+        , m_tokens(std::move(tokens))
         , m_view(view)
     { }
 
@@ -101,7 +102,9 @@ private:
     struct Route
     {
         RouteKind kind;
-        QString name; ///< role name or profile name from the path, percent-decoded
+        /// Role or profile name: the rest of the path, percent-decoded exactly once here (the
+        /// app encodes a profile name as one segment, so `%2561dmin` names `%61dmin`).
+        QString name;
     };
 
     /// The path of a request target without its query and without one trailing slash: real
@@ -129,7 +132,7 @@ private:
                 {"/latest/meta-data/placement/availability-zone", RouteKind::AvailabilityZone},
                 {"/latest/meta-data/placement/region", RouteKind::Region},
                 {"/latest/dynamic/instance-identity/document", RouteKind::IdentityDocument},
-                {"/v1/credentials", RouteKind::Container}, // no profile name: 404 after auth
+                {"/v1/credentials", RouteKind::Container}, // no profile name: no token grants it
         };
 
         static constexpr struct
@@ -241,7 +244,7 @@ private:
                 return std::nullopt;
             seconds = seconds * 10 + (digit - '0');
         }
-        if (seconds < 1 || seconds > ImdsTokenStore::maxTtlSeconds)
+        if (seconds < 1 || seconds > ImdsTokenSigner::maxTtlSeconds)
             return std::nullopt;
         return seconds;
     }
@@ -296,19 +299,19 @@ private:
 
     HttpResponse container(const HttpRequest &request, const QString &profile, const QDateTime &now)
     {
-        if (m_config.containerToken.isEmpty())
+        if (!m_config.containerTokens)
             return error(404);
-        if (!request.hasHeader("Authorization")
-            || !detail::constantTimeEquals(request.header("Authorization"),
-                                           m_config.containerToken)) {
+        // A token opens the one profile `imsa env` issued it for (issue #12: one token for
+        // every profile let a shell set up for readonly read admin).
+        if (!m_config.containerTokens->grants(request.header("Authorization"), profile)) {
             qCWarning(lcImds) << "refused a container credentials request from"
-                              << request.peer.toString() << "(wrong or missing Authorization)";
+                              << request.peer.toString() << "for profile" << profile
+                              << "(wrong or missing Authorization)";
             return error(401);
         }
         if (request.method != "GET")
             return methodNotAllowed("GET");
-        const std::optional<ServedProfile> served =
-                profile.isEmpty() ? std::nullopt : servable(m_view.profile(profile), now);
+        const std::optional<ServedProfile> served = servable(m_view.profile(profile), now);
         if (!served)
             return error(404);
         logServed(*served, "container");
@@ -402,7 +405,7 @@ private:
     }
 
     ImdsConfig m_config;
-    ImdsTokenStore &m_tokens;
+    ImdsTokenSigner m_tokens;
     const CredentialView &m_view;
     detail::CredentialsBodyCache m_bodies;
 };

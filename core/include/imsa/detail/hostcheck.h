@@ -7,7 +7,7 @@
 #include <QHostAddress>
 
 // The checks the IMDS handler makes before routing (aws-vault's withSecurityChecks): who is
-// calling, which name they called us by, and whether a shared secret matches.
+// calling and which name they called us by. Tokens are checked in imdstokens.h.
 namespace imsa::detail {
 
 /// `address` with an IPv4-mapped IPv6 form (::ffff:127.0.0.1, what a dual-stack socket
@@ -140,20 +140,6 @@ inline bool isAllowedHost(QByteArrayView value, const QHostAddress &listenAddres
     if (!address)
         return false;
     return unmapped(*address).isLoopback() || isListenAddress(*address, listenAddress);
-}
-
-/// Compares two secrets in time that depends only on their lengths, never on where they
-/// first differ, so that a caller cannot find a secret byte by byte by timing refusals.
-inline bool constantTimeEquals(QByteArrayView a, QByteArrayView b)
-{
-    const qsizetype length = qMax(a.size(), b.size());
-    unsigned difference = a.size() == b.size() ? 0U : 1U;
-    for (qsizetype i = 0; i < length; ++i) {
-        const auto left = static_cast<unsigned char>(i < a.size() ? a[i] : 0);
-        const auto right = static_cast<unsigned char>(i < b.size() ? b[i] : 0);
-        difference |= unsigned(left ^ right);
-    }
-    return difference == 0;
 }
 
 } // namespace imsa::detail

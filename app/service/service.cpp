@@ -4,6 +4,7 @@
 
 #include <QFile>
 #include <QSaveFile>
+#include <QUrl>
 
 #include "brokerview.h"
 #include "controlhandler.h"
@@ -170,8 +171,12 @@ QString Service::containerUrl(const QString &profile) const
 {
     if (!m_containerServer)
         return {};
+    // One path segment, so that the handler's one decoding gives the name back exactly:
+    // unencoded, a profile named "%61dmin" named admin (issue #12). Dots are encoded too, or
+    // clients would resolve a profile named ".." as a dot segment.
     return ListenAddress{m_containerServer->address(), m_containerServer->port()}.url()
-            + QStringLiteral("v1/credentials/") + profile;
+            + QStringLiteral("v1/credentials/")
+            + QString::fromLatin1(QUrl::toPercentEncoding(profile, {}, "."));
 }
 
 void Service::rememberActiveProfile(const QString &profile)

@@ -58,6 +58,7 @@ private Q_SLOTS:
     void envRefusesUnknownProfilesWithoutPrinting_data();
     void envRefusesUnknownProfilesWithoutPrinting();
     void envTokenOpensOnlyItsProfile();
+    void envUriNamesTheProfileExactly();
     void terminalPromptAsksAgainAfterWrongCode();
     void completionScriptsLoad_data();
     void completionScriptsLoad();
@@ -296,6 +297,27 @@ void tst_Cli::envTokenOpensOnlyItsProfile()
     const CommandResult result = m_env->run(u"/bin/sh"_s, {u"-c"_s, script}, extra);
     QVERIFY2(result.exitCode == 0, qPrintable(result.err));
     QCOMPARE(result.out.trimmed(), u"200 401"_s);
+}
+
+void tst_Cli::envUriNamesTheProfileExactly()
+{
+    // A profile may be called anything, "%61dmin" too; its URL must not name admin.
+    m_env->writeFile(
+            u"home/.imsa"_s,
+            adminAndReadonlyConfig("'%61dmin':\n  extends: base\n"
+                                   "  role_arn: arn:aws:iam::333333333333:role/Percent\n"));
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    QCOMPARE(m_env->imsa({u"assume"_s, u"admin"_s, u"--mfa-code"_s, u"123456"_s}).exitCode, 0);
+    const QString script = u"set -e; eval \"$(\"$IMSA\" env \"$PROFILE\")\"; "
+                           "/usr/bin/aws sts get-caller-identity --endpoint-url \"$STS\" "
+                           "--query Arn --output text"_s;
+    QProcessEnvironment extra;
+    extra.insert(u"IMSA"_s, imsaBinary());
+    extra.insert(u"STS"_s, m_env->stsUrl());
+    extra.insert(u"PROFILE"_s, u"%61dmin"_s);
+    const CommandResult result = m_env->run(u"/bin/sh"_s, {u"-c"_s, script}, extra);
+    QVERIFY2(result.exitCode == 0, qPrintable(result.err));
+    QCOMPARE(result.out.trimmed(), u"arn:aws:sts::333333333333:assumed-role/Percent/alice"_s);
 }
 
 void tst_Cli::terminalPromptAsksAgainAfterWrongCode()

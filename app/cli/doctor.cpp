@@ -130,6 +130,7 @@ int runDoctor(const QStringList &arguments, Io &io)
             checkProxy(env),
             checkMetadataVariables(env, running),
             checkKeychain(keychain, env, app::FileKeyStore::defaultPath()),
+            checkStsEndpoint(sts),
             checkClock(stsDate, QDateTime::currentDateTimeUtc(), sts.url),
     };
     bool failed = false;

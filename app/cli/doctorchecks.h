@@ -14,6 +14,7 @@
 
 #include "imsa/profileloader.h"
 #include "imsa/result.h"
+#include "imsa/stsapi.h"
 
 // The checks of `imsa doctor`, as functions of what they inspect, so that every failure can be
 // produced in a test. doctorprobes.h reads these inputs from the real system; doctor.cpp runs
@@ -138,6 +139,10 @@ CheckResult checkMetadataVariables(const QProcessEnvironment &env,
 /// Whether the Secret Service answers; `probe` is empty when it was not asked.
 CheckResult checkKeychain(const std::optional<KeychainProbe> &probe, const QProcessEnvironment &env,
                           const QString &fileStorePath);
+
+/// Where STS calls go: FAIL for plain http off loopback (imsa refuses it), warn for any
+/// endpoint that is not AWS's own (MFA codes and keys go there).
+CheckResult checkStsEndpoint(const StsEndpoint &endpoint);
 
 /// The offset between this clock (`localNow`, taken when the answer came) and the Date of an
 /// answer from `endpoint`; nullopt: not checked (--offline).

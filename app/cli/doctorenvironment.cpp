@@ -6,6 +6,7 @@
 
 #include "doctorchecks.h"
 #include "imsa/detail/awsini.h"
+#include "imsa/stsendpoint.h"
 
 using namespace Qt::StringLiterals;
 
@@ -283,6 +284,27 @@ CheckResult checkMetadataVariables(const QProcessEnvironment &env,
     }
     result.found = endpoint.isEmpty() ? u"AWS tools ask instance metadata at 169.254.169.254"_s
                                       : u"AWS tools ask instance metadata at %1"_s.arg(endpoint);
+    return result;
+}
+
+CheckResult checkStsEndpoint(const StsEndpoint &endpoint)
+{
+    CheckResult result{CheckStatus::Ok, u"STS endpoint"_s, {}, {}};
+    const QString url = endpoint.url.toDisplayString(QUrl::RemoveUserInfo);
+    const bool fromVariable = endpoint.source.startsWith(u"AWS_"_s);
+    const QString undo = fromVariable ? u"unset %1"_s.arg(endpoint.source)
+                                      : u"remove sts_endpoint from the profile"_s;
+    if (const QString problem = stsEndpointProblem(endpoint); !problem.isEmpty()) {
+        result.status = CheckStatus::Fail;
+        result.found = problem;
+        result.fix = u"use an https:// URL, or %1"_s.arg(undo);
+    } else if (isAwsStsEndpoint(endpoint.url)) {
+        result.found = url;
+    } else {
+        result.status = CheckStatus::Warn;
+        result.found = u"%1 (not AWS), from %2"_s.arg(url, endpoint.source);
+        result.fix = u"imsa sends MFA codes and keys there; %1 unless that is meant"_s.arg(undo);
+    }
     return result;
 }
 

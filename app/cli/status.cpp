@@ -51,6 +51,8 @@ int runStatus(const QStringList &arguments, Io &io)
         io.out << "  role:         " << status.value(u"role_arn").toString() << "\n";
     if (!profile.isEmpty())
         io.out << "  state:        " << status.value(u"state").toString() << "\n";
+    if (status.contains(u"sts_endpoint"))
+        io.out << "  STS endpoint: " << status.value(u"sts_endpoint").toString() << " (not AWS)\n";
     const auto printExpiry = [&](const char *label, const QJsonValue &value) {
         const QDateTime time = QDateTime::fromString(value.toString(), Qt::ISODate);
         if (time.isValid())

@@ -9,6 +9,7 @@
 #include "imsa/credentialbroker.h"
 #include "imsa/keystore.h"
 #include "imsa/logging.h"
+#include "imsa/stsendpoint.h"
 #include "profilestore.h"
 #include "service.h"
 
@@ -134,6 +135,12 @@ void ControlHandler::status(ControlConnection &connection, const ipc::Request &r
     };
     if (status.lastError)
         result.insert(QStringLiteral("last_error"), status.lastError->message);
+    // Where the broker's STS calls go (its environment is the app's), when not to AWS.
+    const StsEndpoint sts = resolveStsEndpoint(profile ? *profile : Profile{},
+                                               QProcessEnvironment::systemEnvironment());
+    if (!isAwsStsEndpoint(sts.url))
+        result.insert(QStringLiteral("sts_endpoint"),
+                      sts.url.toDisplayString(QUrl::RemoveUserInfo));
     connection.sendReply(request.id, result);
 }
 

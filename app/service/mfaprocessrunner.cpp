@@ -1,11 +1,8 @@
 #include "mfaprocessrunner.h"
 
-#include <QProcess>
-#include <QRegularExpression>
-#include <QTimer>
-
 #include "imsa/credentialbroker.h"
 #include "imsa/logging.h"
+#include "mfacommand.h"
 
 namespace imsa::app {
 
@@ -27,30 +24,24 @@ void MfaProcessRunner::handleMfaRequired(const QString &profileName)
         return;
 
     m_running.insert(profileName);
-    auto *process = new QProcess(this);
-    process->setProgram(QStringLiteral("/bin/sh"));
-    process->setArguments({QStringLiteral("-c"), profile->mfaProcess});
-    process->setProcessChannelMode(QProcess::SeparateChannels);
-    QTimer::singleShot(timeoutMs, process, [process] {
-        qCWarning(lcBroker) << "mfa_process did not answer within" << timeoutMs / 1000 << "s";
-        process->kill();
-    });
-    connect(process, &QProcess::finished, this, [this, process, profileName](int exitCode) {
-        process->deleteLater();
-        m_running.remove(profileName);
-        const QString code = QString::fromUtf8(process->readAllStandardOutput()).trimmed();
-        static const QRegularExpression sixDigits(QStringLiteral("^\\d{6}$"));
-        if (exitCode != 0 || !sixDigits.match(code).hasMatch()) {
-            // Never log the output: it may be a valid code that just has extra text around it.
-            qCWarning(lcBroker).noquote()
-                    << "mfa_process for profile" << profileName << "exited with" << exitCode
-                    << "without printing a 6-digit code";
-            return;
-        }
-        qCInfo(lcBroker).noquote() << "MFA code for profile" << profileName << "from mfa_process";
-        m_broker.submitMfaCode(profileName, code);
-    });
-    process->start();
+    // A child of this object: destroyed with it at shutdown, which kills whatever still runs.
+    auto *command =
+            new MfaCommand(profileName, profile->mfaProcess, MfaCommand::defaultTimeout, this);
+    connect(command, &MfaCommand::codeReady, this,
+            [this, command, profileName](const QString &code) {
+                command->deleteLater();
+                m_running.remove(profileName);
+                qCInfo(lcBroker).noquote()
+                        << "MFA code for profile" << profileName << "from mfa_process";
+                m_broker.submitMfaCode(profileName, code);
+            });
+    connect(command, &MfaCommand::failed, this,
+            [this, command, profileName](const QString &message) {
+                command->deleteLater();
+                m_running.remove(profileName);
+                qCWarning(lcBroker).noquote() << message;
+            });
+    command->start();
 }
 
 } // namespace imsa::app

@@ -11,14 +11,13 @@ namespace imsa::app {
 
 /// Answers the broker's MFA requests for profiles that name an `mfa_process` (a command that
 /// prints the current code, e.g. `ykman oath accounts code -s aws`). Runs it asynchronously
-/// with a timeout; whatever answers first (this, the terminal, the tray dialog) wins.
+/// through MfaCommand (bounded output, a timeout, killed with the app); whatever answers first
+/// (this, the terminal, the tray dialog) wins.
 class MfaProcessRunner final : public QObject
 {
     Q_OBJECT
 
 public:
-    static constexpr int timeoutMs = 30'000;
-
     explicit MfaProcessRunner(CredentialBroker &broker, QObject *parent = nullptr);
 
 private:

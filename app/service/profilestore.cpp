@@ -1,6 +1,9 @@
 #include "profilestore.h"
 
+#include <utility>
+
 #include <QFileInfo>
+#include <QThread>
 
 #include "imsa/logging.h"
 
@@ -31,6 +34,14 @@ ProfileStore::ProfileStore(ConfigPaths paths, QObject *parent)
             qOverload<>(&QTimer::start));
 }
 
+ProfileStore::~ProfileStore()
+{
+    if (m_reader) {
+        m_reader->wait();
+        delete m_reader;
+    }
+}
+
 void ProfileStore::load()
 {
     m_profiles = loadProfiles(m_paths);
@@ -59,7 +70,32 @@ void ProfileStore::watchFiles()
 void ProfileStore::reload()
 {
     watchFiles();
-    ProfileSet fresh = loadProfiles(m_paths);
+    if (m_reader) {
+        m_readAgain = true;
+        return;
+    }
+    // The reader touches only m_paths (never changed) and m_read (not used until it finished).
+    m_reader = QThread::create([this] {
+        m_read = loadProfiles(m_paths);
+    });
+    m_reader->setObjectName(QStringLiteral("imsa config reader"));
+    // Queued: finished is emitted on the reader's thread.
+    connect(m_reader, &QThread::finished, this, &ProfileStore::readFinished, Qt::QueuedConnection);
+    m_reader->start();
+}
+
+void ProfileStore::readFinished()
+{
+    m_reader->wait(); // finished comes just before the thread ends
+    delete m_reader;
+    m_reader = nullptr;
+    apply(std::exchange(m_read, {}));
+    if (std::exchange(m_readAgain, false))
+        reload();
+}
+
+void ProfileStore::apply(ProfileSet fresh)
+{
     if (hasFileLevelError(fresh) && !hasFileLevelError(m_profiles)) {
         m_rejectedErrors = fresh.errors;
         for (const ConfigError &error : std::as_const(fresh.errors))

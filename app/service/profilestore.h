@@ -5,18 +5,25 @@
 
 #include "imsa/profileloader.h"
 
+class QThread;
+
 namespace imsa::app {
 
 /// The profiles currently in force, reloaded when one of the files changes. A reload that finds
 /// a file-level error (a YAML syntax error, an unreadable file) keeps the previous profiles, so
 /// a half-saved edit never takes the running session away; the error stays visible in status.
+/// Reloads read the files on a thread of their own: the event loop that answers metadata
+/// requests never waits for a large file to be parsed.
 class ProfileStore final : public QObject
 {
     Q_OBJECT
 
 public:
     explicit ProfileStore(ConfigPaths paths, QObject *parent = nullptr);
+    /// Waits for a reload in progress; reading a file is bounded by its size cap.
+    ~ProfileStore() override;
 
+    /// Reads the files now, before anything is served.
     void load();
 
     const ProfileSet &profiles() const { return m_profiles; }
@@ -32,12 +39,17 @@ Q_SIGNALS:
 private:
     void watchFiles();
     void reload();
+    void readFinished();
+    void apply(ProfileSet fresh);
 
-    ConfigPaths m_paths;
+    const ConfigPaths m_paths;
     ProfileSet m_profiles;
     QList<ConfigError> m_rejectedErrors;
     QFileSystemWatcher m_watcher;
     QTimer m_debounce;
+    QThread *m_reader = nullptr; ///< the reload being read, if any
+    ProfileSet m_read; ///< what m_reader read; written by it, used once it has finished
+    bool m_readAgain = false; ///< the files changed again while m_reader was reading
 };
 
 } // namespace imsa::app

@@ -64,6 +64,8 @@ private Q_SLOTS:
     void checkProxy();
     void checkMetadataVariables_data();
     void checkMetadataVariables();
+    void checkStsEndpoint_data();
+    void checkStsEndpoint();
 };
 
 void tst_DoctorEnvironment::checkEnvironmentCredentials_data()
@@ -307,6 +309,40 @@ void tst_DoctorEnvironment::checkMetadataVariables()
     if (!servedOn.isEmpty())
         running = RunningImsa{1, servedOn, {}, {}};
     verifyOutcome(imsa::cli::checkMetadataVariables(environment(variables), running));
+}
+
+void tst_DoctorEnvironment::checkStsEndpoint_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<QString>("source");
+    addOutcomeColumns();
+
+    QTest::addRow("AWS's regional endpoint")
+            << u"https://sts.eu-west-1.amazonaws.com"_s << QString() << CheckStatus::Ok
+            << u"https://sts.eu-west-1.amazonaws.com"_s << QString();
+    QTest::addRow("a local stand-in is shown with where it comes from")
+            << u"http://127.0.0.1:4566/"_s << u"AWS_ENDPOINT_URL"_s << CheckStatus::Warn
+            << u"http://127.0.0.1:4566/ (not AWS), from AWS_ENDPOINT_URL"_s
+            << u"imsa sends MFA codes and keys there; unset AWS_ENDPOINT_URL unless that is "
+               "meant"_s;
+    QTest::addRow("a profile's https endpoint elsewhere")
+            << u"https://sts.example.com/"_s << u"profile 'p', key 'sts_endpoint'"_s
+            << CheckStatus::Warn
+            << u"https://sts.example.com/ (not AWS), from profile 'p', key 'sts_endpoint'"_s
+            << u"remove sts_endpoint from the profile unless that is meant"_s;
+    QTest::addRow("plain http off loopback, which imsa refuses")
+            << u"http://10.0.0.5/"_s << u"AWS_ENDPOINT_URL_STS"_s << CheckStatus::Fail
+            << u"AWS_ENDPOINT_URL_STS=http://10.0.0.5/: plain http is allowed only to a "
+               "loopback address"_s
+            << u"use an https:// URL, or unset AWS_ENDPOINT_URL_STS"_s;
+}
+
+void tst_DoctorEnvironment::checkStsEndpoint()
+{
+    QFETCH(QString, url);
+    QFETCH(QString, source);
+    verifyOutcome(
+            imsa::cli::checkStsEndpoint(imsa::StsEndpoint{QUrl(url), u"us-east-1"_s, source}));
 }
 
 QTEST_GUILESS_MAIN(tst_DoctorEnvironment)

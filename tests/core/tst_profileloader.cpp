@@ -366,6 +366,11 @@ void tst_ProfileLoader::loadFiles_data()
             << QStringList{u"p"_s}
             << QStringList{u"$D/credentials: cannot read the file: file to open is a directory"_s}
             << QStringList();
+    QTest::addRow("a file above the size cap is refused, naming the file and the cap")
+            << QByteArray(1024 * 1024 + 1, '#') << false << QByteArray() << QByteArray()
+            << QStringList()
+            << QStringList{u"$D/imsa: file is larger than 1 MiB; not a configuration file"_s}
+            << QStringList();
     for (const TestCase &row : readCases(u"load-files.cases"_s)) {
         QTest::addRow("%s", qPrintable(row.name))
                 << row.parts.value(u"imsa"_s) << false << row.parts.value(u"config"_s)

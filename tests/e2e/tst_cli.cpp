@@ -64,6 +64,7 @@ private Q_SLOTS:
     void completionScriptsLoad();
     void badControlMessagesDoNotHurtTheApp();
     void controlSocketRefusesOtherUsers();
+    void statusShowsAnStsEndpointThatIsNotAws();
 
 private:
     CommandResult aws(const QStringList &arguments, const QProcessEnvironment &extra = {});
@@ -427,6 +428,19 @@ print("refused" if data == b'' else repr(data))
     QVERIFY2(result.exitCode == 0, qPrintable(result.err));
     QCOMPARE(result.out.trimmed(), u"refused"_s); // closed without a word
     QCOMPARE(m_env->imsa({u"status"_s}).exitCode, 0);
+}
+
+void tst_Cli::statusShowsAnStsEndpointThatIsNotAws()
+{
+    // The environment points AWS_ENDPOINT_URL_STS at the stand-in STS on 127.0.0.1.
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    QCOMPARE(parseJson(m_env->imsa({u"status"_s, u"--json"_s}).out)
+                     .value(u"sts_endpoint")
+                     .toString(),
+             m_env->stsUrl());
+    const CommandResult status = m_env->imsa({u"status"_s});
+    QVERIFY2(status.out.contains(u"\n  STS endpoint: "_s + m_env->stsUrl() + u" (not AWS)\n"_s),
+             qPrintable(status.out));
 }
 
 QTEST_GUILESS_MAIN(tst_Cli)

@@ -17,6 +17,10 @@ struct StsEndpoint
 {
     QUrl url;
     QString signingRegion;
+    /// Who chose the URL, for messages: "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL",
+    /// "profile 'p', key 'sts_endpoint'"; empty for the AWS endpoint imsa picked itself.
+    /// (The `{}` lets `StsEndpoint{url, region}` leave it out without -Wextra's warning.)
+    QString source{};
 
     friend bool operator==(const StsEndpoint &, const StsEndpoint &) = default;
 };

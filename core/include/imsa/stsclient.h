@@ -23,6 +23,7 @@
 #include "imsa/redact.h"
 #include "imsa/sigv4.h"
 #include "imsa/stsapi.h"
+#include "imsa/stsendpoint.h"
 
 namespace imsa {
 
@@ -207,6 +208,10 @@ private:
                                              + url.toDisplayString()
                                      : QStringLiteral("no access key to sign the STS call with"),
                              0});
+            return;
+        }
+        if (const QString problem = stsEndpointProblem(endpoint); !problem.isEmpty()) {
+            call->deliverError(StsError{StsErrorCode::InvalidRequest, {}, problem, 0});
             return;
         }
         m_calls.insert(call->id, call);

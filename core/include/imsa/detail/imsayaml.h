@@ -59,6 +59,10 @@ inline constexpr int maxMergeDepth = 8;
 /// file name the same mapping over and over (`<<: [*a, *a, *a]` at every level), which would
 /// otherwise be read an exponential number of times.
 inline constexpr int maxMergedMappings = 64;
+/// All merge keys of one file together may bring in at most this many keys (a mapping counts
+/// as one plus its keys). The per-profile cap alone still let every profile read 64 large
+/// mappings: a 270 KB file took seconds per profile. Real files merge a few hundred keys.
+inline constexpr int maxMergedKeysPerFile = 10'000;
 
 struct ImsaDocument
 {
@@ -209,7 +213,7 @@ private:
                             QStringLiteral("the file must be a mapping of profile names to "
                                            "settings, found ")
                                     + kind(root));
-        for (auto it = root.begin(); it != root.end(); ++it)
+        for (auto it = root.begin(); it != root.end() && !m_mergeBudgetSpent; ++it)
             readProfile(it->first, it->second);
     }
 
@@ -243,6 +247,8 @@ private:
         } else {
             MergeWalk walk;
             raw.values = readSettings(raw, body, walk);
+            if (m_mergeBudgetSpent)
+                return;
         }
         m_indexByName.insert(raw.name, m_document.profiles.size());
         m_document.profiles.append(std::move(raw));
@@ -273,6 +279,7 @@ private:
     {
         std::vector<YAML::Node> path; ///< the mappings being read, outermost first
         int mappingsLeft = maxMergedMappings;
+        YAML::Mark profileMerge; ///< the profile's own `<<` key being followed
     };
 
     /// The settings of one mapping: its own keys, then what `<<` merge keys bring in for the
@@ -280,7 +287,7 @@ private:
     Values readSettings(RawProfile &raw, const YAML::Node &mapping, MergeWalk &walk)
     {
         Values values;
-        std::vector<YAML::Node> merges;
+        std::vector<std::pair<YAML::Mark, YAML::Node>> merges; // the `<<` key's place, its value
         for (auto it = mapping.begin(); it != mapping.end(); ++it) {
             // Copies: the iterator hands out a temporary pair of node handles.
             const YAML::Node keyNode = it->first;
@@ -292,13 +299,16 @@ private:
             }
             const QString key = QString::fromStdString(keyNode.Scalar());
             if (key == QLatin1StringView("<<")) {
-                merges.push_back(valueNode);
+                merges.emplace_back(keyNode.Mark(), valueNode);
                 continue;
             }
             const Place keyPlace = place(keyNode.Mark(), raw.name, key);
             const std::optional<Setting> setting = settingFor(key);
             if (!setting) {
-                raw.fail(errorAt(keyPlace, unknownKeyMessage(key)));
+                // Only the first problem is kept; "did you mean" is too dear to compute for
+                // each of thousands of unknown keys.
+                if (!raw.error)
+                    raw.fail(errorAt(keyPlace, unknownKeyMessage(key)));
                 continue;
             }
             if (const auto first = values.find(*setting); first != values.end()) {
@@ -324,10 +334,35 @@ private:
             values.emplace(*setting, std::move(value));
         }
         walk.path.push_back(mapping);
-        for (const YAML::Node &merge : merges)
+        for (const auto &[keyMark, merge] : merges) {
+            if (walk.path.size() == 1)
+                walk.profileMerge = keyMark;
             mergeInto(values, raw, merge, walk);
+            if (m_mergeBudgetSpent)
+                break;
+        }
         walk.path.pop_back();
         return values;
+    }
+
+    /// Charges bringing in `source` to the file's merge budget; false, with the file failed,
+    /// when the budget is spent.
+    bool chargeMerge(const RawProfile &raw, const YAML::Node &source, const MergeWalk &walk)
+    {
+        if (m_mergeBudgetSpent)
+            return false;
+        m_mergedKeysLeft -= 1 + qint64(source.size());
+        if (m_mergedKeysLeft >= 0)
+            return true;
+        // A file-level error: the file is as unusable as one with a syntax error, and a
+        // running imsa keeps its last good configuration.
+        failFile(walk.profileMerge,
+                 QStringLiteral("merge keys bring in more than %1 keys in this file (the limit "
+                                "was reached in profile '%2')")
+                         .arg(maxMergedKeysPerFile)
+                         .arg(raw.name));
+        m_mergeBudgetSpent = true;
+        return false;
     }
 
     void mergeInto(Values &values, RawProfile &raw, const YAML::Node &merge, MergeWalk &walk)
@@ -375,6 +410,8 @@ private:
                                          .arg(maxMergedMappings)));
                 return;
             }
+            if (!chargeMerge(raw, source, walk))
+                return;
             for (auto &[setting, value] : readSettings(raw, source, walk))
                 values.try_emplace(setting, std::move(value));
         }
@@ -383,6 +420,8 @@ private:
     QString m_fileName;
     ImsaDocument m_document;
     QHash<QString, qsizetype> m_indexByName;
+    qint64 m_mergedKeysLeft = maxMergedKeysPerFile;
+    bool m_mergeBudgetSpent = false;
 };
 
 } // namespace imsa::detail

@@ -1,8 +1,11 @@
 #pragma once
 
+#include <QHostAddress>
 #include <QRegularExpression>
 #include <QString>
 #include <QUrl>
+
+#include "imsa/detail/hostcheck.h"
 
 namespace imsa::detail {
 
@@ -77,6 +80,26 @@ inline QString checkMfaSerial(const QString &text)
                           "or hardware serial number (9 to 256 of A-Z a-z 0-9 _+=/:,.@-)");
 }
 
+/// A loopback address (127.0.0.0/8, ::1) or the literal name `localhost`. No name is looked
+/// up: what a name resolves to can change between this check and the connection.
+inline bool isLoopbackHost(const QString &host)
+{
+    if (host.compare(QLatin1StringView("localhost"), Qt::CaseInsensitive) == 0)
+        return true;
+    QHostAddress address;
+    return address.setAddress(host) && unmapped(address).isLoopback();
+}
+
+/// Plain http carries the signed request, the MFA code and the credentials STS answers with in
+/// clear text: allowed only where nothing leaves the machine (a local stand-in, LocalStack).
+inline QString plainHttpProblem(const QUrl &url)
+{
+    if (url.scheme() == QLatin1StringView("http") && !isLoopbackHost(url.host()))
+        return QStringLiteral("plain http is allowed only to a loopback address (127.0.0.0/8, "
+                              "::1, localhost); use https");
+    return {};
+}
+
 inline QString checkStsEndpoint(const QString &text)
 {
     const QUrl url(text, QUrl::StrictMode);
@@ -84,7 +107,7 @@ inline QString checkStsEndpoint(const QString &text)
     if (!url.isValid() || url.host().isEmpty()
         || (scheme != QLatin1StringView("https") && scheme != QLatin1StringView("http")))
         return QStringLiteral("must be an http:// or https:// URL with a host");
-    return {};
+    return plainHttpProblem(url);
 }
 
 /// What is wrong with a setting's value, or an empty string when it is valid. Messages never

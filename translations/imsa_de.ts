@@ -119,12 +119,20 @@
         <translation>Der Schlüsselspeicher hat den geheimen Schlüssel abgelehnt: %1</translation>
     </message>
     <message>
-        <source>The secret is in the key store, but %1 could not be changed: %2</source>
-        <translation>Der geheime Schlüssel ist im Schlüsselspeicher, aber %1 konnte nicht geändert werden: %2</translation>
-    </message>
-    <message>
         <source>Moved the secret of %1 to the key store. The old file, secret included, is in %2.bak: delete it once you have checked %2.</source>
         <translation>Der geheime Schlüssel von %1 wurde in den Schlüsselspeicher verschoben. Die alte Datei liegt samt Schlüssel in %2.bak: Löschen Sie sie, sobald Sie %2 geprüft haben.</translation>
+    </message>
+    <message>
+        <source>Another change of keys is still under way; try again once it has finished.</source>
+        <translation>Eine andere Änderung der Schlüssel läuft noch; versuchen Sie es erneut, sobald sie abgeschlossen ist.</translation>
+    </message>
+    <message>
+        <source>The key store did not give the secret back as it was stored (%1), so it stays in %2.</source>
+        <translation>Der Schlüsselspeicher hat den geheimen Schlüssel nicht so zurückgegeben, wie er gespeichert wurde (%1), daher bleibt er in %2.</translation>
+    </message>
+    <message>
+        <source>The secret is now in the key store, but also still in %1, which could not be changed: %2</source>
+        <translation>Der geheime Schlüssel ist jetzt im Schlüsselspeicher, aber auch noch in %1, das nicht geändert werden konnte: %2</translation>
     </message>
 </context>
 <context>

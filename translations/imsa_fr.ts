@@ -119,12 +119,20 @@
         <translation>Le trousseau a refusé la clé secrète&#xa0;: %1</translation>
     </message>
     <message>
-        <source>The secret is in the key store, but %1 could not be changed: %2</source>
-        <translation>La clé secrète est dans le trousseau, mais %1 n’a pas pu être modifié&#xa0;: %2</translation>
-    </message>
-    <message>
         <source>Moved the secret of %1 to the key store. The old file, secret included, is in %2.bak: delete it once you have checked %2.</source>
         <translation>La clé secrète de %1 a été déplacée dans le trousseau. L’ancien fichier, clé comprise, se trouve dans %2.bak&#xa0;: supprimez-le après avoir vérifié %2.</translation>
+    </message>
+    <message>
+        <source>Another change of keys is still under way; try again once it has finished.</source>
+        <translation>Une autre modification des clés est en cours&#xa0;; réessayez une fois qu’elle sera terminée.</translation>
+    </message>
+    <message>
+        <source>The key store did not give the secret back as it was stored (%1), so it stays in %2.</source>
+        <translation>Le trousseau n’a pas rendu la clé secrète telle qu’elle a été enregistrée (%1)&#xa0;; elle reste donc dans %2.</translation>
+    </message>
+    <message>
+        <source>The secret is now in the key store, but also still in %1, which could not be changed: %2</source>
+        <translation>La clé secrète est maintenant dans le trousseau, mais aussi toujours dans %1, qui n’a pas pu être modifié&#xa0;: %2</translation>
     </message>
 </context>
 <context>

@@ -1,6 +1,6 @@
 #include "appcall.h"
 #include "mfainteraction.h"
-#include "shellquote.h"
+#include "platform/shellquote.h"
 
 namespace imsa::cli {
 

@@ -2,7 +2,7 @@
 
 #include "appcall.h"
 #include "mfainteraction.h"
-#include "shellquote.h"
+#include "platform/shellquote.h"
 
 namespace imsa::cli {
 

@@ -4,33 +4,18 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QRegularExpression>
 #include <QVBoxLayout>
 
-#include "imsa/credentialbroker.h"
-#include "imsa/keystore.h"
-#include "imsa/logging.h"
-#include "imsa/redact.h"
-#include "imsa/sessioncodec.h"
-#include "secretfile.h"
+#include "keymanager.h"
 #include "statustext.h"
 
 namespace imsa::tray {
 
-namespace {
+using app::KeyResult;
 
-bool looksLikeKeyId(const QString &text)
-{
-    static const QRegularExpression keyId(QStringLiteral("^[A-Z0-9]{16,128}$"));
-    return keyId.match(text).hasMatch();
-}
-
-} // namespace
-
-KeyEditor::KeyEditor(KeyStore &keyStore, CredentialBroker &broker, QWidget *parent)
+KeyEditor::KeyEditor(app::KeyManager &keys, QWidget *parent)
     : QGroupBox(tr("Access key"), parent)
-    , m_keyStore(keyStore)
-    , m_broker(broker)
+    , m_keys(keys)
 {
     m_where = new QLabel(this);
     m_where->setWordWrap(true);
@@ -61,6 +46,9 @@ KeyEditor::KeyEditor(KeyStore &keyStore, CredentialBroker &broker, QWidget *pare
 
     connect(m_save, &QPushButton::clicked, this, &KeyEditor::saveKeys);
     connect(m_move, &QPushButton::clicked, this, &KeyEditor::moveSecret);
+    connect(&m_keys, &app::KeyManager::busyChanged, this, &KeyEditor::showBusy);
+    connect(&m_keys, &app::KeyManager::finished, this, &KeyEditor::showFinished);
+    showBusy(m_keys.isBusy());
 }
 
 void KeyEditor::setProfile(const Profile &profile)
@@ -73,7 +61,7 @@ void KeyEditor::setProfile(const Profile &profile)
         m_result->clear();
     }
     m_profile = profile;
-    setBusy(false);
+    showBusy(m_keys.isBusy());
     const bool base = profile.keyProfile == profile.name;
     setVisible(base);
     if (!base)
@@ -83,7 +71,7 @@ void KeyEditor::setProfile(const Profile &profile)
     if (inStore)
         m_where->setText(tr("The secret key is kept in the key store (%1). Enter new keys to "
                             "replace them.")
-                                 .arg(m_keyStore.description()));
+                                 .arg(m_keys.keyStoreDescription()));
     else if (inImsaFile)
         m_where->setText(tr("The secret key is written in %1. Move it to the key store so that "
                             "it no longer sits in a plain file.")
@@ -99,81 +87,65 @@ void KeyEditor::setProfile(const Profile &profile)
 
 void KeyEditor::saveKeys()
 {
-    const QString keyId = m_keyId->text().trimmed();
-    const QString secret = m_secret->text();
-    if (!looksLikeKeyId(keyId)) {
-        showResult(tr("An access key ID is 16 or more capital letters and digits, like "
-                      "AKIAIOSFODNN7EXAMPLE."),
-                   true);
-        return;
-    }
-    if (secret.size() < 16 || secret.contains(QRegularExpression(QStringLiteral("\\s")))) {
-        showResult(tr("That does not look like a secret access key (40 characters, no spaces)."),
-                   true);
-        return;
-    }
-    AwsCredentials keys;
-    keys.accessKeyId = keyId;
-    keys.secretAccessKey = secret;
-    setBusy(true);
-    const QString profile = m_profile.name;
-    m_keyStore.write(
-            profile, encodeBaseKeys(keys), this, [this, profile, keyId](const QString &error) {
-                setBusy(false);
-                if (!error.isEmpty()) {
-                    showResult(tr("The key store refused the keys: %1").arg(error), true);
-                    return;
-                }
-                qCInfo(lcTray).noquote() << "stored keys" << redactKeyId(keyId) << "for" << profile;
-                m_keyId->clear();
-                m_secret->clear();
-                retryProfiles();
-                showResult(tr("Saved the keys of %1 (%2) to the key store.")
-                                   .arg(profile, redactKeyId(keyId)),
-                           false);
-            });
+    const auto started =
+            m_keys.saveKeys(m_profile.name, m_keyId->text().trimmed(), m_secret->text());
+    if (!started)
+        showFinished(started.error());
 }
 
 void KeyEditor::moveSecret()
 {
-    // Refuse before storing anything: a secret copied to the key store but left in the file
-    // would be one more copy, not a move.
-    const auto check = checkSecretRemovable(m_profile.sourceFile, m_profile.name);
-    if (!check) {
-        showResult(tr("Cannot take the secret out of %1 safely: %2. Edit the file by hand.")
-                           .arg(m_profile.sourceFile, check.error().message),
-                   true);
-        return;
-    }
-    AwsCredentials keys;
-    keys.accessKeyId = m_profile.accessKeyId;
-    keys.secretAccessKey = m_profile.secretAccessKey;
-    setBusy(true);
-    m_keyStore.write(m_profile.name, encodeBaseKeys(keys), this, [this](const QString &error) {
-        finishMove(error);
-    });
+    const auto started = m_keys.moveSecret(m_profile);
+    if (!started)
+        showFinished(started.error());
 }
 
-void KeyEditor::finishMove(const QString &storeError)
+void KeyEditor::showFinished(const KeyResult &result)
 {
-    setBusy(false);
-    if (!storeError.isEmpty()) {
-        showResult(tr("The key store refused the secret: %1").arg(storeError), true);
-        return;
+    showResult(describe(result),
+               result.code != KeyResult::Code::Saved && result.code != KeyResult::Code::Moved);
+    if (result.code == KeyResult::Code::Saved) {
+        m_keyId->clear();
+        m_secret->clear();
     }
-    const auto removed = removeSecretFromFile(m_profile.sourceFile, m_profile.name);
-    if (!removed) {
-        showResult(tr("The secret is in the key store, but %1 could not be changed: %2")
-                           .arg(m_profile.sourceFile, removed.error().message),
-                   true);
-        return;
-    }
-    qCInfo(lcTray).noquote() << "moved the secret of" << m_profile.name << "to the key store";
-    m_move->setEnabled(false);
-    showResult(tr("Moved the secret of %1 to the key store. The old file, secret "
+    // Until the file, reloaded, says where the secret is now.
+    if (result.code == KeyResult::Code::Moved)
+        m_move->setEnabled(false);
+}
+
+QString KeyEditor::describe(const KeyResult &result) const
+{
+    switch (result.code) {
+    case KeyResult::Code::Saved:
+        return tr("Saved the keys of %1 (%2) to the key store.").arg(result.profile, result.keyId);
+    case KeyResult::Code::Moved:
+        return tr("Moved the secret of %1 to the key store. The old file, secret "
                   "included, is in %2.bak: delete it once you have checked %2.")
-                       .arg(m_profile.name, m_profile.sourceFile),
-               false);
+                .arg(result.profile, result.file);
+    case KeyResult::Code::Busy:
+        return tr("Another change of keys is still under way; try again once it has finished.");
+    case KeyResult::Code::BadKeyId:
+        return tr("An access key ID is 16 or more capital letters and digits, like "
+                  "AKIAIOSFODNN7EXAMPLE.");
+    case KeyResult::Code::BadSecret:
+        return tr("That does not look like a secret access key (40 characters, no spaces).");
+    case KeyResult::Code::SaveFailed:
+        return tr("The key store refused the keys: %1").arg(result.detail);
+    case KeyResult::Code::NotMovable:
+        return tr("Cannot take the secret out of %1 safely: %2. Edit the file by hand.")
+                .arg(result.file, result.detail);
+    case KeyResult::Code::StoreFailed:
+        return tr("The key store refused the secret: %1").arg(result.detail);
+    case KeyResult::Code::VerifyFailed:
+        return tr("The key store did not give the secret back as it was stored (%1), so it "
+                  "stays in %2.")
+                .arg(result.detail, result.file);
+    case KeyResult::Code::FileFailed:
+        return tr("The secret is now in the key store, but also still in %1, which could not be "
+                  "changed: %2")
+                .arg(result.file, result.detail);
+    }
+    return {};
 }
 
 void KeyEditor::showResult(const QString &message, bool failed)
@@ -182,17 +154,10 @@ void KeyEditor::showResult(const QString &message, bool failed)
     m_result->setStyleSheet(failed ? QStringLiteral("color: #c62828;") : QString());
 }
 
-void KeyEditor::setBusy(bool busy)
+void KeyEditor::showBusy(bool busy)
 {
     m_save->setEnabled(!busy);
     m_move->setEnabled(!busy);
-}
-
-void KeyEditor::retryProfiles()
-{
-    // The broker caches keys it read and stops trying a profile whose keys were missing; the
-    // same profile list again makes it read the key store afresh.
-    m_broker.setProfiles(m_broker.profiles());
 }
 
 } // namespace imsa::tray

@@ -9,22 +9,23 @@ class QLabel;
 class QLineEdit;
 class QPushButton;
 
-namespace imsa {
-class CredentialBroker;
-class KeyStore;
-} // namespace imsa
+namespace imsa::app {
+class KeyManager;
+struct KeyResult;
+} // namespace imsa::app
 
 namespace imsa::tray {
 
 /// The keys of one base profile: enter or replace them in the key store (account = profile
 /// name, the JSON the broker reads), or move a secret out of ~/.imsa into it. Secrets are
-/// typed into a password field and never shown again once saved.
+/// typed into a password field and never shown again once saved. The KeyManager does the work;
+/// this shows it and passes on what the user asks.
 class KeyEditor final : public QGroupBox
 {
     Q_OBJECT
 
 public:
-    KeyEditor(KeyStore &keyStore, CredentialBroker &broker, QWidget *parent = nullptr);
+    explicit KeyEditor(app::KeyManager &keys, QWidget *parent = nullptr);
 
     /// Shows the editor for a base profile; hides it for any other.
     void setProfile(const Profile &profile);
@@ -32,13 +33,12 @@ public:
 private:
     void saveKeys();
     void moveSecret();
-    void finishMove(const QString &storeError);
+    void showFinished(const app::KeyResult &result);
+    QString describe(const app::KeyResult &result) const;
     void showResult(const QString &message, bool failed);
-    void setBusy(bool busy);
-    void retryProfiles();
+    void showBusy(bool busy);
 
-    KeyStore &m_keyStore;
-    CredentialBroker &m_broker;
+    app::KeyManager &m_keys;
     Profile m_profile;
     QFormLayout *m_form = nullptr;
     QLabel *m_where = nullptr;

@@ -9,6 +9,7 @@
 
 #include "imsa/redact.h"
 #include "keyeditor.h"
+#include "keymanager.h"
 #include "profilestore.h"
 #include "statustext.h"
 
@@ -26,8 +27,7 @@ QString describe(ConfigError error)
 
 } // namespace
 
-ProfilesWindow::ProfilesWindow(app::ProfileStore &profiles, KeyStore &keyStore,
-                               CredentialBroker &broker, QWidget *parent)
+ProfilesWindow::ProfilesWindow(app::ProfileStore &profiles, app::KeyManager &keys, QWidget *parent)
     : QWidget(parent)
     , m_store(profiles)
 {
@@ -45,7 +45,7 @@ ProfilesWindow::ProfilesWindow(app::ProfileStore &profiles, KeyStore &keyStore,
     m_title->setFont(bold);
     m_details = new QFormLayout;
     m_details->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    m_keys = new KeyEditor(keyStore, broker, this);
+    m_keys = new KeyEditor(keys, this);
     m_problems = new QLabel(this);
     m_problems->setObjectName(QStringLiteral("problems"));
     m_problems->setWordWrap(true);
@@ -73,6 +73,10 @@ ProfilesWindow::ProfilesWindow(app::ProfileStore &profiles, KeyStore &keyStore,
 
     connect(m_list, &QListWidget::currentRowChanged, this, &ProfilesWindow::showSelected);
     connect(&m_store, &app::ProfileStore::changed, this, &ProfilesWindow::reload);
+    connect(&keys, &app::KeyManager::busyChanged, m_list, [this](bool busy) {
+        m_list->setEnabled(!busy);
+    });
+    m_list->setEnabled(!keys.isBusy());
     reload();
 }
 

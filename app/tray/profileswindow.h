@@ -9,12 +9,8 @@ class QFormLayout;
 class QLabel;
 class QListWidget;
 
-namespace imsa {
-class CredentialBroker;
-class KeyStore;
-} // namespace imsa
-
 namespace imsa::app {
+class KeyManager;
 class ProfileStore;
 } // namespace imsa::app
 
@@ -24,14 +20,14 @@ class KeyEditor;
 
 /// "Profiles and keys…": every profile from ~/.imsa and ~/.aws/config with its settings (read
 /// only: the files stay the place to edit them), what is wrong with the invalid ones, and the
-/// key editor for base profiles. Follows the files as they change.
+/// key editor for base profiles. Follows the files as they change. The profile list is locked
+/// while the key manager works, so the job on screen is the one running.
 class ProfilesWindow final : public QWidget
 {
     Q_OBJECT
 
 public:
-    ProfilesWindow(app::ProfileStore &profiles, KeyStore &keyStore, CredentialBroker &broker,
-                   QWidget *parent = nullptr);
+    ProfilesWindow(app::ProfileStore &profiles, app::KeyManager &keys, QWidget *parent = nullptr);
 
 private:
     void reload();

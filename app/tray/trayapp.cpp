@@ -40,6 +40,7 @@ TrayApp::TrayApp(app::Service &service)
     : QObject(&service)
     , m_service(service)
     , m_controller(service.broker(), m_clock)
+    , m_keys(service.keyStore(), service.broker())
 {
     connect(&service.profileStore(), &app::ProfileStore::changed, &m_controller,
             &TrayController::refresh);
@@ -125,8 +126,7 @@ void TrayApp::openMfaDialog(const QString &profile, const QString &mfaSerial)
 void TrayApp::openProfilesWindow()
 {
     if (!m_window) {
-        m_window = new ProfilesWindow(m_service.profileStore(), m_service.keyStore(),
-                                      m_service.broker());
+        m_window = new ProfilesWindow(m_service.profileStore(), m_keys);
     }
     bringToFront(m_window);
 }

@@ -8,6 +8,7 @@
 #include <QTimer>
 
 #include "imsa/clock.h"
+#include "keymanager.h"
 #include "traycontroller.h"
 
 namespace imsa::app {
@@ -41,6 +42,7 @@ private:
     app::Service &m_service;
     SystemClock m_clock;
     TrayController m_controller;
+    app::KeyManager m_keys; ///< here, not in the window: a move outlives a closed window
     std::unique_ptr<TrayIcon> m_icon;
     QList<QPointer<MfaDialog>> m_dialogs;
     QPointer<ProfilesWindow> m_window;

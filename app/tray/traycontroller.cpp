@@ -9,6 +9,7 @@
 #include "imsa/credentialbroker.h"
 #include "imsa/logging.h"
 #include "platform/autostart.h"
+#include "platform/shellquote.h"
 #include "statustext.h"
 
 namespace imsa::tray {
@@ -290,11 +291,13 @@ void TrayController::trigger(MenuEntry::Action action)
         break;
     case MenuEntry::Action::CopyExport:
         if (!active.isEmpty())
-            Q_EMIT copyRequested(QStringLiteral("eval \"$(imsa export %1)\"").arg(active));
+            Q_EMIT copyRequested(
+                    QStringLiteral("eval \"$(imsa export %1)\"").arg(cli::shQuoted(active)));
         break;
     case MenuEntry::Action::CopyEnv:
         if (!active.isEmpty())
-            Q_EMIT copyRequested(QStringLiteral("eval \"$(imsa env %1)\"").arg(active));
+            Q_EMIT copyRequested(
+                    QStringLiteral("eval \"$(imsa env %1)\"").arg(cli::shQuoted(active)));
         break;
     case MenuEntry::Action::ForgetMfa:
         m_broker.logout();

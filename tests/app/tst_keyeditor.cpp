@@ -1,6 +1,7 @@
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPushButton>
 #include <QTemporaryDir>
 #include <QTest>
@@ -9,6 +10,9 @@
 #include "imsa/profileloader.h"
 #include "imsa/sessioncodec.h"
 #include "keyeditor.h"
+#include "keymanager.h"
+#include "profilestore.h"
+#include "profileswindow.h"
 
 using namespace imsa;
 using namespace imsa::test;
@@ -27,6 +31,27 @@ const QByteArray withSecret = "# my keys\n"
                               "prod:\n"
                               "  extends: base\n"
                               "  role_arn: arn:aws:iam::123456789012:role/Admin\n";
+
+const QByteArray alphaSecretLine =
+        "  aws_secret_access_key: je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY\n";
+const QByteArray baseSecretLine =
+        "  aws_secret_access_key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
+
+/// Two base profiles with their secrets in the file, and a role on one of them.
+const QByteArray twoSecrets = "alpha:\n"
+                              "  aws_access_key_id: AKIAI44QH8DHBEXAMPLE\n"
+        + alphaSecretLine
+        + "base:\n"
+          "  aws_access_key_id: AKIAIOSFODNN7EXAMPLE\n"
+        + baseSecretLine
+        + "prod:\n"
+          "  extends: base\n"
+          "  role_arn: arn:aws:iam::123456789012:role/Admin\n";
+
+QByteArray without(QByteArray text, const QByteArray &line)
+{
+    return text.replace(line, "");
+}
 
 class EditorRig
 {
@@ -67,7 +92,8 @@ public:
     }
 
     BrokerRig rig;
-    KeyEditor editor{rig.store, *rig.broker};
+    app::KeyManager keys{rig.store, *rig.broker};
+    KeyEditor editor{keys};
     QString file;
     QList<Profile> profiles;
 
@@ -89,6 +115,9 @@ private Q_SLOTS:
     void rejectsSomethingThatIsNoKey_data();
     void rejectsSomethingThatIsNoKey();
     void reportsAKeyStoreFailure();
+    void aMoveEndsOnTheProfileItStartedWith();
+    void saysTheSecretIsInBothPlacesWhenTheFileChanged();
+    void theProfileListIsBlockedWhileAMoveRuns();
 };
 
 void tst_KeyEditor::onlyBaseProfilesHaveKeys()
@@ -232,6 +261,98 @@ void tst_KeyEditor::reportsAKeyStoreFailure()
                  QStringLiteral("The key store refused the secret: the keyring is locked"));
     QCOMPARE(rig.read(rig.file), withSecret);
     QVERIFY(!QFile::exists(rig.file + QStringLiteral(".bak")));
+}
+
+void tst_KeyEditor::aMoveEndsOnTheProfileItStartedWith()
+{
+    EditorRig rig(twoSecrets);
+    rig.rig.store.setHolding(true);
+    rig.editor.setProfile(rig.profile(QStringLiteral("base")));
+    QTest::mouseClick(rig.child<QPushButton>("move"), Qt::LeftButton);
+    QTRY_COMPARE(rig.rig.store.heldCount(), 1);
+    // The user looks at another profile while the key store is still busy.
+    rig.editor.setProfile(rig.profile(QStringLiteral("alpha")));
+    QVERIFY(!rig.child<QPushButton>("move")->isEnabled());
+    rig.rig.store.setHolding(false);
+    rig.rig.store.release();
+    QTRY_VERIFY(rig.rig.settle() && !rig.child<QLabel>("result")->text().isEmpty());
+
+    QCOMPARE(rig.read(rig.file), without(twoSecrets, baseSecretLine));
+    QVERIFY(!rig.rig.store.contains(QStringLiteral("alpha")));
+    const auto keys = decodeBaseKeys(rig.rig.store.value(QStringLiteral("base")));
+    QVERIFY(keys.ok());
+    QCOMPARE(keys.value().secretAccessKey, baseSecret);
+}
+
+void tst_KeyEditor::saysTheSecretIsInBothPlacesWhenTheFileChanged()
+{
+    EditorRig rig(withSecret);
+    rig.rig.store.setHolding(true);
+    rig.editor.setProfile(rig.profile(QStringLiteral("base")));
+    QTest::mouseClick(rig.child<QPushButton>("move"), Qt::LeftButton);
+    QTRY_COMPARE(rig.rig.store.heldCount(), 1);
+    const QByteArray edited = withSecret + "# saved from an editor meanwhile\n";
+    QFile out(rig.file);
+    QVERIFY(out.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    QCOMPARE(out.write(edited), edited.size());
+    out.close();
+    rig.rig.store.setHolding(false);
+    rig.rig.store.release();
+
+    QTRY_COMPARE(rig.child<QLabel>("result")->text(),
+                 QStringLiteral("The secret is now in the key store, but also still in %1, which "
+                                "could not be changed: %1 changed while the secret was being "
+                                "stored; nothing was taken out of it")
+                         .arg(rig.file));
+    QCOMPARE(rig.read(rig.file), edited);
+    QVERIFY(rig.child<QPushButton>("move")->isEnabled());
+}
+
+void tst_KeyEditor::theProfileListIsBlockedWhileAMoveRuns()
+{
+    QTemporaryDir home;
+    QVERIFY(home.isValid());
+    ConfigPaths paths;
+    paths.imsaFile = home.filePath(QStringLiteral(".imsa"));
+    paths.awsConfigFile = home.filePath(QStringLiteral(".aws/config"));
+    paths.awsCredentialsFile = home.filePath(QStringLiteral(".aws/credentials"));
+    QFile out(paths.imsaFile);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    QCOMPARE(out.write(twoSecrets), twoSecrets.size());
+    out.close();
+    app::ProfileStore profiles(paths);
+    profiles.load();
+    BrokerRig rig;
+    rig.broker->setProfiles(profiles.profiles().profiles);
+
+    app::KeyManager keys(rig.store, *rig.broker);
+    ProfilesWindow window(profiles, keys);
+    window.setAttribute(Qt::WA_DeleteOnClose, false);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto *list = window.findChild<QListWidget *>(QStringLiteral("profiles"));
+    QVERIFY(list);
+    const QListWidgetItem *alpha =
+            list->findItems(QStringLiteral("alpha"), Qt::MatchExactly).first();
+    list->setCurrentItem(list->findItems(QStringLiteral("base"), Qt::MatchExactly).first());
+
+    rig.store.setHolding(true);
+    QTest::mouseClick(window.findChild<QPushButton *>(QStringLiteral("move")), Qt::LeftButton);
+    QTRY_COMPARE(rig.store.heldCount(), 1);
+    const bool listBlocked = !list->isEnabled();
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, list->visualItemRect(alpha).center());
+    const QString selectedDuringMove = list->currentItem()->text();
+    rig.store.setHolding(false);
+    rig.store.release();
+    auto *result = window.findChild<QLabel *>(QStringLiteral("result"));
+    QTRY_VERIFY(rig.settle() && !result->text().isEmpty());
+
+    QFile in(paths.imsaFile);
+    QVERIFY(in.open(QIODevice::ReadOnly));
+    QCOMPARE(in.readAll(), without(twoSecrets, baseSecretLine));
+    QVERIFY(listBlocked);
+    QCOMPARE(selectedDuringMove, QStringLiteral("base"));
+    QTRY_VERIFY(list->isEnabled());
 }
 
 QTEST_MAIN(tst_KeyEditor)

@@ -1,3 +1,6 @@
+#include <QClipboard>
+#include <QGuiApplication>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -101,6 +104,8 @@ private Q_SLOTS:
     void mfaRoundTrip();
     void actions_data();
     void actions();
+    void copiedCommandsPassTheProfileNameVerbatim_data();
+    void copiedCommandsPassTheProfileNameVerbatim();
     void switchingProfilesIsRemembered();
     void switchFromTheCommandLineShowsAtOnce();
     void startAtLoginToggles();
@@ -470,10 +475,10 @@ void tst_TrayController::actions_data()
     QTest::addColumn<QString>("copied");
     QTest::addColumn<int>("assumeRoleCalls");
 
-    QTest::addRow("copy export command")
-            << MenuEntry::Action::CopyExport << QStringLiteral("eval \"$(imsa export prod)\"") << 1;
+    QTest::addRow("copy export command") << MenuEntry::Action::CopyExport
+                                         << QStringLiteral("eval \"$(imsa export 'prod')\"") << 1;
     QTest::addRow("copy env command")
-            << MenuEntry::Action::CopyEnv << QStringLiteral("eval \"$(imsa env prod)\"") << 1;
+            << MenuEntry::Action::CopyEnv << QStringLiteral("eval \"$(imsa env 'prod')\"") << 1;
     QTest::addRow("renew now") << MenuEntry::Action::RenewNow << QString() << 2;
 }
 
@@ -504,6 +509,71 @@ void tst_TrayController::actions()
     controller.trigger(MenuEntry::Action::Quit);
     QCOMPARE(window.size(), 1);
     QCOMPARE(quit.size(), 1);
+}
+
+void tst_TrayController::copiedCommandsPassTheProfileNameVerbatim_data()
+{
+    QTest::addColumn<MenuEntry::Action>("action");
+    QTest::addColumn<QString>("command");
+
+    QTest::addRow("copy export command")
+            << MenuEntry::Action::CopyExport << QStringLiteral("export");
+    QTest::addRow("copy env command") << MenuEntry::Action::CopyEnv << QStringLiteral("env");
+}
+
+void tst_TrayController::copiedCommandsPassTheProfileNameVerbatim()
+{
+    QFETCH(MenuEntry::Action, action);
+    QFETCH(QString, command);
+
+    // A name a shell would otherwise split, substitute and run: every payload would leave a file.
+    const QString name = QStringLiteral("it's \"a\" $(touch dollar) `touch backtick` x");
+    BrokerRig rig;
+    const Profile base = mfaBase();
+    rig.broker->setProfiles({base, roleProfile(base, name, QStringLiteral("Admin"))});
+    TrayController controller(*rig.broker, rig.clock);
+    QVERIFY(rig.activateWithCode(name));
+
+    // What TrayApp does with the text: the user pastes it from the clipboard.
+    QClipboard *clipboard = QGuiApplication::clipboard();
+    clipboard->clear();
+    connect(&controller, &TrayController::copyRequested, clipboard,
+            [clipboard](const QString &text) {
+                clipboard->setText(text);
+            });
+    controller.trigger(action);
+    const QString pasted = clipboard->text();
+    QVERIFY2(pasted.startsWith(QStringLiteral("eval \"$(imsa %1 ").arg(command)),
+             qPrintable(pasted));
+
+    // A stand-in imsa that records its arguments, one per line, and prints nothing to eval.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QFile stub(dir.filePath(QStringLiteral("imsa")));
+    QVERIFY(stub.open(QIODevice::WriteOnly));
+    stub.write("#!/bin/sh\nprintf '%s\\n' \"$#\" \"$@\" > \"$IMSA_TEST_ARGS\"\n");
+    stub.close();
+    QVERIFY(stub.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+    const QString arguments = dir.filePath(QStringLiteral("arguments"));
+
+    QProcess shell;
+    QProcessEnvironment environment;
+    environment.insert(QStringLiteral("PATH"), dir.path() + QStringLiteral(":/usr/bin:/bin"));
+    environment.insert(QStringLiteral("IMSA_TEST_ARGS"), arguments);
+    shell.setProcessEnvironment(environment);
+    shell.setWorkingDirectory(dir.path());
+    shell.start(QStringLiteral("/bin/sh"), {QStringLiteral("-c"), pasted});
+    QVERIFY(shell.waitForFinished(10000));
+    QCOMPARE(shell.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(shell.exitCode(), 0);
+    QCOMPARE(shell.readAllStandardError(), QByteArray());
+
+    QFile recorded(arguments);
+    QVERIFY(recorded.open(QIODevice::ReadOnly));
+    QCOMPARE(QString::fromUtf8(recorded.readAll()),
+             QStringLiteral("2\n%1\n%2\n").arg(command, name));
+    for (const char *payload : {"dollar", "backtick"})
+        QVERIFY2(!QFile::exists(dir.filePath(QLatin1StringView(payload))), payload);
 }
 
 void tst_TrayController::switchingProfilesIsRemembered()
@@ -564,5 +634,5 @@ void tst_TrayController::startAtLoginToggles()
     QVERIFY(!startAtLogin());
 }
 
-QTEST_GUILESS_MAIN(tst_TrayController)
+QTEST_MAIN(tst_TrayController)
 #include "tst_traycontroller.moc"

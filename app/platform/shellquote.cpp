@@ -19,8 +19,7 @@ QString exportLine(ShellSyntax syntax, const QString &name, const QString &value
     QString quoted = value;
     switch (syntax) {
     case ShellSyntax::Sh:
-        quoted.replace(QLatin1Char('\''), QStringLiteral("'\\''"));
-        return QStringLiteral("export %1='%2'").arg(name, quoted);
+        return QStringLiteral("export %1=%2").arg(name, shQuoted(value));
     case ShellSyntax::Fish:
         quoted.replace(QLatin1Char('\\'), QStringLiteral("\\\\"));
         quoted.replace(QLatin1Char('\''), QStringLiteral("\\'"));
@@ -30,6 +29,13 @@ QString exportLine(ShellSyntax syntax, const QString &name, const QString &value
         return QStringLiteral("$Env:%1 = '%2'").arg(name, quoted);
     }
     return {};
+}
+
+QString shQuoted(const QString &value)
+{
+    QString quoted = value;
+    quoted.replace(QLatin1Char('\''), QStringLiteral("'\\''"));
+    return QLatin1Char('\'') + quoted + QLatin1Char('\'');
 }
 
 } // namespace imsa::cli

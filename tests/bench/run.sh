@@ -281,7 +281,8 @@ start_app idle
 idle_pid=$app_pid
 idle_started=$(now_ms)
 tray_pid=""
-if ldd "$imsa" | grep -q libQt6Widgets && command -v xvfb-run >/dev/null && command -v trayer >/dev/null; then
+# (grep reads all of ldd's output: with -q it may quit early, and pipefail sees ldd's SIGPIPE.)
+if ldd "$imsa" | grep libQt6Widgets >/dev/null && command -v xvfb-run >/dev/null && command -v trayer >/dev/null; then
     make_home tray "$sts_port"
     # imsa starts once trayer owns the tray selection; trayer's pid is for cleanup.
     cat >"$tmp/tray.sh" <<'EOF'
@@ -298,7 +299,7 @@ EOF
     in_home tray xvfb-run -a bash "$tmp/tray.sh" "$tmp/trayer.pid" "$here/../gui/tray_host_ready.py" \
         "$imsa" start --foreground --listen 127.0.0.1:0 >"$tmp/tray.log" 2>&1 &
     pids+=("$!")
-    for _ in $(seq 100); do
+    for _ in $(seq 300); do
         tray_pid=$(in_home tray "$imsa" status --json 2>/dev/null | json_field pid 2>/dev/null) && break
         tray_pid=""
         sleep 0.1

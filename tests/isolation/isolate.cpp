@@ -294,9 +294,9 @@ TestEnd waitForTest(const Options &options, pid_t test)
     }
 }
 
-std::vector<ProcessInfo> livingDescendants()
+std::vector<ProcessInfo> livingDescendants(bool details)
 {
-    const std::vector<ProcessInfo> table = readProcessTable();
+    const std::vector<ProcessInfo> table = readProcessTable(details);
     const std::vector<pid_t> below = descendantsOf(table, ::getpid());
     std::vector<ProcessInfo> living;
     for (const ProcessInfo &process : table) {
@@ -313,9 +313,10 @@ std::vector<ProcessInfo> waitForDescendants(Clock::duration grace)
     const auto deadline = Clock::now() + grace;
     for (;;) {
         reapChildren(0);
-        std::vector<ProcessInfo> living = livingDescendants();
-        if (living.empty() || Clock::now() >= deadline)
-            return living;
+        if (livingDescendants(false).empty())
+            return {};
+        if (Clock::now() >= deadline)
+            return livingDescendants(true);
         nextSignal(std::min(deadline, Clock::now() + 50ms));
     }
 }

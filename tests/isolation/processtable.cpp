@@ -80,7 +80,7 @@ bool ProcessInfo::mentions(std::string_view text) const
             || std::any_of(environment.begin(), environment.end(), contains);
 }
 
-std::vector<ProcessInfo> readProcessTable()
+std::vector<ProcessInfo> readProcessTable(bool details)
 {
     std::vector<ProcessInfo> table;
     const std::unique_ptr<DIR, int (*)(DIR *)> proc(::opendir("/proc"), &::closedir);
@@ -96,6 +96,10 @@ std::vector<ProcessInfo> readProcessTable()
         const std::string directory = std::string("/proc/") + entry->d_name;
         if (!readStat(directory, process))
             continue;
+        if (!details) {
+            table.push_back(std::move(process));
+            continue;
+        }
         process.exe = readLink(directory + "/exe");
         constexpr std::string_view deleted = " (deleted)";
         if (process.exe.ends_with(deleted))

@@ -29,8 +29,8 @@ struct ProcessInfo
 };
 
 /// Every process this user can see, read from /proc (processes that vanish while it is read
-/// are left out).
-std::vector<ProcessInfo> readProcessTable();
+/// are left out). Without `details`, only pid, parent and state: cheap enough to poll.
+std::vector<ProcessInfo> readProcessTable(bool details = true);
 
 /// Whether `pid` is a process that has not exited (neither gone nor a zombie).
 bool isRunning(pid_t pid);

@@ -26,8 +26,14 @@ done
 
 tmp=$(mktemp -d /tmp/imsa-bench.XXXXXX)
 pids=()
+homes=()
 cleanup() {
-    local pid
+    local pid name
+    # Each app through `imsa stop` as its user first, then everything by pid.
+    for name in "${homes[@]}"; do
+        in_home "$name" timeout 10 "$imsa" stop >/dev/null 2>&1 || true
+    done
+    [[ -s $tmp/trayer.pid ]] && pids+=("$(cat "$tmp/trayer.pid")")
     for pid in "${pids[@]}"; do
         kill "$pid" 2>/dev/null || true
     done
@@ -77,6 +83,7 @@ start_sts() {
 make_home() {
     local name=$1 port=$2
     local root="$tmp/$name"
+    homes+=("$name")
     mkdir -p "$root/home" "$root/run" "$root/state" "$root/config"
     chmod 700 "$root/run"
     cat >"$root/home/.imsa" <<EOF
@@ -274,17 +281,25 @@ start_app idle
 idle_pid=$app_pid
 idle_started=$(now_ms)
 tray_pid=""
-if ldd "$imsa" | grep -q libQt6Widgets && command -v xvfb-run >/dev/null && command -v trayer >/dev/null; then
+# (grep reads all of ldd's output: with -q it may quit early, and pipefail sees ldd's SIGPIPE.)
+if ldd "$imsa" | grep libQt6Widgets >/dev/null && command -v xvfb-run >/dev/null && command -v trayer >/dev/null; then
     make_home tray "$sts_port"
+    # imsa starts once trayer owns the tray selection; trayer's pid is for cleanup.
     cat >"$tmp/tray.sh" <<'EOF'
+trayer_pid_file=$1 tray_host_ready=$2
+shift 2
 trayer --edge top --align right --widthtype pixel --width 120 --height 32 &
-sleep 1
+echo $! >"$trayer_pid_file"
+for _ in $(seq 150); do
+    /usr/bin/python3 "$tray_host_ready" && break
+    sleep 0.2
+done
 exec "$@"
 EOF
-    in_home tray xvfb-run -a bash "$tmp/tray.sh" "$imsa" start --foreground --listen 127.0.0.1:0 \
-        >"$tmp/tray.log" 2>&1 &
+    in_home tray xvfb-run -a bash "$tmp/tray.sh" "$tmp/trayer.pid" "$here/../gui/tray_host_ready.py" \
+        "$imsa" start --foreground --listen 127.0.0.1:0 >"$tmp/tray.log" 2>&1 &
     pids+=("$!")
-    for _ in $(seq 100); do
+    for _ in $(seq 300); do
         tray_pid=$(in_home tray "$imsa" status --json 2>/dev/null | json_field pid 2>/dev/null) && break
         tray_pid=""
         sleep 0.1

@@ -1,17 +1,77 @@
 #include "e2eenvironment.h"
 
+#include <array>
+#include <atomic>
 #include <signal.h>
+#include <sys/prctl.h>
 
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QEventLoop>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QThread>
 
 namespace imsa::test {
+namespace {
+
+// The apps of the live environments. On SIGTERM (ctest or imsa-test-isolate stopping a test),
+// SIGINT, SIGHUP or SIGABRT (QTest's watchdog, a failed assertion) no destructor runs, so the
+// handler stops them itself, then hands the signal on to the handler it replaced (QTest's).
+constexpr int stoppedSignals[] = {SIGTERM, SIGINT, SIGHUP, SIGABRT};
+std::array<std::atomic<pid_t>, 64> liveApps;
+std::array<struct sigaction, std::size(stoppedSignals)> previousActions;
+
+extern "C" void stopAppsAndResignal(int signal)
+{
+    for (std::atomic<pid_t> &app : liveApps) {
+        if (const pid_t pid = app.exchange(0); pid > 0)
+            ::kill(pid, SIGTERM);
+    }
+    for (std::size_t i = 0; i < std::size(stoppedSignals); ++i) {
+        if (stoppedSignals[i] == signal)
+            ::sigaction(signal, &previousActions[i], nullptr);
+    }
+    ::raise(signal); // delivered to the previous handler once this one returns
+}
+
+void installStopHandler()
+{
+    static const bool installed = [] {
+        for (std::size_t i = 0; i < std::size(stoppedSignals); ++i) {
+            struct sigaction action
+            { };
+
+            action.sa_handler = stopAppsAndResignal;
+            sigemptyset(&action.sa_mask);
+            ::sigaction(stoppedSignals[i], &action, &previousActions[i]);
+        }
+        return true;
+    }();
+    Q_UNUSED(installed);
+}
+
+void rememberApp(pid_t pid)
+{
+    for (std::atomic<pid_t> &app : liveApps) {
+        pid_t empty = 0;
+        if (app.compare_exchange_strong(empty, pid))
+            return;
+    }
+}
+
+void forgetApp(pid_t pid)
+{
+    for (std::atomic<pid_t> &app : liveApps) {
+        pid_t expected = pid;
+        app.compare_exchange_strong(expected, 0);
+    }
+}
+
+} // namespace
 
 QString imsaBinary()
 {
@@ -26,6 +86,7 @@ QString standInStsBinary()
 E2eEnvironment::E2eEnvironment()
     : m_root(std::make_unique<QTemporaryDir>())
 {
+    installStopHandler();
     // Start from the system environment minus anything that would send a client elsewhere.
     const QProcessEnvironment system = QProcessEnvironment::systemEnvironment();
     for (const QString &name : system.keys()) {
@@ -37,6 +98,12 @@ E2eEnvironment::E2eEnvironment()
             || name == QLatin1StringView("DBUS_SESSION_BUS_ADDRESS"))
             continue;
         m_environment.insert(name, system.value(name));
+    }
+    // imsa-test-isolate's marks, by which imsa-test-leftovers tells which test left a process.
+    for (const QString &mark :
+         {QStringLiteral("IMSA_TEST_NAME"), QStringLiteral("IMSA_TEST_TAG")}) {
+        if (system.contains(mark))
+            m_environment.insert(mark, system.value(mark));
     }
     const auto dir = [this](const QString &name) {
         QDir().mkpath(path(name));
@@ -61,8 +128,7 @@ E2eEnvironment::E2eEnvironment()
 
 E2eEnvironment::~E2eEnvironment()
 {
-    if (m_appPid > 0)
-        killApp(SIGKILL);
+    stopApp();
     if (m_sts) {
         m_sts->kill();
         m_sts->waitForFinished(5000);
@@ -117,6 +183,10 @@ bool E2eEnvironment::startSts(const QStringList &extraArguments)
     m_sts->setArguments(QStringList{QStringLiteral("--port"), QStringLiteral("0")}
                         + extraArguments);
     m_sts->setProcessChannelMode(QProcess::SeparateChannels);
+    // Dies with the test even when the test is killed and no destructor runs.
+    m_sts->setChildProcessModifier([] {
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    });
     m_sts->start();
     if (!m_sts->waitForStarted(5000)) {
         m_error =
@@ -170,6 +240,7 @@ CommandResult E2eEnvironment::imsa(const QStringList &arguments, int timeoutMs) 
 
 bool E2eEnvironment::startApp(const QStringList &extraArguments)
 {
+    m_appStarted = true;
     const CommandResult started =
             imsa(QStringList{QStringLiteral("start"), QStringLiteral("--listen"),
                              QStringLiteral("127.0.0.1:0")}
@@ -182,6 +253,8 @@ bool E2eEnvironment::startApp(const QStringList &extraArguments)
     const QJsonObject object = QJsonDocument::fromJson(status.out.toUtf8()).object();
     m_endpoint = object.value(u"endpoint").toString();
     m_appPid = object.value(u"pid").toInteger();
+    if (m_appPid > 0)
+        rememberApp(static_cast<pid_t>(m_appPid));
     if (m_endpoint.isEmpty() || m_appPid <= 0) {
         m_error = QStringLiteral("status after start: ") + status.out + status.err;
         return false;
@@ -195,7 +268,30 @@ void E2eEnvironment::killApp(int signal)
     QDeadlineTimer deadline(5000);
     while (::kill(static_cast<pid_t>(m_appPid), 0) == 0 && !deadline.hasExpired())
         QThread::msleep(10);
+    forgetApp(static_cast<pid_t>(m_appPid));
     m_appPid = 0;
+}
+
+void E2eEnvironment::stopApp()
+{
+    // Also when startApp() failed half-way or a test ran `imsa start` itself: the socket says
+    // an app may run here.
+    if (m_appStarted || QFileInfo::exists(path(QStringLiteral("run/control.sock"))))
+        imsa({QStringLiteral("stop")}, 10'000);
+    // A test may have stopped this app already, and its pid may since be another process's.
+    if (m_appPid > 0 && isOurs(m_appPid))
+        killApp(SIGKILL);
+    forgetApp(static_cast<pid_t>(m_appPid));
+    m_appPid = 0;
+}
+
+bool E2eEnvironment::isOurs(qint64 pid) const
+{
+    QFile variables(QStringLiteral("/proc/%1/environ").arg(pid));
+    if (!variables.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray home = "HOME=" + path(QStringLiteral("home")).toUtf8();
+    return variables.readAll().split('\0').contains(home);
 }
 
 QJsonObject E2eEnvironment::stsCallCounts() const

@@ -20,7 +20,10 @@ struct CommandResult
 /// A throwaway user environment for running the built `imsa` binary as a user would: its own
 /// HOME, runtime and state directories, configuration files, a stand-in STS process on
 /// 127.0.0.1 that every STS call (imsa's and the AWS clients') goes to, and the app itself.
-/// Everything it starts is stopped when it is destroyed.
+/// None of the caller's IMSA_*/AWS_* variables reach what it runs. Everything it starts is
+/// stopped when it is destroyed (the app through `imsa stop`, then by pid), when the test gets
+/// SIGTERM, SIGINT, SIGHUP or aborts (the app by pid), and when the test process dies (the
+/// stand-in STS, through PR_SET_PDEATHSIG).
 class E2eEnvironment
 {
 public:
@@ -52,6 +55,7 @@ public:
 
     qint64 appPid() const { return m_appPid; }
 
+    /// Sends `signal` to the app and waits (up to 5 s) until it is gone.
     void killApp(int signal);
 
     /// Per-action call counts of the stand-in STS, e.g. counts["GetSessionToken"].
@@ -68,12 +72,18 @@ public:
     QString error() const { return m_error; }
 
 private:
+    /// `imsa stop` if an app may be running here, then SIGKILL if it still runs.
+    void stopApp();
+    /// Whether `pid` is a process started with this environment's HOME.
+    bool isOurs(qint64 pid) const;
+
     std::unique_ptr<QTemporaryDir> m_root;
     QProcessEnvironment m_environment;
     std::unique_ptr<QProcess> m_sts;
     quint16 m_stsPort = 0;
     QString m_endpoint;
     qint64 m_appPid = 0;
+    bool m_appStarted = false;
     QString m_error;
 };
 

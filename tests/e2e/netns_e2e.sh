@@ -19,13 +19,30 @@ imsa=$1
 helper=$2
 standin=$3
 work=$(mktemp -d)
+sts_url=""
 sts_pid=""
+app_pid=""
+# The user's whole environment: nothing points the clients at imsa, they must find it at the
+# default IMDS address. imsa-test-isolate's marks stay, to tell whose a leftover is.
+as_user() {
+    env -i PATH=/usr/bin:/bin HOME="$work/home" IMSA_CONFIG="$work/home/.imsa" \
+        IMSA_RUNTIME_DIR="$work/run" XDG_STATE_HOME="$work/state" IMSA_KEYSTORE=file \
+        IMSA_HELPER="$helper" AWS_ENDPOINT_URL_STS="$sts_url" AWS_DEFAULT_REGION=eu-west-1 \
+        IMSA_TEST_NAME="${IMSA_TEST_NAME:-}" IMSA_TEST_TAG="${IMSA_TEST_TAG:-}" "$@"
+}
+# The app: `imsa stop` as the user who started it, then by pid if it still runs. The stand-in
+# by pid.
 cleanup() {
-    "$imsa" stop >/dev/null 2>&1 || true
+    as_user "$imsa" stop >/dev/null 2>&1 || true
+    if [ -n "$app_pid" ] && tr '\0' '\n' <"/proc/$app_pid/environ" 2>/dev/null \
+        | grep -qx "HOME=$work/home"; then
+        kill -9 "$app_pid" 2>/dev/null || true
+    fi
     [ -n "$sts_pid" ] && kill "$sts_pid" 2>/dev/null || true
     rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 143' TERM INT HUP
 
 ip link set lo up
 if ip -o addr show dev lo | grep -q 169.254.169.254; then
@@ -49,26 +66,21 @@ dev:
   role_arn: arn:aws:iam::111111111111:role/Developer
   region: eu-west-1
 YAML
-# Nothing points the clients at imsa: they must find it at the default IMDS address.
-env -i PATH=/usr/bin:/bin HOME="$work/home" IMSA_CONFIG="$work/home/.imsa" \
-    IMSA_RUNTIME_DIR="$work/run" XDG_STATE_HOME="$work/state" IMSA_KEYSTORE=file \
-    IMSA_HELPER="$helper" AWS_ENDPOINT_URL_STS="$sts_url" AWS_DEFAULT_REGION=eu-west-1 \
-    sh -eu -c '
-        imsa=$1; sts_url=$2
-        "$imsa" start
-        "$imsa" status --json | grep -q "\"endpoint\":\"http://169.254.169.254/\"" \
-            || { echo "FAIL: not serving on 169.254.169.254"; "$imsa" status; exit 1; }
-        "$imsa" assume dev --mfa-code 123456
-        arn=$(/usr/bin/aws sts get-caller-identity --endpoint-url "$sts_url" --query Arn --output text)
-        echo "awscli: $arn"
-        [ "$arn" = arn:aws:sts::111111111111:assumed-role/Developer/alice ]
-        arn=$(/usr/bin/python3 -c "import boto3; print(boto3.client(\"sts\", endpoint_url=\"$sts_url\").get_caller_identity()[\"Arn\"])")
-        echo "boto3: $arn"
-        [ "$arn" = arn:aws:sts::111111111111:assumed-role/Developer/alice ]
-        # A browser page that DNS-rebinds a name to this address is refused.
-        code=$(curl -s -o /dev/null -w "%{http_code}" -H "Host: evil.example" \
-            http://169.254.169.254/latest/meta-data/iam/security-credentials/)
-        [ "$code" = 403 ] || { echo "FAIL: foreign Host got $code"; exit 1; }
-    ' sh "$imsa" "$sts_url"
+as_user "$imsa" start
+status=$(as_user "$imsa" status --json)
+app_pid=$(echo "$status" | sed -n 's/.*"pid":\([0-9]*\).*/\1/p')
+echo "$status" | grep -q "\"endpoint\":\"http://169.254.169.254/\"" \
+    || { echo "FAIL: not serving on 169.254.169.254"; as_user "$imsa" status; exit 1; }
+as_user "$imsa" assume dev --mfa-code 123456
+arn=$(as_user /usr/bin/aws sts get-caller-identity --endpoint-url "$sts_url" --query Arn --output text)
+echo "awscli: $arn"
+[ "$arn" = arn:aws:sts::111111111111:assumed-role/Developer/alice ]
+arn=$(as_user /usr/bin/python3 -c "import boto3; print(boto3.client(\"sts\", endpoint_url=\"$sts_url\").get_caller_identity()[\"Arn\"])")
+echo "boto3: $arn"
+[ "$arn" = arn:aws:sts::111111111111:assumed-role/Developer/alice ]
+# A browser page that DNS-rebinds a name to this address is refused.
+code=$(as_user curl -s -o /dev/null -w "%{http_code}" -H "Host: evil.example" \
+    http://169.254.169.254/latest/meta-data/iam/security-credentials/)
+[ "$code" = 403 ] || { echo "FAIL: foreign Host got $code"; exit 1; }
 ip -o addr show dev lo | grep -q "169.254.169.254/32" || { echo "FAIL: address not on lo"; exit 1; }
 echo "PASS: awscli and boto3 got credentials from 169.254.169.254:80 inside the namespace"

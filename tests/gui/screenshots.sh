@@ -8,7 +8,7 @@
 # 127.0.0.1 (AWS_ENDPOINT_URL_STS), so nothing leaves the machine.
 #
 # Usage: screenshots.sh [--check] IMSA IMSA_STANDIN_STS [OUT_DIR]
-# Needs: xvfb-run, trayer, xdotool, ImageMagick (import, convert), Qt's SVG plugin.
+# Needs: xvfb-run, trayer, xdotool, ImageMagick (import, convert), Qt's SVG plugin, python3.
 set -eu
 
 check=0
@@ -25,7 +25,7 @@ imsa=$(realpath "$1")
 standin=$(realpath "$2")
 out=$(realpath -m "${3:-$here/../../docs/screenshots}")
 
-for tool in xvfb-run trayer xdotool import; do
+for tool in xvfb-run trayer xdotool import /usr/bin/python3; do
     if ! command -v "$tool" >/dev/null; then
         echo "screenshots: $tool is missing (scripts/setup-debian.sh --with-tests installs it)" >&2
         exit 77
@@ -50,6 +50,8 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
+# A signal ends the script through exit, so that the EXIT trap stops what it started.
+trap 'exit 143' TERM INT HUP
 started() { pids="$pids $1"; }
 
 fail() {
@@ -78,10 +80,16 @@ mkdir -p "$work/home" "$work/config" "$work/state" "$work/run"
 chmod 700 "$work/run"
 export HOME="$work/home" XDG_CONFIG_HOME="$work/config" XDG_STATE_HOME="$work/state"
 export XDG_CONFIG_DIRS="$work/xdg"
-export XDG_RUNTIME_DIR="$work/run" IMSA_RUNTIME_DIR="$work/run/imsa" IMSA_KEYSTORE=file
 export LANG=C.UTF-8 LANGUAGE= LC_ALL=
-unset AWS_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_ENDPOINT_URL \
-    DBUS_SESSION_BUS_ADDRESS 2>/dev/null || true
+# None of the caller's imsa and AWS settings (a developer who uses imsa has them) reach imsa.
+for variable in $(env | sed -n 's/^\(\(IMSA\|AWS\)_[A-Za-z0-9_]*\)=.*/\1/p'); do
+    case $variable in
+    IMSA_SCREENSHOTS_IN_XVFB | IMSA_TEST_NAME | IMSA_TEST_TAG) ;;
+    *) unset "$variable" ;;
+    esac
+done
+export XDG_RUNTIME_DIR="$work/run" IMSA_RUNTIME_DIR="$work/run/imsa" IMSA_KEYSTORE=file
+unset DBUS_SESSION_BUS_ADDRESS
 
 "$standin" --port 0 >"$work/sts.out" 2>&1 &
 started $!
@@ -128,27 +136,36 @@ start_trayer() {
         --transparent true --alpha 0 >"$work/trayer.log" 2>&1 &
     trayer_pid=$!
     started "$trayer_pid"
-    wait_for 10 xdotool search --classname '^trayer$'
+    # Ready once it owns _NET_SYSTEM_TRAY_S0, what Qt checks before it shows an icon.
+    wait_for 30 /usr/bin/python3 "$here/tray_host_ready.py"
 }
 # trayer now and then fails to come up on a fresh Xvfb; a second one does.
 if ! start_trayer; then
     kill "$trayer_pid" 2>/dev/null || true
-    start_trayer || fail "trayer did not start: $(cat "$work/trayer.log")"
+    start_trayer || fail "trayer did not take _NET_SYSTEM_TRAY_S0: $(cat "$work/trayer.log")"
 fi
+
+# Sets icon, icon_x and icon_y to imsa's embedded tray icon window (the small one). A window
+# may be gone between search and geometry, and then has no geometry at all.
+find_icon() {
+    icon=
+    for window in $(xdotool search --classname '^imsa$'); do
+        WIDTH=0
+        eval "$(xdotool getwindowgeometry --shell "$window" 2>/dev/null || true)"
+        if [ "$WIDTH" -gt 0 ] && [ "$WIDTH" -le 32 ]; then
+            icon=$window icon_x=$((X + WIDTH / 2)) icon_y=$((Y + HEIGHT / 2))
+        fi
+    done
+    [ -n "$icon" ]
+}
 
 start_imsa() {
     "$imsa" start --foreground --listen 127.0.0.1:0 >"$work/imsa.log" 2>&1 &
     imsa_pid=$!
     started "$imsa_pid"
-    wait_for 20 grep -q 'tray icon shown' "$work/imsa.log" || fail "the tray icon did not appear"
-    icon=
-    for window in $(xdotool search --classname '^imsa$'); do
-        eval "$(xdotool getwindowgeometry --shell "$window")"
-        if [ "$WIDTH" -le 32 ]; then
-            icon=$window icon_x=$((X + WIDTH / 2)) icon_y=$((Y + HEIGHT / 2))
-        fi
-    done
-    [ -n "$icon" ] || fail "no tray icon window"
+    # Generous bounds: an ASan build on a loaded machine takes many seconds to start.
+    wait_for 60 grep -q 'tray icon shown' "$work/imsa.log" || fail "the tray icon did not appear"
+    wait_for 20 find_icon || fail "no tray icon window"
 }
 
 stop_imsa() {
@@ -223,7 +240,7 @@ fi
 "$imsa" assume prod >"$work/assume.out" 2>&1 &
 assume_pid=$!
 started "$assume_pid"
-wait_for 10 xdotool search --onlyvisible --name '^imsa: MFA code for prod$' \
+wait_for 30 xdotool search --onlyvisible --name '^imsa: MFA code for prod$' \
     || fail "imsa assume prod did not open the MFA dialog"
 dialog=$(xdotool search --onlyvisible --name '^imsa: MFA code for prod$' | head -n 1)
 sleep 0.5
@@ -231,10 +248,10 @@ sleep 0.5
 if [ "$check" = 1 ]; then
     xdotool windowfocus --sync "$dialog" type --delay 20 123456
     xdotool key Return
-    wait_for 15 sh -c "! kill -0 $assume_pid" || fail "imsa assume did not finish"
+    wait_for 30 sh -c "! kill -0 $assume_pid" || fail "imsa assume did not finish"
     wait "$assume_pid" || fail "imsa assume failed: $(cat "$work/assume.out")"
     grep -q 'prod' "$work/assume.out" || fail "unexpected assume output: $(cat "$work/assume.out")"
-    wait_for 5 sh -c "! xdotool search --onlyvisible --name '^imsa: MFA code for prod$'" \
+    wait_for 15 sh -c "! xdotool search --onlyvisible --name '^imsa: MFA code for prod$'" \
         || fail "the MFA dialog stayed open after the code was accepted"
     echo "screenshots: check passed (tray icon shown, MFA dialog opened, code accepted)"
     exit 0

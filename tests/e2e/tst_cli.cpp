@@ -1,10 +1,13 @@
 // The built `imsa` binary driven as a user would, against the stand-in STS.
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <QDirIterator>
 #include <QJsonDocument>
 #include <QLocalSocket>
+#include <QScopeGuard>
 #include <QTest>
 
 #include "e2eenvironment.h"
@@ -48,6 +51,9 @@ private Q_SLOTS:
     void completionScriptsLoad();
     void completionOffersHostileProfileNamesLiterally_data();
     void completionOffersHostileProfileNamesLiterally();
+    void filesArePrivateWhateverTheUmask();
+    void filesAnOlderVersionLeftOpenAreNarrowed();
+    void appNeverWritesACoreDump();
     void badControlMessagesDoNotHurtTheApp();
     void controlSocketRefusesOtherUsers();
 
@@ -431,6 +437,89 @@ void tst_Cli::completionOffersHostileProfileNamesLiterally()
     if (shell == u"bash"_s)
         QCOMPARE(offered.takeFirst(), u"markers after completion: "_s);
     QCOMPARE(offered, QStringList{name});
+}
+
+void tst_Cli::filesArePrivateWhateverTheUmask()
+{
+    const mode_t previous = ::umask(022);
+    const auto restoreUmask = qScopeGuard([previous] {
+        ::umask(previous);
+    });
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    const CommandResult assumed =
+            m_env->imsa({u"assume"_s, u"dev"_s, u"--mfa-code"_s, u"123456"_s});
+    QVERIFY2(assumed.exitCode == 0, qPrintable(assumed.err));
+
+    // Everything the app and the CLI made: the log, the remembered profile, the key store, the
+    // lock and the control socket (the test made only `state` and `run`'s parent).
+    const QString stateDir = m_env->path(u"state/imsa"_s);
+    const QString runtimeDir = m_env->path(u"run"_s);
+    for (const QString &made : {u"imsa.log"_s, u"active-profile"_s, u"keystore.json"_s})
+        QVERIFY2(QFile::exists(stateDir + u'/' + made), qPrintable(made));
+    for (const QString &made : {u"instance.lock"_s, u"control.sock"_s})
+        QVERIFY2(QFile::exists(runtimeDir + u'/' + made), qPrintable(made));
+    QStringList tooOpen;
+    for (const QString &root : {stateDir, runtimeDir}) {
+        QStringList paths{root};
+        QDirIterator it(root, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot,
+                        QDirIterator::Subdirectories);
+        while (it.hasNext())
+            paths.append(it.next());
+        for (const QString &path : std::as_const(paths)) {
+            struct stat info
+            { };
+
+            QCOMPARE(::lstat(QFile::encodeName(path).constData(), &info), 0);
+            const mode_t mode = info.st_mode & 07777;
+            const mode_t expected = S_ISDIR(info.st_mode) ? 0700
+                    : S_ISSOCK(info.st_mode)              ? (mode & 0700)
+                                                          : 0600;
+            if (mode != expected)
+                tooOpen.append(u"%1 is 0%2"_s.arg(path).arg(mode, 0, 8));
+        }
+    }
+    QVERIFY2(tooOpen.isEmpty(), qPrintable(tooOpen.join(u"; "_s)));
+}
+
+void tst_Cli::filesAnOlderVersionLeftOpenAreNarrowed()
+{
+    // Earlier versions made these 0644; the next write must not keep that mode.
+    for (const QString &file : {u"state/imsa/imsa.log"_s, u"state/imsa/active-profile"_s}) {
+        m_env->writeFile(file, "prod\n");
+        QCOMPARE(::chmod(QFile::encodeName(m_env->path(file)).constData(), 0644), 0);
+    }
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    QCOMPARE(m_env->imsa({u"assume"_s, u"dev"_s, u"--mfa-code"_s, u"123456"_s}).exitCode, 0);
+    for (const QString &file : {u"state/imsa/imsa.log"_s, u"state/imsa/active-profile"_s}) {
+        struct stat info
+        { };
+
+        QCOMPARE(::stat(QFile::encodeName(m_env->path(file)).constData(), &info), 0);
+        QVERIFY2((info.st_mode & 0777) == 0600,
+                 qPrintable(u"%1 is 0%2"_s.arg(file).arg(info.st_mode & 0777, 0, 8)));
+    }
+}
+
+void tst_Cli::appNeverWritesACoreDump()
+{
+    // Start it with core dumps allowed, as a shell with `ulimit -c unlimited` would.
+    rlimit previous{};
+    QCOMPARE(::getrlimit(RLIMIT_CORE, &previous), 0);
+    const auto restoreLimit = qScopeGuard([previous] {
+        ::setrlimit(RLIMIT_CORE, &previous);
+    });
+    const rlimit allowed{previous.rlim_max, previous.rlim_max};
+    QCOMPARE(::setrlimit(RLIMIT_CORE, &allowed), 0);
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    QFile limits(u"/proc/%1/limits"_s.arg(m_env->appPid()));
+    QVERIFY(limits.open(QIODevice::ReadOnly));
+    QByteArray coreLine;
+    for (const QByteArray &line : limits.readAll().split('\n')) { // size 0: no atEnd()
+        if (line.startsWith("Max core file size"))
+            coreLine = line.simplified();
+    }
+    // "Max core file size 0 0 bytes": soft and hard limit, so no child can raise it either.
+    QCOMPARE(coreLine, "Max core file size 0 0 bytes"_ba);
 }
 
 void tst_Cli::badControlMessagesDoNotHurtTheApp()

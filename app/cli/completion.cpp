@@ -9,21 +9,20 @@ namespace {
 //
 // Profile names are data: a name like `x$(touch f)` or `a b` or `*` must be offered as it is and
 // never run, split or globbed. bash: no `compgen -W` for them (it expands $(...) and backquotes
-// in its word list) and no unquoted $(...); each match is inserted escaped with printf %q.
+// in its word list) and no unquoted $(...); the lines are read as they are (while read, which
+// bash 3.2 on macOS has too) and each match is inserted escaped with printf %q.
 // zsh: compadd quotes what it inserts (so no -Q). fish: the lines of a command substitution are
 // arguments as they are. tst_cli's completionOffersHostileProfileNamesLiterally checks all three.
 constexpr QLatin1StringView bashScript{R"SH(# bash completion for imsa
 _imsa_profiles() {
     local name escaped
-    local -a names
-    mapfile -t names < <(imsa __complete-profiles 2>/dev/null)
     COMPREPLY=()
-    for name in "${names[@]}"; do
+    while IFS= read -r name; do
         printf -v escaped '%q' "$name"
         if [[ "$name" == "$1"* || "$escaped" == "$1"* ]]; then
             COMPREPLY+=("$escaped")
         fi
-    done
+    done < <(imsa __complete-profiles 2>/dev/null)
 }
 _imsa() {
     local cur prev words cword

@@ -21,7 +21,8 @@ standin=$3
 work=$(mktemp -d)
 sts_pid=""
 cleanup() {
-    "$imsa" stop >/dev/null 2>&1 || true
+    # The app is found through its runtime directory, which only the inner shell set.
+    IMSA_RUNTIME_DIR="$work/run" "$imsa" stop >/dev/null 2>&1 || true
     [ -n "$sts_pid" ] && kill "$sts_pid" 2>/dev/null || true
     rm -rf "$work"
 }

@@ -9,10 +9,11 @@ PACKAGES="
   qtkeychain-qt6-dev libyaml-cpp-dev libsecret-1-0 libqt6svg6
   libcap2-bin iproute2
 "
-# Only the test suite needs these: real AWS clients, a real Secret Service, an X server with a
-# tray host, nginx and wrk for the benchmarks, and the packaging checks.
+# Only the test suite needs these: real AWS clients, the shells the completion scripts are for,
+# a real Secret Service, an X server with a tray host, nginx and wrk for the benchmarks, and the
+# packaging checks.
 TEST_PACKAGES="
-  awscli python3-boto3 curl
+  awscli python3-boto3 curl zsh fish
   dbus dbus-x11 gnome-keyring libsecret-tools
   xvfb xauth trayer imagemagick x11-utils xdotool python3-dbus
   nginx-light wrk hyperfine

@@ -6,7 +6,24 @@ namespace {
 
 // The scripts ask `imsa __complete-profiles` for names, which reads the configuration files
 // directly, so completion works before imsa is started.
+//
+// Profile names are data: a name like `x$(touch f)` or `a b` or `*` must be offered as it is and
+// never run, split or globbed. bash: no `compgen -W` for them (it expands $(...) and backquotes
+// in its word list) and no unquoted $(...); the lines are read as they are (while read, which
+// bash 3.2 on macOS has too) and each match is inserted escaped with printf %q.
+// zsh: compadd quotes what it inserts (so no -Q). fish: the lines of a command substitution are
+// arguments as they are. tst_cli's completionOffersHostileProfileNamesLiterally checks all three.
 constexpr QLatin1StringView bashScript{R"SH(# bash completion for imsa
+_imsa_profiles() {
+    local name escaped
+    COMPREPLY=()
+    while IFS= read -r name; do
+        printf -v escaped '%q' "$name"
+        if [[ "$name" == "$1"* || "$escaped" == "$1"* ]]; then
+            COMPREPLY+=("$escaped")
+        fi
+    done < <(imsa __complete-profiles 2>/dev/null)
+}
 _imsa() {
     local cur prev words cword
     cur="${COMP_WORDS[COMP_CWORD]}"
@@ -26,7 +43,7 @@ _imsa() {
             if [[ "$cur" == -* ]]; then
                 COMPREPLY=($(compgen -W "--mfa-code --format --help" -- "$cur"))
             else
-                COMPREPLY=($(compgen -W "$(imsa __complete-profiles 2>/dev/null)" -- "$cur"))
+                _imsa_profiles "$cur"
             fi ;;
         start) COMPREPLY=($(compgen -W "--foreground --headless --listen --log-file --imdsv2-only --help" -- "$cur")) ;;
         status|profiles) COMPREPLY=($(compgen -W "--json --help" -- "$cur")) ;;

@@ -276,6 +276,12 @@ CheckResult checkPortOwner(const QList<TcpListener> &listeners, const SocketOwne
         result.found = u"imsa (pid %1) listens on %2"_s.arg(owner->pid).arg(where);
         return result;
     }
+    // The app is not dumpable, so its /proc/PID/fd is closed to the user's other processes: a
+    // socket of this user's there while imsa says it serves there is imsa's.
+    if (!owner && listener->uid == ownUid && servesMetadataAddress(running)) {
+        result.found = u"imsa (pid %1) listens on %2"_s.arg(running->pid).arg(where);
+        return result;
+    }
     result.status = CheckStatus::Fail;
     if (owner) {
         result.found = u"%1 (pid %2) holds %3"_s.arg(owner->name).arg(owner->pid).arg(where);

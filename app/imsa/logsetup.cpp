@@ -1,6 +1,7 @@
 #include "logsetup.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <QDateTime>
@@ -25,6 +26,17 @@ void writeMessage(QtMsgType type, const QMessageLogContext &context, const QStri
     [[maybe_unused]] const ssize_t written = ::write(logFd, line.constData(), line.size());
 }
 
+/// A log an older version made 0644 becomes 0600. Only a regular file: --log-file /dev/stderr
+/// must not change a terminal's mode.
+void narrowOldLog(int fd)
+{
+    struct stat info
+    { };
+
+    if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && (info.st_mode & 077) != 0)
+        ::fchmod(fd, 0600);
+}
+
 } // namespace
 
 QString defaultLogFile()
@@ -38,8 +50,10 @@ void setUpLogging(const QString &logFile)
     if (!logFile.isEmpty()) {
         const int fd = ::open(QFile::encodeName(logFile).constData(),
                               O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-        if (fd >= 0)
+        if (fd >= 0) {
+            narrowOldLog(fd);
             logFd = fd;
+        }
     }
     qInstallMessageHandler(writeMessage);
 }

@@ -4,6 +4,7 @@
 #include <QLoggingCategory>
 
 #include "cli/command.h"
+#include "platform/processhardening.h"
 #include "startoptions.h"
 #include "ui.h"
 
@@ -82,6 +83,7 @@ void printUsage(QTextStream &stream)
 int main(int argc, char *argv[])
 {
     using namespace imsa;
+    app::hardenProcess();
     const std::unique_ptr<QCoreApplication> application = app::createApplication(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("imsa"));
     QCoreApplication::setApplicationVersion(QStringLiteral(IMSA_VERSION));

@@ -9,7 +9,7 @@
 #include "ui.h"
 
 // The build with the tray (IMSA_BUILD_TRAY=ON): `start --foreground` in a graphical session
-// shows the tray; everything else stays a QCoreApplication without the widget stack.
+// shows the tray; everything else stays a QCoreApplication (see ui.h).
 namespace imsa::app {
 
 namespace {

@@ -25,7 +25,10 @@ QString exportLine(ShellSyntax syntax, const QString &name, const QString &value
         quoted.replace(QLatin1Char('\''), QStringLiteral("\\'"));
         return QStringLiteral("set -gx %1 '%2'").arg(name, quoted);
     case ShellSyntax::PowerShell:
-        quoted.replace(QLatin1Char('\''), QStringLiteral("''"));
+        // PowerShell ends a single-quoted string at U+2018..U+201B as at ', and reads any of
+        // them doubled as that one character.
+        for (const char16_t quote : {u'\'', u'\u2018', u'\u2019', u'\u201A', u'\u201B'})
+            quoted.replace(QChar(quote), QString(2, QChar(quote)));
         return QStringLiteral("$Env:%1 = '%2'").arg(name, quoted);
     }
     return {};

@@ -13,8 +13,11 @@ QString stateDir()
     if (base.isEmpty())
         base = QDir::homePath() + QStringLiteral("/.local/state");
     const QString path = base + QStringLiteral("/imsa");
-    QDir().mkpath(path);
-    chmod(QFile::encodeName(path).constData(), 0700);
+    QDir().mkpath(base);
+    // 0700 from creation on; one an older version made too open is narrowed.
+    const QByteArray native = QFile::encodeName(path);
+    if (::mkdir(native.constData(), 0700) != 0)
+        ::chmod(native.constData(), 0700);
     return path;
 }
 

@@ -182,7 +182,10 @@ QString Service::containerUrl(const QString &profile) const
 void Service::rememberActiveProfile(const QString &profile)
 {
     QSaveFile file(activeProfileFile());
-    if (!file.open(QIODevice::WriteOnly) || file.write(profile.toUtf8()) < 0 || !file.commit())
+    // QSaveFile gives the new file the old one's mode, 0644 from older versions: 0600 it is.
+    if (!file.open(QIODevice::WriteOnly)
+        || !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)
+        || file.write(profile.toUtf8()) < 0 || !file.commit())
         qCWarning(lcApp) << "cannot remember the active profile:" << file.errorString();
 }
 

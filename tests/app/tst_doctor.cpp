@@ -312,6 +312,10 @@ void tst_Doctor::checkPortOwner_data()
             << u"stop it"_s;
     QTest::addRow("another user's imsa") << QList{otherUser} << fallback << CheckStatus::Fail
                                          << u"a process of uid 1001"_s << u"one user at a time"_s;
+    // The app is not dumpable: its /proc/PID/fd is closed to the user's own processes.
+    QTest::addRow("imsa holds it, its descriptors hidden")
+            << QList{unknownOwn} << served << CheckStatus::Ok
+            << u"imsa (pid 4242) listens on 169.254.169.254:80"_s << QString();
     QTest::addRow("own process that cannot be identified")
             << QList{unknownOwn} << none << CheckStatus::Fail << u"cannot identify"_s
             << u"ss -ltnp"_s;

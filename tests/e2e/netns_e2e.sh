@@ -82,5 +82,17 @@ echo "boto3: $arn"
 code=$(as_user curl -s -o /dev/null -w "%{http_code}" -H "Host: evil.example" \
     http://169.254.169.254/latest/meta-data/iam/security-credentials/)
 [ "$code" = 403 ] || { echo "FAIL: foreign Host got $code"; exit 1; }
+# A peer that is neither loopback nor the listen address (a neighbour routing 169.254.169.254
+# here) has its connection aborted before a byte is read: no HTTP answer.
+ip addr add 192.0.2.7/32 dev lo
+curl_status=0
+code=$(as_user curl -s -o /dev/null -w "%{http_code}" --interface 192.0.2.7 \
+    http://169.254.169.254/latest/meta-data/iam/security-credentials/) || curl_status=$?
+# curl 52: empty reply, 56: connection reset; anything else (an answer, 45: cannot bind
+# 192.0.2.7, 7: refused) means the check did not happen as intended.
+case "$code $curl_status" in
+    "000 52" | "000 56") ;;
+    *) echo "FAIL: a foreign peer got HTTP $code, curl exit $curl_status"; exit 1 ;;
+esac
 ip -o addr show dev lo | grep -q "169.254.169.254/32" || { echo "FAIL: address not on lo"; exit 1; }
 echo "PASS: awscli and boto3 got credentials from 169.254.169.254:80 inside the namespace"

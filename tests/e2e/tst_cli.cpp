@@ -1,10 +1,13 @@
 // The built `imsa` binary driven as a user would, against the stand-in STS.
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <QDirIterator>
 #include <QJsonDocument>
 #include <QLocalSocket>
+#include <QScopeGuard>
 #include <QTest>
 
 #include "e2eenvironment.h"
@@ -62,6 +65,11 @@ private Q_SLOTS:
     void terminalPromptAsksAgainAfterWrongCode();
     void completionScriptsLoad_data();
     void completionScriptsLoad();
+    void completionOffersHostileProfileNamesLiterally_data();
+    void completionOffersHostileProfileNamesLiterally();
+    void filesArePrivateWhateverTheUmask();
+    void filesAnOlderVersionLeftOpenAreNarrowed();
+    void appNeverWritesACoreDump();
     void badControlMessagesDoNotHurtTheApp();
     void controlSocketRefusesOtherUsers();
     void statusShowsAnStsEndpointThatIsNotAws();
@@ -69,6 +77,7 @@ private Q_SLOTS:
 private:
     CommandResult aws(const QStringList &arguments, const QProcessEnvironment &extra = {});
     std::unique_ptr<E2eEnvironment> m_env;
+    QTemporaryDir m_shared; ///< outlives the rows: zsh's completion dump
 };
 
 void tst_Cli::init()
@@ -355,10 +364,12 @@ void tst_Cli::completionScriptsLoad()
     const CommandResult script = m_env->imsa({u"completion"_s, shell});
     QCOMPARE(script.exitCode, 0);
     QVERIFY(script.out.contains(u"__complete-profiles"_s));
+    m_env->writeFile(u"completion."_s + shell, script.out.toUtf8());
+    const CommandResult syntax =
+            m_env->run(shell, {u"-n"_s, m_env->path(u"completion."_s + shell)});
+    QVERIFY2(syntax.exitCode == 0, qPrintable(syntax.err));
     if (shell != u"bash"_s)
-        return; // zsh and fish are not installed here; their scripts are checked as text
-    m_env->writeFile(u"completion.bash"_s, script.out.toUtf8());
-    QCOMPARE(m_env->run(u"bash"_s, {u"-n"_s, m_env->path(u"completion.bash"_s)}).exitCode, 0);
+        return; // completionOffersHostileProfileNamesLiterally drives all three
     // Loaded, the function is registered and completes profile names from the files.
     QProcessEnvironment extra;
     extra.insert(u"PATH"_s, QFileInfo(imsaBinary()).absolutePath() + u":/usr/bin:/bin"_s);
@@ -371,6 +382,225 @@ void tst_Cli::completionScriptsLoad()
                        extra);
     QVERIFY2(loaded.out.contains(u"complete -F _imsa imsa"_s), qPrintable(loaded.out + loaded.err));
     QVERIFY2(loaded.out.contains(u"prod"_s), qPrintable(loaded.out));
+}
+
+namespace {
+
+/// Profile names that run code, split into words or expand as globs when a completion script
+/// evaluates them, and what a user types before pressing Tab to get each one.
+struct HostileName
+{
+    QString name;
+    QString typed;
+    QString marker; ///< the file evaluating the name would create in HOME
+};
+
+const QList<HostileName> &hostileNames()
+{
+    static const QList<HostileName> names{
+            {u"x$(touch pwned-dollar)"_s, u"x"_s, u"pwned-dollar"_s},
+            {u"y`touch pwned-backtick`"_s, u"y"_s, u"pwned-backtick"_s},
+            {u"s;touch pwned-semicolon"_s, u"s"_s, u"pwned-semicolon"_s},
+            {u"a b"_s, u"a"_s, {}},
+            {u"*"_s, u"\\*"_s, {}},
+            {u"g?[x]"_s, u"g"_s, {}},
+            {u"it's"_s, u"i"_s, {}},
+    };
+    return names;
+}
+
+// Each driver loads the completion script, completes `imsa assume TYPED` for every TYPED given
+// as an argument and prints one line per TYPED: the single candidate as the shell would parse
+// it from the command line, or "N candidates: ..." when there is not exactly one.
+const QString bashDriver = uR"SH(
+source "$1"; shift
+replies=()
+for typed in "$@"; do
+    COMP_WORDS=(imsa assume "$typed"); COMP_CWORD=2; COMPREPLY=()
+    _imsa
+    replies+=("${#COMPREPLY[@]} ${COMPREPLY[*]}")
+done
+echo "markers after completion: $(ls pwned-* 2>/dev/null)"
+for reply in "${replies[@]}"; do
+    count=${reply%% *}
+    if [ "$count" != 1 ]; then echo "$count candidates: ${reply#* }"; continue; fi
+    # What the shell makes of the inserted text: evaluating it is safe only if it is escaped.
+    eval "words=( ${reply#* } )"
+    if [ "${#words[@]}" = 1 ]; then printf '%s\n' "${words[0]}"; else echo "split: ${words[*]}"; fi
+done
+)SH"_s;
+
+// zsh completes only in its line editor: a child zsh on a pseudo-terminal (zpty) gets the
+// keys `imsa assume TYPED<Tab>` and a widget that writes the parsed third word of the line.
+// compinit takes seconds to scan the system's completion functions; the rows share its dump.
+const QString zshDriver = uR"SH(
+zmodload zsh/zpty
+script=$1; shift
+zpty z TERM=xterm zsh -f -i
+zpty -w z "PS1=''; autoload -Uz compinit; compinit -u -d ${(q)ZCOMPDUMP_FILE}; source ${(q)script}"
+zpty -w z 'dump() { local -a w; w=(${(z)BUFFER}); if (( $#w == 3 )); then print -r -- ${(Q)w[3]}; else print -r -- "$(( $#w - 2 )) candidates: ${w[3,-1]}"; fi >> out.txt; BUFFER=; }'
+zpty -w z 'zle -N dump; bindkey "^X" dump; : > out.txt'
+for typed in "$@"; do
+    zpty -w -n z "imsa assume $typed"$'\t\x18'
+done
+zpty -w z 'print DONE$((40 + 2))'
+zpty -r z line '*DONE42*'
+zpty -d z
+cat out.txt
+)SH"_s;
+
+const QString fishDriver = uR"SH(
+source $argv[1]
+for typed in $argv[2..-1]
+    set -l candidates (complete -C "imsa assume $typed")
+    if test (count $candidates) -eq 1
+        printf '%s\n' $candidates
+    else
+        echo (count $candidates) candidates: $candidates
+    end
+end
+)SH"_s;
+
+} // namespace
+
+void tst_Cli::completionOffersHostileProfileNamesLiterally_data()
+{
+    QTest::addColumn<QString>("shell");
+    QTest::addColumn<QString>("driver");
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("typed");
+    QTest::addColumn<QString>("marker");
+    const std::pair<QString, QString> drivers[] = {
+            {u"bash"_s, bashDriver}, {u"zsh"_s, zshDriver}, {u"fish"_s, fishDriver}};
+    for (const auto &[shell, driver] : drivers) {
+        for (const HostileName &hostile : hostileNames())
+            QTest::addRow("%s offers %s as it is", qPrintable(shell), qPrintable(hostile.name))
+                    << shell << driver << hostile.name << hostile.typed << hostile.marker;
+    }
+}
+
+void tst_Cli::completionOffersHostileProfileNamesLiterally()
+{
+    QFETCH(QString, shell);
+    QFETCH(QString, driver);
+    QFETCH(QString, name);
+    QFETCH(QString, typed);
+    QFETCH(QString, marker);
+    QString key = name;
+    m_env->writeFile(u"home/.imsa"_s,
+                     "base:\n  aws_access_key_id: AKIAIOSFODNN7EXAMPLE\n"
+                     "  aws_secret_access_key: secret\n"
+                     "  mfa_serial_number: arn:aws:iam::123456789012:mfa/alice\n\""
+                             + key.replace(u'"', u"\\\""_s).toUtf8() + "\":\n  extends: base\n");
+    QVERIFY(m_env->imsa({u"__complete-profiles"_s}).out.split(u'\n').contains(name));
+    // Files a glob in the name would expand to, were it not quoted.
+    m_env->writeFile(u"home/gox"_s, {});
+    m_env->writeFile(u"home/decoy"_s, {});
+
+    const CommandResult script = m_env->imsa({u"completion"_s, shell});
+    QCOMPARE(script.exitCode, 0);
+    m_env->writeFile(u"completion."_s + shell, script.out.toUtf8());
+    m_env->writeFile(u"driver."_s + shell, driver.toUtf8());
+    QProcessEnvironment extra;
+    extra.insert(u"PATH"_s, QFileInfo(imsaBinary()).absolutePath() + u":/usr/bin:/bin"_s);
+    extra.insert(u"ZCOMPDUMP_FILE"_s, m_shared.filePath(u"zcompdump"_s));
+    QStringList arguments{m_env->path(u"driver."_s + shell), m_env->path(u"completion."_s + shell),
+                          typed};
+    if (shell == u"fish"_s)
+        arguments.prepend(u"--no-config"_s);
+    const CommandResult result = m_env->run(shell, arguments, extra, 30'000);
+    QVERIFY2(result.exitCode == 0, qPrintable(result.out + result.err));
+
+    if (!marker.isEmpty())
+        QVERIFY2(!QFile::exists(m_env->path(u"home/"_s + marker)),
+                 qPrintable(u"completing ran code from the name "_s + name));
+    QStringList offered = result.out.split(u'\n', Qt::SkipEmptyParts);
+    if (shell == u"bash"_s)
+        QCOMPARE(offered.takeFirst(), u"markers after completion: "_s);
+    QCOMPARE(offered, QStringList{name});
+}
+
+void tst_Cli::filesArePrivateWhateverTheUmask()
+{
+    const mode_t previous = ::umask(022);
+    const auto restoreUmask = qScopeGuard([previous] {
+        ::umask(previous);
+    });
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    const CommandResult assumed =
+            m_env->imsa({u"assume"_s, u"dev"_s, u"--mfa-code"_s, u"123456"_s});
+    QVERIFY2(assumed.exitCode == 0, qPrintable(assumed.err));
+
+    // Everything the app and the CLI made: the log, the remembered profile, the key store, the
+    // lock and the control socket (the test made only `state` and `run`'s parent).
+    const QString stateDir = m_env->path(u"state/imsa"_s);
+    const QString runtimeDir = m_env->path(u"run"_s);
+    for (const QString &made : {u"imsa.log"_s, u"active-profile"_s, u"keystore.json"_s})
+        QVERIFY2(QFile::exists(stateDir + u'/' + made), qPrintable(made));
+    for (const QString &made : {u"instance.lock"_s, u"control.sock"_s})
+        QVERIFY2(QFile::exists(runtimeDir + u'/' + made), qPrintable(made));
+    QStringList tooOpen;
+    for (const QString &root : {stateDir, runtimeDir}) {
+        QStringList paths{root};
+        QDirIterator it(root, QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot,
+                        QDirIterator::Subdirectories);
+        while (it.hasNext())
+            paths.append(it.next());
+        for (const QString &path : std::as_const(paths)) {
+            struct stat info
+            { };
+
+            QCOMPARE(::lstat(QFile::encodeName(path).constData(), &info), 0);
+            const mode_t mode = info.st_mode & 07777;
+            const mode_t expected = S_ISDIR(info.st_mode) ? 0700
+                    : S_ISSOCK(info.st_mode)              ? (mode & 0700)
+                                                          : 0600;
+            if (mode != expected)
+                tooOpen.append(u"%1 is 0%2"_s.arg(path).arg(mode, 0, 8));
+        }
+    }
+    QVERIFY2(tooOpen.isEmpty(), qPrintable(tooOpen.join(u"; "_s)));
+}
+
+void tst_Cli::filesAnOlderVersionLeftOpenAreNarrowed()
+{
+    // Earlier versions made these 0644; the next write must not keep that mode.
+    for (const QString &file : {u"state/imsa/imsa.log"_s, u"state/imsa/active-profile"_s}) {
+        m_env->writeFile(file, "prod\n");
+        QCOMPARE(::chmod(QFile::encodeName(m_env->path(file)).constData(), 0644), 0);
+    }
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    QCOMPARE(m_env->imsa({u"assume"_s, u"dev"_s, u"--mfa-code"_s, u"123456"_s}).exitCode, 0);
+    for (const QString &file : {u"state/imsa/imsa.log"_s, u"state/imsa/active-profile"_s}) {
+        struct stat info
+        { };
+
+        QCOMPARE(::stat(QFile::encodeName(m_env->path(file)).constData(), &info), 0);
+        QVERIFY2((info.st_mode & 0777) == 0600,
+                 qPrintable(u"%1 is 0%2"_s.arg(file).arg(info.st_mode & 0777, 0, 8)));
+    }
+}
+
+void tst_Cli::appNeverWritesACoreDump()
+{
+    // Start it with core dumps allowed, as a shell with `ulimit -c unlimited` would.
+    rlimit previous{};
+    QCOMPARE(::getrlimit(RLIMIT_CORE, &previous), 0);
+    const auto restoreLimit = qScopeGuard([previous] {
+        ::setrlimit(RLIMIT_CORE, &previous);
+    });
+    const rlimit allowed{previous.rlim_max, previous.rlim_max};
+    QCOMPARE(::setrlimit(RLIMIT_CORE, &allowed), 0);
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    QFile limits(u"/proc/%1/limits"_s.arg(m_env->appPid()));
+    QVERIFY(limits.open(QIODevice::ReadOnly));
+    QByteArray coreLine;
+    for (const QByteArray &line : limits.readAll().split('\n')) { // size 0: no atEnd()
+        if (line.startsWith("Max core file size"))
+            coreLine = line.simplified();
+    }
+    // "Max core file size 0 0 bytes": soft and hard limit, so no child can raise it either.
+    QCOMPARE(coreLine, "Max core file size 0 0 bytes"_ba);
 }
 
 void tst_Cli::badControlMessagesDoNotHurtTheApp()

@@ -35,7 +35,7 @@ inline bool isListenAddress(const QHostAddress &address, const QHostAddress &lis
 }
 
 /// Loopback peers only, plus the listen address itself: a client of 169.254.169.254 bound
-/// on `lo` shows up with that address as its peer (docs/environment.md). Anything else could
+/// on `lo` shows up with that address as its peer (docs/imds-and-sts.md). Anything else could
 /// be a neighbour routing 169.254.169.254 to us (Apple QA1357, cited by aws-vault).
 inline bool isAllowedPeer(const QHostAddress &peer, const QHostAddress &listenAddress)
 {

@@ -1,0 +1,21 @@
+#include <sys/resource.h>
+#include <sys/stat.h>
+#ifdef __linux__
+#  include <sys/prctl.h>
+#endif
+
+#include "processhardening.h"
+
+namespace imsa::app {
+
+void hardenProcess()
+{
+    ::umask(077);
+    const rlimit noCore{0, 0};
+    ::setrlimit(RLIMIT_CORE, &noCore);
+#ifdef __linux__
+    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#endif
+}
+
+} // namespace imsa::app

@@ -20,6 +20,7 @@
 #include "imsa/credentials.h"
 #include "imsa/detail/basekeyresolver.h"
 #include "imsa/detail/brokerentries.h"
+#include "imsa/detail/mfasessionstore.h"
 #include "imsa/keystore.h"
 #include "imsa/logging.h"
 #include "imsa/profile.h"
@@ -103,13 +104,10 @@ Q_SIGNALS:
 
 private:
     using Entry = detail::BrokerProfile;
-    using Identity = detail::BrokerIdentity;
+    using Identity = detail::MfaSessionStore::Identity;
 
     Entry *findEntry(const QString &name);
     Entry *findEntry(const QString &name, quint64 generation);
-    Identity *findIdentity(const Profile &profile);
-    const Identity *findIdentity(const Profile &profile) const;
-    Identity &identityOf(const Profile &profile);
     bool isWanted(const QString &name) const;
     void markWanted(const QString &name);
     static bool isServable(const AwsCredentials &credentials, const QDateTime &now);
@@ -125,7 +123,6 @@ private:
     void setActive(const QString &name);
     void flush();
     bool queueStatusChanges();
-    void reconcileIdentities();
 
     // STS and key store work (detail/brokercalls.h).
     void startWithBaseKeys(const QString &name);
@@ -135,25 +132,21 @@ private:
                       StsResult<AssumedRole> result);
     void callFailed(Entry &entry, const StsError &error, const QString &sessionKeyId);
     void needMfaSession(const QString &name);
-    void readStoredSession(const QString &identity);
-    void storedSessionRead(const QString &identity, quint64 generation,
-                           Result<std::optional<QByteArray>, QString> entry);
+    void storedSessionRead(const QString &identity, const std::optional<AwsCredentials> &stored);
     void codeAnswered(const Profile &profile, quint64 generation, StsResult<AwsCredentials> result);
     void sessionObtained(const QString &identity, const AwsCredentials &session);
     void serveSession(Entry &entry, const AwsCredentials &session);
     void dropSession(const QString &identity);
-    void removeStoredSession(const QString &identity);
     void forgetCredentials(Entry &entry);
 
     StsApi &m_sts;
-    KeyStore &m_keyStore;
     Clock &m_clock;
     detail::BaseKeyResolver m_keys;
+    detail::MfaSessionStore m_sessions;
     QProcessEnvironment m_environment;
     std::function<double()> m_jitter;
     QHash<QString, Entry> m_entries;
     QStringList m_order; ///< profile names as given to setProfiles
-    QHash<QString, Identity> m_identities; ///< by Profile::baseIdentity(), MFA profiles only
     QString m_active;
     QSet<QString> m_requested;
     QHash<QString, ProfileStatus> m_published; ///< last status announced by statusChanged
@@ -170,9 +163,9 @@ inline CredentialBroker::CredentialBroker(StsApi &sts, KeyStore &keyStore, Clock
                                           QObject *parent)
     : QObject(parent)
     , m_sts(sts)
-    , m_keyStore(keyStore)
     , m_clock(clock)
     , m_keys(keyStore)
+    , m_sessions(keyStore, this)
     , m_environment(QProcessEnvironment::systemEnvironment())
     , m_jitter([] {
         return QRandomGenerator::global()->generateDouble();
@@ -231,34 +224,9 @@ inline void CredentialBroker::setProfiles(const QList<Profile> &profiles)
     }
     m_entries = std::move(entries);
     m_order = std::move(order);
-    reconcileIdentities();
+    m_sessions.reconcile(this->profiles());
     m_keys.clear();
     evaluate();
-}
-
-/// Drops identities no profile uses and sessions made with other base keys.
-inline void CredentialBroker::reconcileIdentities()
-{
-    QSet<QString> used;
-    for (const Entry &entry : std::as_const(m_entries)) {
-        if (!entry.profile.needsMfa())
-            continue;
-        const QString key = entry.profile.baseIdentity();
-        used.insert(key);
-        const auto it = m_identities.find(key);
-        if (it == m_identities.end() || it->keyFingerprint == detail::keyFingerprint(entry.profile))
-            continue;
-        qCInfo(lcBroker).noquote() << "base keys of" << key << "changed: dropping its MFA session";
-        removeStoredSession(key);
-        m_identities.erase(it);
-    }
-    for (auto it = m_identities.begin(); it != m_identities.end();)
-        it = used.contains(it.key()) ? std::next(it) : m_identities.erase(it);
-    for (auto it = m_identities.begin(); it != m_identities.end(); ++it) {
-        it->waiting.removeIf([this](const QString &name) {
-            return !m_entries.contains(name);
-        });
-    }
 }
 
 inline QList<Profile> CredentialBroker::profiles() const
@@ -328,7 +296,7 @@ inline void CredentialBroker::submitMfaCode(const QString &profile, const QStrin
         qCWarning(lcBroker).noquote() << "MFA code for" << profile << "ignored: no MFA device";
         return;
     }
-    Identity &identity = identityOf(entry->profile);
+    Identity &identity = m_sessions.identityOf(entry->profile);
     if (identity.codeInFlight) {
         qCInfo(lcBroker).noquote() << "MFA code for" << profile << "ignored: one is being checked";
         return;
@@ -369,7 +337,7 @@ inline void CredentialBroker::cancelMfa(const QString &profile)
     Entry *entry = findEntry(profile);
     if (!entry)
         return;
-    if (Identity *identity = findIdentity(entry->profile))
+    if (Identity *identity = m_sessions.find(entry->profile))
         identity->waiting.removeAll(profile);
     entry->renewRequested = false;
     m_requested.remove(profile);
@@ -397,11 +365,8 @@ inline void CredentialBroker::renew(const QString &profile)
 inline void CredentialBroker::logout()
 {
     qCInfo(lcBroker) << "logout: forgetting MFA sessions and credentials";
-    QSet<QString> identities(m_identities.keyBegin(), m_identities.keyEnd());
     for (const QString &name : std::as_const(m_order)) {
         Entry &entry = *findEntry(name);
-        if (entry.profile.needsMfa())
-            identities.insert(entry.profile.baseIdentity());
         if (entry.credentials)
             post([this, name = entry.profile.name] {
                 Q_EMIT credentialsChanged(name);
@@ -411,9 +376,7 @@ inline void CredentialBroker::logout()
         fresh.generation = ++m_lastGeneration;
         entry = std::move(fresh);
     }
-    for (const QString &identity : std::as_const(identities))
-        removeStoredSession(identity);
-    m_identities.clear();
+    m_sessions.forgetAll(profiles());
     m_keys.clear();
     setActive({});
     m_requested.clear();
@@ -427,7 +390,7 @@ inline ProfileStatus CredentialBroker::status(const QString &profile) const
     if (it == m_entries.cend())
         return status;
     const Entry &entry = *it;
-    const Identity *identity = findIdentity(entry.profile);
+    const Identity *identity = m_sessions.find(entry.profile);
     const bool servable = entry.credentials && isServable(*entry.credentials, m_clock.now());
     if (servable) {
         status.credentialsExpiration = entry.credentials->expiration;

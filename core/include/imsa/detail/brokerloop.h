@@ -23,36 +23,6 @@ inline CredentialBroker::Entry *CredentialBroker::findEntry(const QString &name,
     return entry && entry->generation == generation ? entry : nullptr;
 }
 
-inline CredentialBroker::Identity *CredentialBroker::findIdentity(const Profile &profile)
-{
-    if (!profile.needsMfa())
-        return nullptr;
-    const auto it = m_identities.find(profile.baseIdentity());
-    return it == m_identities.end() ? nullptr : &*it;
-}
-
-inline const CredentialBroker::Identity *
-CredentialBroker::findIdentity(const Profile &profile) const
-{
-    if (!profile.needsMfa())
-        return nullptr;
-    const auto it = m_identities.constFind(profile.baseIdentity());
-    return it == m_identities.cend() ? nullptr : &*it;
-}
-
-inline CredentialBroker::Identity &CredentialBroker::identityOf(const Profile &profile)
-{
-    const QString key = profile.baseIdentity();
-    auto it = m_identities.find(key);
-    if (it == m_identities.end()) {
-        Identity identity;
-        identity.keyFingerprint = detail::keyFingerprint(profile);
-        identity.generation = ++m_lastGeneration;
-        it = m_identities.insert(key, std::move(identity));
-    }
-    return *it;
-}
-
 inline bool CredentialBroker::isWanted(const QString &name) const
 {
     return name == m_active || m_requested.contains(name);
@@ -104,7 +74,8 @@ inline void CredentialBroker::dropExpired(const QDateTime &now)
         }
     }
     QStringList ended;
-    for (auto it = m_identities.cbegin(); it != m_identities.cend(); ++it) {
+    const QHash<QString, Identity> &identities = m_sessions.identities();
+    for (auto it = identities.cbegin(); it != identities.cend(); ++it) {
         if (it->session && !isServable(*it->session, now))
             ended.append(it.key());
     }
@@ -117,7 +88,7 @@ inline void CredentialBroker::dropExpired(const QDateTime &now)
 inline void CredentialBroker::advance(const QString &name, const QDateTime &now)
 {
     Entry &entry = *findEntry(name);
-    const Identity *waitingOn = findIdentity(entry.profile);
+    const Identity *waitingOn = m_sessions.find(entry.profile);
     if (entry.inFlight || entry.blocked || (waitingOn && waitingOn->waiting.contains(name)))
         return;
     if (entry.retryAt.isValid() && now < entry.retryAt)
@@ -132,7 +103,7 @@ inline void CredentialBroker::advance(const QString &name, const QDateTime &now)
         startWithBaseKeys(name);
         return;
     }
-    const Identity &identity = identityOf(profile);
+    const Identity &identity = m_sessions.identityOf(profile);
     const bool usable = identity.session && isServable(*identity.session, now);
     if (profile.hasRole()) {
         if (usable)
@@ -169,7 +140,7 @@ inline void CredentialBroker::schedule(const QDateTime &now)
         else if (entry.credentials)
             consider(entry.credentials->expiration.addSecs(-refreshAtSeconds));
     }
-    for (const Identity &identity : std::as_const(m_identities)) {
+    for (const Identity &identity : m_sessions.identities()) {
         if (identity.session)
             consider(unservableAt(*identity.session));
     }

@@ -21,6 +21,7 @@
 #include "imsa/detail/basekeyresolver.h"
 #include "imsa/detail/brokerentries.h"
 #include "imsa/detail/mfasessionstore.h"
+#include "imsa/detail/signaloutbox.h"
 #include "imsa/keystore.h"
 #include "imsa/logging.h"
 #include "imsa/profile.h"
@@ -118,11 +119,8 @@ private:
     void dropExpired(const QDateTime &now);
     void advance(const QString &name, const QDateTime &now);
     void schedule(const QDateTime &now);
-    void post(std::function<void()> signal);
     /// Sets m_active and announces a change.
     void setActive(const QString &name);
-    void flush();
-    bool queueStatusChanges();
 
     // STS and key store work (detail/brokercalls.h).
     void startWithBaseKeys(const QString &name);
@@ -143,20 +141,18 @@ private:
     Clock &m_clock;
     detail::BaseKeyResolver m_keys;
     detail::MfaSessionStore m_sessions;
+    detail::SignalOutbox m_outbox;
     QProcessEnvironment m_environment;
     std::function<double()> m_jitter;
     QHash<QString, Entry> m_entries;
     QStringList m_order; ///< profile names as given to setProfiles
     QString m_active;
     QSet<QString> m_requested;
-    QHash<QString, ProfileStatus> m_published; ///< last status announced by statusChanged
-    QList<std::function<void()>> m_outbox;
     QTimer m_timer;
     QDateTime m_wakeUp;
     quint64 m_lastGeneration = 0;
     bool m_evaluating = false;
     bool m_evaluateAgain = false;
-    bool m_flushing = false;
 };
 
 inline CredentialBroker::CredentialBroker(StsApi &sts, KeyStore &keyStore, Clock &clock,
@@ -166,6 +162,17 @@ inline CredentialBroker::CredentialBroker(StsApi &sts, KeyStore &keyStore, Clock
     , m_clock(clock)
     , m_keys(keyStore)
     , m_sessions(keyStore, this)
+    , m_outbox(
+              [this] {
+                  QList<std::pair<QString, ProfileStatus>> statuses;
+                  statuses.reserve(m_order.size());
+                  for (const QString &name : std::as_const(m_order))
+                      statuses.append({name, status(name)});
+                  return statuses;
+              },
+              [this](const QString &name) {
+                  Q_EMIT statusChanged(name);
+              })
     , m_environment(QProcessEnvironment::systemEnvironment())
     , m_jitter([] {
         return QRandomGenerator::global()->generateDouble();
@@ -199,7 +206,7 @@ inline void CredentialBroker::setProfiles(const QList<Profile> &profiles)
                 qCInfo(lcBroker).noquote().nospace()
                         << "profile " << profile.name << ": changed, cached credentials dropped";
                 if (old->credentials)
-                    post([this, name = profile.name] {
+                    m_outbox.post([this, name = profile.name] {
                         Q_EMIT credentialsChanged(name);
                     });
             }
@@ -213,7 +220,7 @@ inline void CredentialBroker::setProfiles(const QList<Profile> &profiles)
         if (entries.contains(name))
             continue;
         if (m_entries.constFind(name)->credentials)
-            post([this, name] {
+            m_outbox.post([this, name] {
                 Q_EMIT credentialsChanged(name);
             });
         m_requested.remove(name);
@@ -368,7 +375,7 @@ inline void CredentialBroker::logout()
     for (const QString &name : std::as_const(m_order)) {
         Entry &entry = *findEntry(name);
         if (entry.credentials)
-            post([this, name = entry.profile.name] {
+            m_outbox.post([this, name = entry.profile.name] {
                 Q_EMIT credentialsChanged(name);
             });
         Entry fresh;

@@ -115,7 +115,7 @@ inline void CredentialBroker::callAnswered(const QString &name, quint64 generati
                 << now.secsTo(result->credentials.expiration) << " s; next refresh in "
                 << maxRetrySeconds << " s";
     }
-    post([this, name] {
+    m_outbox.post([this, name] {
         Q_EMIT credentialsChanged(name);
     });
     evaluate();
@@ -126,7 +126,7 @@ inline void CredentialBroker::callFailed(Entry &entry, const StsError &error,
 {
     const QString name = entry.profile.name;
     entry.lastError = error;
-    post([this, name, error] {
+    m_outbox.post([this, name, error] {
         Q_EMIT refreshFailed(name, error);
     });
     const QString what = QStringLiteral("profile ") + name + QStringLiteral(": ")
@@ -177,7 +177,7 @@ inline void CredentialBroker::needMfaSession(const QString &name)
     identity.waiting.append(name);
     qCInfo(lcBroker).noquote().nospace()
             << "profile " << name << ": needs an MFA code for " << profile.mfaSerial;
-    post([this, name, serial = profile.mfaSerial] {
+    m_outbox.post([this, name, serial = profile.mfaSerial] {
         Q_EMIT mfaRequired(name, serial);
     });
 }
@@ -219,7 +219,7 @@ inline void CredentialBroker::codeAnswered(const Profile &profile, quint64 gener
         if (error.code == StsErrorCode::InvalidKeys
             || error.code == StsErrorCode::SignatureMismatch)
             m_keys.forget(profile.keyProfile);
-        post([this, name = profile.name, error] {
+        m_outbox.post([this, name = profile.name, error] {
             Q_EMIT mfaCodeRejected(name, error);
         });
         evaluate();
@@ -238,7 +238,7 @@ inline void CredentialBroker::sessionObtained(const QString &identity,
             << "MFA session of " << identity << ": " << redactKeyId(session.accessKeyId)
             << " until " << session.expiration.toString(Qt::ISODate);
     for (const QString &name : waiting)
-        post([this, name] {
+        m_outbox.post([this, name] {
             Q_EMIT mfaSatisfied(name);
         });
     for (const QString &name : std::as_const(m_order)) {
@@ -258,7 +258,7 @@ inline void CredentialBroker::serveSession(Entry &entry, const AwsCredentials &s
     entry.retryAt = {};
     entry.blocked = false;
     entry.renewRequested = false;
-    post([this, name = entry.profile.name] {
+    m_outbox.post([this, name = entry.profile.name] {
         Q_EMIT credentialsChanged(name);
     });
 }
@@ -281,7 +281,7 @@ inline void CredentialBroker::forgetCredentials(Entry &entry)
         return;
     entry.credentials.reset();
     entry.assumedRoleArn.clear();
-    post([this, name = entry.profile.name] {
+    m_outbox.post([this, name = entry.profile.name] {
         Q_EMIT credentialsChanged(name);
     });
 }

@@ -7,8 +7,8 @@
 
 // CredentialBroker's loop: look at every wanted profile, act on what is due, arm the one timer,
 // then announce. Included at the end of credentialbroker.h; a file of its own to keep each file
-// to one job. Signals are queued while state changes and emitted by flush() afterwards, so that
-// slots always see a consistent broker and may call back into it.
+// to one job. Signals are posted to the outbox while state changes and emitted by its flush()
+// afterwards, so that slots always see a consistent broker and may call back into it.
 namespace imsa {
 
 inline CredentialBroker::Entry *CredentialBroker::findEntry(const QString &name)
@@ -60,7 +60,7 @@ inline void CredentialBroker::evaluate()
     } while (m_evaluateAgain);
     schedule(now);
     m_evaluating = false;
-    flush();
+    m_outbox.flush();
 }
 
 inline void CredentialBroker::dropExpired(const QDateTime &now)
@@ -152,58 +152,14 @@ inline void CredentialBroker::schedule(const QDateTime &now)
     m_timer.start(static_cast<int>(std::min<qint64>(now.msecsTo(due), maxTimerMsecs)));
 }
 
-inline void CredentialBroker::post(std::function<void()> signal)
-{
-    m_outbox.append(std::move(signal));
-}
-
 inline void CredentialBroker::setActive(const QString &name)
 {
     if (m_active == name)
         return;
     m_active = name;
-    post([this, name] {
+    m_outbox.post([this, name] {
         Q_EMIT activeProfileChanged(name);
     });
-}
-
-inline void CredentialBroker::flush()
-{
-    // A slot calling back into the broker ends up here again: the outer loop carries on.
-    if (m_flushing)
-        return;
-    m_flushing = true;
-    while (!m_outbox.isEmpty() || queueStatusChanges())
-        m_outbox.takeFirst()();
-    m_flushing = false;
-}
-
-inline bool CredentialBroker::queueStatusChanges()
-{
-    bool queued = false;
-    for (const QString &name : std::as_const(m_order)) {
-        const ProfileStatus current = status(name);
-        const auto published = m_published.constFind(name);
-        if (published == m_published.cend() ? current == ProfileStatus{} : *published == current)
-            continue;
-        m_published.insert(name, current);
-        post([this, name] {
-            Q_EMIT statusChanged(name);
-        });
-        queued = true;
-    }
-    for (auto it = m_published.begin(); it != m_published.end();) {
-        if (m_entries.contains(it.key())) {
-            ++it;
-            continue;
-        }
-        post([this, name = it.key()] {
-            Q_EMIT statusChanged(name);
-        });
-        it = m_published.erase(it);
-        queued = true;
-    }
-    return queued;
 }
 
 } // namespace imsa

@@ -19,7 +19,7 @@
 #include "imsa/clock.h"
 #include "imsa/credentials.h"
 #include "imsa/detail/basekeyresolver.h"
-#include "imsa/detail/brokerentries.h"
+#include "imsa/detail/credentialbroker_entries.h"
 #include "imsa/detail/mfasessionstore.h"
 #include "imsa/detail/signaloutbox.h"
 #include "imsa/keystore.h"
@@ -113,8 +113,9 @@ private:
     void markWanted(const QString &name);
     static bool isServable(const AwsCredentials &credentials, const QDateTime &now);
 
-    // The loop: every change ends in evaluate(), which acts on what is due, arms the timer and
-    // then emits the queued signals, so that slots see a consistent broker and may call back.
+    // The loop (detail/credentialbroker_loop.h): every change ends in evaluate(), which acts on
+    // what is due, arms the timer and then flushes the outbox, so that slots see a consistent
+    // broker and may call back.
     void evaluate();
     void dropExpired(const QDateTime &now);
     void advance(const QString &name, const QDateTime &now);
@@ -122,7 +123,7 @@ private:
     /// Sets m_active and announces a change.
     void setActive(const QString &name);
 
-    // STS and key store work (detail/brokercalls.h).
+    // STS and key store work (detail/credentialbroker_calls.h).
     void startWithBaseKeys(const QString &name);
     void startAssumeRole(const QString &name, const AwsCredentials &signing, bool chained);
     void startSessionToken(const QString &name, const AwsCredentials &baseKeys);
@@ -433,5 +434,5 @@ inline QDateTime CredentialBroker::nextWakeUp() const
 
 } // namespace imsa
 
-#include "imsa/detail/brokercalls.h"
-#include "imsa/detail/brokerloop.h"
+#include "imsa/detail/credentialbroker_calls.h"
+#include "imsa/detail/credentialbroker_loop.h"

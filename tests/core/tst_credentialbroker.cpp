@@ -2,7 +2,7 @@
 #include <QTest>
 
 #include "brokerrig.h"
-#include "imsa/detail/brokerentries.h"
+#include "imsa/detail/credentialbroker_entries.h"
 
 using namespace imsa;
 using namespace imsa::test;

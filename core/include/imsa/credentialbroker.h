@@ -19,7 +19,9 @@
 #include "imsa/clock.h"
 #include "imsa/credentials.h"
 #include "imsa/detail/basekeyresolver.h"
-#include "imsa/detail/brokerentries.h"
+#include "imsa/detail/credentialbroker_entries.h"
+#include "imsa/detail/mfasessionstore.h"
+#include "imsa/detail/signaloutbox.h"
 #include "imsa/keystore.h"
 #include "imsa/logging.h"
 #include "imsa/profile.h"
@@ -103,31 +105,25 @@ Q_SIGNALS:
 
 private:
     using Entry = detail::BrokerProfile;
-    using Identity = detail::BrokerIdentity;
+    using Identity = detail::MfaSessionStore::Identity;
 
     Entry *findEntry(const QString &name);
     Entry *findEntry(const QString &name, quint64 generation);
-    Identity *findIdentity(const Profile &profile);
-    const Identity *findIdentity(const Profile &profile) const;
-    Identity &identityOf(const Profile &profile);
     bool isWanted(const QString &name) const;
     void markWanted(const QString &name);
     static bool isServable(const AwsCredentials &credentials, const QDateTime &now);
 
-    // The loop: every change ends in evaluate(), which acts on what is due, arms the timer and
-    // then emits the queued signals, so that slots see a consistent broker and may call back.
+    // The loop (detail/credentialbroker_loop.h): every change ends in evaluate(), which acts on
+    // what is due, arms the timer and then flushes the outbox, so that slots see a consistent
+    // broker and may call back.
     void evaluate();
     void dropExpired(const QDateTime &now);
     void advance(const QString &name, const QDateTime &now);
     void schedule(const QDateTime &now);
-    void post(std::function<void()> signal);
     /// Sets m_active and announces a change.
     void setActive(const QString &name);
-    void flush();
-    bool queueStatusChanges();
-    void reconcileIdentities();
 
-    // STS and key store work (detail/brokercalls.h).
+    // STS and key store work (detail/credentialbroker_calls.h).
     void startWithBaseKeys(const QString &name);
     void startAssumeRole(const QString &name, const AwsCredentials &signing, bool chained);
     void startSessionToken(const QString &name, const AwsCredentials &baseKeys);
@@ -135,44 +131,49 @@ private:
                       StsResult<AssumedRole> result);
     void callFailed(Entry &entry, const StsError &error, const QString &sessionKeyId);
     void needMfaSession(const QString &name);
-    void readStoredSession(const QString &identity);
-    void storedSessionRead(const QString &identity, quint64 generation,
-                           Result<std::optional<QByteArray>, QString> entry);
+    void storedSessionRead(const QString &identity, const std::optional<AwsCredentials> &stored);
     void codeAnswered(const Profile &profile, quint64 generation, StsResult<AwsCredentials> result);
     void sessionObtained(const QString &identity, const AwsCredentials &session);
     void serveSession(Entry &entry, const AwsCredentials &session);
     void dropSession(const QString &identity);
-    void removeStoredSession(const QString &identity);
     void forgetCredentials(Entry &entry);
 
     StsApi &m_sts;
-    KeyStore &m_keyStore;
     Clock &m_clock;
     detail::BaseKeyResolver m_keys;
+    detail::MfaSessionStore m_sessions;
+    detail::SignalOutbox m_outbox;
     QProcessEnvironment m_environment;
     std::function<double()> m_jitter;
     QHash<QString, Entry> m_entries;
     QStringList m_order; ///< profile names as given to setProfiles
-    QHash<QString, Identity> m_identities; ///< by Profile::baseIdentity(), MFA profiles only
     QString m_active;
     QSet<QString> m_requested;
-    QHash<QString, ProfileStatus> m_published; ///< last status announced by statusChanged
-    QList<std::function<void()>> m_outbox;
     QTimer m_timer;
     QDateTime m_wakeUp;
     quint64 m_lastGeneration = 0;
     bool m_evaluating = false;
     bool m_evaluateAgain = false;
-    bool m_flushing = false;
 };
 
 inline CredentialBroker::CredentialBroker(StsApi &sts, KeyStore &keyStore, Clock &clock,
                                           QObject *parent)
     : QObject(parent)
     , m_sts(sts)
-    , m_keyStore(keyStore)
     , m_clock(clock)
     , m_keys(keyStore)
+    , m_sessions(keyStore, this)
+    , m_outbox(
+              [this] {
+                  QList<std::pair<QString, ProfileStatus>> statuses;
+                  statuses.reserve(m_order.size());
+                  for (const QString &name : std::as_const(m_order))
+                      statuses.append({name, status(name)});
+                  return statuses;
+              },
+              [this](const QString &name) {
+                  Q_EMIT statusChanged(name);
+              })
     , m_environment(QProcessEnvironment::systemEnvironment())
     , m_jitter([] {
         return QRandomGenerator::global()->generateDouble();
@@ -206,7 +207,7 @@ inline void CredentialBroker::setProfiles(const QList<Profile> &profiles)
                 qCInfo(lcBroker).noquote().nospace()
                         << "profile " << profile.name << ": changed, cached credentials dropped";
                 if (old->credentials)
-                    post([this, name = profile.name] {
+                    m_outbox.post([this, name = profile.name] {
                         Q_EMIT credentialsChanged(name);
                     });
             }
@@ -220,7 +221,7 @@ inline void CredentialBroker::setProfiles(const QList<Profile> &profiles)
         if (entries.contains(name))
             continue;
         if (m_entries.constFind(name)->credentials)
-            post([this, name] {
+            m_outbox.post([this, name] {
                 Q_EMIT credentialsChanged(name);
             });
         m_requested.remove(name);
@@ -231,34 +232,9 @@ inline void CredentialBroker::setProfiles(const QList<Profile> &profiles)
     }
     m_entries = std::move(entries);
     m_order = std::move(order);
-    reconcileIdentities();
+    m_sessions.reconcile(this->profiles());
     m_keys.clear();
     evaluate();
-}
-
-/// Drops identities no profile uses and sessions made with other base keys.
-inline void CredentialBroker::reconcileIdentities()
-{
-    QSet<QString> used;
-    for (const Entry &entry : std::as_const(m_entries)) {
-        if (!entry.profile.needsMfa())
-            continue;
-        const QString key = entry.profile.baseIdentity();
-        used.insert(key);
-        const auto it = m_identities.find(key);
-        if (it == m_identities.end() || it->keyFingerprint == detail::keyFingerprint(entry.profile))
-            continue;
-        qCInfo(lcBroker).noquote() << "base keys of" << key << "changed: dropping its MFA session";
-        removeStoredSession(key);
-        m_identities.erase(it);
-    }
-    for (auto it = m_identities.begin(); it != m_identities.end();)
-        it = used.contains(it.key()) ? std::next(it) : m_identities.erase(it);
-    for (auto it = m_identities.begin(); it != m_identities.end(); ++it) {
-        it->waiting.removeIf([this](const QString &name) {
-            return !m_entries.contains(name);
-        });
-    }
 }
 
 inline QList<Profile> CredentialBroker::profiles() const
@@ -328,7 +304,7 @@ inline void CredentialBroker::submitMfaCode(const QString &profile, const QStrin
         qCWarning(lcBroker).noquote() << "MFA code for" << profile << "ignored: no MFA device";
         return;
     }
-    Identity &identity = identityOf(entry->profile);
+    Identity &identity = m_sessions.identityOf(entry->profile);
     if (identity.codeInFlight) {
         qCInfo(lcBroker).noquote() << "MFA code for" << profile << "ignored: one is being checked";
         return;
@@ -369,7 +345,7 @@ inline void CredentialBroker::cancelMfa(const QString &profile)
     Entry *entry = findEntry(profile);
     if (!entry)
         return;
-    if (Identity *identity = findIdentity(entry->profile))
+    if (Identity *identity = m_sessions.find(entry->profile))
         identity->waiting.removeAll(profile);
     entry->renewRequested = false;
     m_requested.remove(profile);
@@ -397,13 +373,10 @@ inline void CredentialBroker::renew(const QString &profile)
 inline void CredentialBroker::logout()
 {
     qCInfo(lcBroker) << "logout: forgetting MFA sessions and credentials";
-    QSet<QString> identities(m_identities.keyBegin(), m_identities.keyEnd());
     for (const QString &name : std::as_const(m_order)) {
         Entry &entry = *findEntry(name);
-        if (entry.profile.needsMfa())
-            identities.insert(entry.profile.baseIdentity());
         if (entry.credentials)
-            post([this, name = entry.profile.name] {
+            m_outbox.post([this, name = entry.profile.name] {
                 Q_EMIT credentialsChanged(name);
             });
         Entry fresh;
@@ -411,9 +384,7 @@ inline void CredentialBroker::logout()
         fresh.generation = ++m_lastGeneration;
         entry = std::move(fresh);
     }
-    for (const QString &identity : std::as_const(identities))
-        removeStoredSession(identity);
-    m_identities.clear();
+    m_sessions.forgetAll(profiles());
     m_keys.clear();
     setActive({});
     m_requested.clear();
@@ -427,7 +398,7 @@ inline ProfileStatus CredentialBroker::status(const QString &profile) const
     if (it == m_entries.cend())
         return status;
     const Entry &entry = *it;
-    const Identity *identity = findIdentity(entry.profile);
+    const Identity *identity = m_sessions.find(entry.profile);
     const bool servable = entry.credentials && isServable(*entry.credentials, m_clock.now());
     if (servable) {
         status.credentialsExpiration = entry.credentials->expiration;
@@ -463,5 +434,5 @@ inline QDateTime CredentialBroker::nextWakeUp() const
 
 } // namespace imsa
 
-#include "imsa/detail/brokercalls.h"
-#include "imsa/detail/brokerloop.h"
+#include "imsa/detail/credentialbroker_calls.h"
+#include "imsa/detail/credentialbroker_loop.h"

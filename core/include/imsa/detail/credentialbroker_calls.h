@@ -4,7 +4,6 @@
 
 #include "imsa/credentialbroker.h"
 #include "imsa/redact.h"
-#include "imsa/sessioncodec.h"
 #include "imsa/stsendpoint.h"
 
 // CredentialBroker's STS and key store work: starting calls and taking in their answers.
@@ -116,7 +115,7 @@ inline void CredentialBroker::callAnswered(const QString &name, quint64 generati
                 << now.secsTo(result->credentials.expiration) << " s; next refresh in "
                 << maxRetrySeconds << " s";
     }
-    post([this, name] {
+    m_outbox.post([this, name] {
         Q_EMIT credentialsChanged(name);
     });
     evaluate();
@@ -127,7 +126,7 @@ inline void CredentialBroker::callFailed(Entry &entry, const StsError &error,
 {
     const QString name = entry.profile.name;
     entry.lastError = error;
-    post([this, name, error] {
+    m_outbox.post([this, name, error] {
         Q_EMIT refreshFailed(name, error);
     });
     const QString what = QStringLiteral("profile ") + name + QStringLiteral(": ")
@@ -137,7 +136,7 @@ inline void CredentialBroker::callFailed(Entry &entry, const StsError &error,
         qCWarning(lcBroker).noquote() << what << "(the MFA session is no longer accepted)";
         // The refresh still has to happen, with a session made from a new code.
         entry.renewRequested = true;
-        const Identity *identity = findIdentity(entry.profile);
+        const Identity *identity = m_sessions.find(entry.profile);
         if (identity && identity->session && identity->session->accessKeyId == sessionKeyId)
             dropSession(entry.profile.baseIdentity());
         return;
@@ -164,10 +163,12 @@ inline void CredentialBroker::needMfaSession(const QString &name)
 {
     const Profile &profile = findEntry(name)->profile;
     const QString key = profile.baseIdentity();
-    Identity &identity = identityOf(profile);
+    Identity &identity = m_sessions.identityOf(profile);
     // A restart should not cost a new code: look in the key store first.
     if (identity.stored == Identity::StoredSession::Unread) {
-        readStoredSession(key);
+        m_sessions.readStored(profile, [this, key](const std::optional<AwsCredentials> &stored) {
+            storedSessionRead(key, stored);
+        });
         return;
     }
     if (identity.stored == Identity::StoredSession::Reading || identity.codeInFlight
@@ -176,48 +177,24 @@ inline void CredentialBroker::needMfaSession(const QString &name)
     identity.waiting.append(name);
     qCInfo(lcBroker).noquote().nospace()
             << "profile " << name << ": needs an MFA code for " << profile.mfaSerial;
-    post([this, name, serial = profile.mfaSerial] {
+    m_outbox.post([this, name, serial = profile.mfaSerial] {
         Q_EMIT mfaRequired(name, serial);
     });
 }
 
-inline void CredentialBroker::readStoredSession(const QString &identity)
+/// `stored` is the identity's session in the key store, if any and readable. The store answers
+/// only while the identity exists.
+inline void CredentialBroker::storedSessionRead(const QString &identity,
+                                                const std::optional<AwsCredentials> &stored)
 {
-    Identity &entry = m_identities[identity];
-    entry.stored = Identity::StoredSession::Reading;
-    m_keyStore.read(detail::sessionAccount(identity), this,
-                    [this, identity, generation = entry.generation](
-                            Result<std::optional<QByteArray>, QString> stored) {
-                        storedSessionRead(identity, generation, std::move(stored));
-                    });
-}
-
-inline void CredentialBroker::storedSessionRead(const QString &identity, quint64 generation,
-                                                Result<std::optional<QByteArray>, QString> stored)
-{
-    const auto it = m_identities.find(identity);
-    if (it == m_identities.end() || it->generation != generation)
-        return;
-    it->stored = Identity::StoredSession::Read;
-    if (!stored) {
-        qCWarning(lcBroker).noquote().nospace() << "could not read the stored MFA session of "
-                                                << identity << ": " << stored.error();
-    } else if (stored.value()) {
-        const auto session = decodeSessionCredentials(*stored.value());
-        if (!session) {
-            qCWarning(lcBroker).noquote().nospace()
-                    << "stored MFA session of " << identity << " is unreadable (" << session.error()
-                    << "); removed";
-            removeStoredSession(identity);
-        } else if (!isServable(session.value(), m_clock.now())) {
-            qCInfo(lcBroker).noquote()
-                    << "stored MFA session of" << identity << "is too close to expiry; removed";
-            removeStoredSession(identity);
-        } else if (!it->session) {
-            qCInfo(lcBroker).noquote()
-                    << "restored the MFA session of" << identity << "from the key store";
-            sessionObtained(identity, session.value());
-        }
+    if (stored && !isServable(*stored, m_clock.now())) {
+        qCInfo(lcBroker).noquote()
+                << "stored MFA session of" << identity << "is too close to expiry; removed";
+        m_sessions.removeStored(identity);
+    } else if (stored && !m_sessions.find(identity)->session) {
+        qCInfo(lcBroker).noquote()
+                << "restored the MFA session of" << identity << "from the key store";
+        sessionObtained(identity, *stored);
     }
     evaluate();
 }
@@ -226,35 +203,29 @@ inline void CredentialBroker::codeAnswered(const Profile &profile, quint64 gener
                                            StsResult<AwsCredentials> result)
 {
     const QString key = profile.baseIdentity();
-    const auto it = m_identities.find(key);
-    if (it == m_identities.end() || it->generation != generation)
+    Identity *identity = m_sessions.find(key, generation);
+    if (!identity)
         return;
-    it->codeInFlight = false;
+    identity->codeInFlight = false;
     if (!result) {
         const StsError error = result.error();
         qCWarning(lcBroker).noquote().nospace()
                 << "profile " << profile.name << ": MFA code not accepted: " << error.awsCode << " "
                 << error.message;
-        for (const QString &name : std::as_const(it->waiting)) {
+        for (const QString &name : std::as_const(identity->waiting)) {
             if (Entry *entry = findEntry(name))
                 entry->lastError = error;
         }
         if (error.code == StsErrorCode::InvalidKeys
             || error.code == StsErrorCode::SignatureMismatch)
             m_keys.forget(profile.keyProfile);
-        post([this, name = profile.name, error] {
+        m_outbox.post([this, name = profile.name, error] {
             Q_EMIT mfaCodeRejected(name, error);
         });
         evaluate();
         return;
     }
-    m_keyStore.write(detail::sessionAccount(key), encodeSessionCredentials(result.value()), this,
-                     [key](const QString &error) {
-                         if (!error.isEmpty())
-                             qCWarning(lcBroker).noquote().nospace()
-                                     << "could not store the MFA session of " << key << ": "
-                                     << error;
-                     });
+    m_sessions.save(key, result.value());
     sessionObtained(key, result.value());
     evaluate();
 }
@@ -262,15 +233,12 @@ inline void CredentialBroker::codeAnswered(const Profile &profile, quint64 gener
 inline void CredentialBroker::sessionObtained(const QString &identity,
                                               const AwsCredentials &session)
 {
-    Identity &entry = m_identities[identity];
-    entry.session = session;
-    entry.stored = Identity::StoredSession::Read;
+    const QStringList waiting = m_sessions.setSession(identity, session);
     qCInfo(lcBroker).noquote().nospace()
             << "MFA session of " << identity << ": " << redactKeyId(session.accessKeyId)
             << " until " << session.expiration.toString(Qt::ISODate);
-    const QStringList waiting = std::exchange(entry.waiting, {});
     for (const QString &name : waiting)
-        post([this, name] {
+        m_outbox.post([this, name] {
             Q_EMIT mfaSatisfied(name);
         });
     for (const QString &name : std::as_const(m_order)) {
@@ -290,18 +258,15 @@ inline void CredentialBroker::serveSession(Entry &entry, const AwsCredentials &s
     entry.retryAt = {};
     entry.blocked = false;
     entry.renewRequested = false;
-    post([this, name = entry.profile.name] {
+    m_outbox.post([this, name = entry.profile.name] {
         Q_EMIT credentialsChanged(name);
     });
 }
 
 inline void CredentialBroker::dropSession(const QString &identity)
 {
-    const auto it = m_identities.find(identity);
-    if (it == m_identities.end())
+    if (!m_sessions.dropSession(identity))
         return;
-    it->session.reset();
-    removeStoredSession(identity);
     for (const QString &name : std::as_const(m_order)) {
         Entry &entry = *findEntry(name);
         if (entry.profile.needsMfa() && !entry.profile.hasRole()
@@ -310,22 +275,13 @@ inline void CredentialBroker::dropSession(const QString &identity)
     }
 }
 
-inline void CredentialBroker::removeStoredSession(const QString &identity)
-{
-    m_keyStore.remove(detail::sessionAccount(identity), this, [identity](const QString &error) {
-        if (!error.isEmpty())
-            qCWarning(lcBroker).noquote().nospace()
-                    << "could not remove the stored MFA session of " << identity << ": " << error;
-    });
-}
-
 inline void CredentialBroker::forgetCredentials(Entry &entry)
 {
     if (!entry.credentials)
         return;
     entry.credentials.reset();
     entry.assumedRoleArn.clear();
-    post([this, name = entry.profile.name] {
+    m_outbox.post([this, name = entry.profile.name] {
         Q_EMIT credentialsChanged(name);
     });
 }

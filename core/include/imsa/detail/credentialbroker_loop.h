@@ -7,8 +7,8 @@
 
 // CredentialBroker's loop: look at every wanted profile, act on what is due, arm the one timer,
 // then announce. Included at the end of credentialbroker.h; a file of its own to keep each file
-// to one job. Signals are queued while state changes and emitted by flush() afterwards, so that
-// slots always see a consistent broker and may call back into it.
+// to one job. Signals are posted to the outbox while state changes and emitted by its flush()
+// afterwards, so that slots always see a consistent broker and may call back into it.
 namespace imsa {
 
 inline CredentialBroker::Entry *CredentialBroker::findEntry(const QString &name)
@@ -21,36 +21,6 @@ inline CredentialBroker::Entry *CredentialBroker::findEntry(const QString &name,
 {
     Entry *entry = findEntry(name);
     return entry && entry->generation == generation ? entry : nullptr;
-}
-
-inline CredentialBroker::Identity *CredentialBroker::findIdentity(const Profile &profile)
-{
-    if (!profile.needsMfa())
-        return nullptr;
-    const auto it = m_identities.find(profile.baseIdentity());
-    return it == m_identities.end() ? nullptr : &*it;
-}
-
-inline const CredentialBroker::Identity *
-CredentialBroker::findIdentity(const Profile &profile) const
-{
-    if (!profile.needsMfa())
-        return nullptr;
-    const auto it = m_identities.constFind(profile.baseIdentity());
-    return it == m_identities.cend() ? nullptr : &*it;
-}
-
-inline CredentialBroker::Identity &CredentialBroker::identityOf(const Profile &profile)
-{
-    const QString key = profile.baseIdentity();
-    auto it = m_identities.find(key);
-    if (it == m_identities.end()) {
-        Identity identity;
-        identity.keyFingerprint = detail::keyFingerprint(profile);
-        identity.generation = ++m_lastGeneration;
-        it = m_identities.insert(key, std::move(identity));
-    }
-    return *it;
 }
 
 inline bool CredentialBroker::isWanted(const QString &name) const
@@ -90,7 +60,7 @@ inline void CredentialBroker::evaluate()
     } while (m_evaluateAgain);
     schedule(now);
     m_evaluating = false;
-    flush();
+    m_outbox.flush();
 }
 
 inline void CredentialBroker::dropExpired(const QDateTime &now)
@@ -104,7 +74,8 @@ inline void CredentialBroker::dropExpired(const QDateTime &now)
         }
     }
     QStringList ended;
-    for (auto it = m_identities.cbegin(); it != m_identities.cend(); ++it) {
+    const QHash<QString, Identity> &identities = m_sessions.identities();
+    for (auto it = identities.cbegin(); it != identities.cend(); ++it) {
         if (it->session && !isServable(*it->session, now))
             ended.append(it.key());
     }
@@ -117,7 +88,7 @@ inline void CredentialBroker::dropExpired(const QDateTime &now)
 inline void CredentialBroker::advance(const QString &name, const QDateTime &now)
 {
     Entry &entry = *findEntry(name);
-    const Identity *waitingOn = findIdentity(entry.profile);
+    const Identity *waitingOn = m_sessions.find(entry.profile);
     if (entry.inFlight || entry.blocked || (waitingOn && waitingOn->waiting.contains(name)))
         return;
     if (entry.retryAt.isValid() && now < entry.retryAt)
@@ -132,7 +103,7 @@ inline void CredentialBroker::advance(const QString &name, const QDateTime &now)
         startWithBaseKeys(name);
         return;
     }
-    const Identity &identity = identityOf(profile);
+    const Identity &identity = m_sessions.identityOf(profile);
     const bool usable = identity.session && isServable(*identity.session, now);
     if (profile.hasRole()) {
         if (usable)
@@ -169,7 +140,7 @@ inline void CredentialBroker::schedule(const QDateTime &now)
         else if (entry.credentials)
             consider(entry.credentials->expiration.addSecs(-refreshAtSeconds));
     }
-    for (const Identity &identity : std::as_const(m_identities)) {
+    for (const Identity &identity : m_sessions.identities()) {
         if (identity.session)
             consider(unservableAt(*identity.session));
     }
@@ -181,58 +152,14 @@ inline void CredentialBroker::schedule(const QDateTime &now)
     m_timer.start(static_cast<int>(std::min<qint64>(now.msecsTo(due), maxTimerMsecs)));
 }
 
-inline void CredentialBroker::post(std::function<void()> signal)
-{
-    m_outbox.append(std::move(signal));
-}
-
 inline void CredentialBroker::setActive(const QString &name)
 {
     if (m_active == name)
         return;
     m_active = name;
-    post([this, name] {
+    m_outbox.post([this, name] {
         Q_EMIT activeProfileChanged(name);
     });
-}
-
-inline void CredentialBroker::flush()
-{
-    // A slot calling back into the broker ends up here again: the outer loop carries on.
-    if (m_flushing)
-        return;
-    m_flushing = true;
-    while (!m_outbox.isEmpty() || queueStatusChanges())
-        m_outbox.takeFirst()();
-    m_flushing = false;
-}
-
-inline bool CredentialBroker::queueStatusChanges()
-{
-    bool queued = false;
-    for (const QString &name : std::as_const(m_order)) {
-        const ProfileStatus current = status(name);
-        const auto published = m_published.constFind(name);
-        if (published == m_published.cend() ? current == ProfileStatus{} : *published == current)
-            continue;
-        m_published.insert(name, current);
-        post([this, name] {
-            Q_EMIT statusChanged(name);
-        });
-        queued = true;
-    }
-    for (auto it = m_published.begin(); it != m_published.end();) {
-        if (m_entries.contains(it.key())) {
-            ++it;
-            continue;
-        }
-        post([this, name = it.key()] {
-            Q_EMIT statusChanged(name);
-        });
-        it = m_published.erase(it);
-        queued = true;
-    }
-    return queued;
 }
 
 } // namespace imsa

@@ -6,14 +6,13 @@
 #include <QDateTime>
 #include <QRegularExpression>
 #include <QString>
-#include <QStringList>
 
 #include "imsa/credentials.h"
 #include "imsa/profile.h"
 #include "imsa/stserror.h"
 
-// What CredentialBroker remembers per profile and per base identity, and the small rules it
-// applies to them. Plain data and pure functions, so the state machine itself stays readable.
+// What CredentialBroker remembers per profile, and the small rules it applies to it. Plain
+// data and pure functions, so the state machine itself stays readable.
 namespace imsa::detail {
 
 /// The broker's memory of one profile.
@@ -31,40 +30,9 @@ struct BrokerProfile
     quint64 generation = 0; ///< changes whenever the state is dropped: late answers are ignored
 };
 
-/// The broker's memory of one base identity (base keys + MFA device) and its MFA session.
-struct BrokerIdentity
-{
-    enum class StoredSession {
-        Unread, ///< the key store has not been asked yet
-        Reading,
-        Read ///< asked, or no longer worth asking (a newer session exists or was dropped)
-    };
-
-    QString keyFingerprint; ///< tells new base keys under the same profile name apart
-    std::optional<AwsCredentials> session;
-    StoredSession stored = StoredSession::Unread;
-    bool codeInFlight = false; ///< a GetSessionToken carrying a code is running
-    QStringList waiting; ///< profiles told mfaRequired and not satisfied yet
-    quint64 generation = 0;
-};
-
 inline qint64 msecsLeft(const AwsCredentials &credentials, const QDateTime &now)
 {
     return now.msecsTo(credentials.expiration);
-}
-
-/// Which base keys an identity's session was made with: a different key (another IAM user,
-/// possibly) must not inherit the old session. The key id alone names the key: moving its
-/// secret from the file into the key store keeps the session.
-inline QString keyFingerprint(const Profile &profile)
-{
-    return profile.accessKeyId;
-}
-
-/// Key store account holding a base identity's MFA session.
-inline QString sessionAccount(const QString &baseIdentity)
-{
-    return QStringLiteral("session:") + baseIdentity;
 }
 
 /// Settings whose change makes a profile's cached credentials belong to something else.

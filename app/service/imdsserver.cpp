@@ -106,6 +106,11 @@ QString ImdsServer::errorString() const
     return m_tcpServer->errorString();
 }
 
+void ImdsServer::setConnectionLimit(int limit)
+{
+    m_tcpServer->setConnectionLimit(limit);
+}
+
 bool ImdsServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     m_tcpServer->requestCompleted(socket);

@@ -42,6 +42,9 @@ public:
     quint16 port() const;
     QString errorString() const;
 
+    /// Most connections served at once; see GuardedTcpServer::setConnectionLimit().
+    void setConnectionLimit(int limit);
+
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;

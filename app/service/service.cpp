@@ -9,6 +9,7 @@
 #include "brokerview.h"
 #include "controlhandler.h"
 #include "controlserver.h"
+#include "filelimit.h"
 #include "helperlauncher.h"
 #include "imdsserver.h"
 #include "imsa/credentialbroker.h"
@@ -57,7 +58,7 @@ void Service::start()
     if (!runtimeDir)
         return fail(runtimeDir.error().message);
     m_runtimeDir = runtimeDir.value();
-    m_lock = std::make_unique<QLockFile>(m_runtimeDir + QStringLiteral("/instance.lock"));
+    m_lock = std::make_unique<QLockFile>(instanceLockPath(m_runtimeDir));
     // A lock left by a crashed instance is stale once its pid is gone; QLockFile checks that.
     m_lock->setStaleLockTime(0);
     if (!m_lock->tryLock(0))
@@ -99,9 +100,7 @@ void Service::bindMetadataServer()
                                 .arg(m_options.listen.url(), m_imdsServer->errorString()));
         return finishStart();
     }
-    const QString helperPath = m_options.helperPath.isEmpty() ? HelperLauncher::defaultHelperPath()
-                                                              : m_options.helperPath;
-    auto *launcher = new HelperLauncher(helperPath, this);
+    auto *launcher = new HelperLauncher(helperPath(), this);
     connect(launcher, &HelperLauncher::finished, this,
             [this, launcher](const HelperResult &result) {
                 launcher->deleteLater();
@@ -111,6 +110,7 @@ void Service::bindMetadataServer()
                     ::close(static_cast<int>(result.listeningFd));
                     return serveOnFallbackAddress(m_imdsServer->errorString());
                 }
+                m_servesMetadataAddress = true;
                 finishStart();
             });
     launcher->start();
@@ -144,6 +144,7 @@ void Service::finishStart()
             qCWarning(lcApp) << "container endpoint unavailable:"
                              << m_containerServer->errorString();
     }
+    limitConnections();
 
     m_controlServer = new ControlServer(this);
     QString error;
@@ -161,6 +162,41 @@ void Service::finishStart()
     }
     qCInfo(lcApp).noquote() << "serving instance metadata on" << endpointUrl();
     Q_EMIT started();
+}
+
+void Service::limitConnections()
+{
+    // Together below RLIMIT_NOFILE with descriptors to spare, so that a flood of metadata
+    // connections can never take the control socket, the key store or STS calls down.
+    const int budget = connectionBudget(openFileLimit());
+    if (m_containerServer == m_imdsServer) {
+        m_imdsServer->setConnectionLimit(budget);
+    } else {
+        // The container endpoint serves only shells that ran `imsa env`.
+        m_containerServer->setConnectionLimit(std::max(1, budget / 4));
+        m_imdsServer->setConnectionLimit(std::max(1, budget - budget / 4));
+    }
+    qCInfo(lcApp) << "connection budget" << budget << "of" << openFileLimit() << "descriptors";
+}
+
+void Service::shutDown()
+{
+    if (!m_servesMetadataAddress)
+        return;
+    // The helper removes the address only when nothing listens on it any more.
+    delete std::exchange(m_imdsServer, nullptr);
+    m_servesMetadataAddress = false;
+    const QString error = HelperLauncher::removeMetadataAddress(helperPath());
+    if (error.isEmpty())
+        qCInfo(lcApp) << "took 169.254.169.254 off lo";
+    else
+        qCWarning(lcApp).noquote() << error;
+}
+
+QString Service::helperPath() const
+{
+    return m_options.helperPath.isEmpty() ? HelperLauncher::defaultHelperPath()
+                                          : m_options.helperPath;
 }
 
 void Service::fail(const QString &message)

@@ -43,6 +43,10 @@ public:
     /// Brings everything up; emits started() or startFailed() exactly once.
     void start();
 
+    /// Undoes what the start changed outside this process, once the event loop has ended: takes
+    /// 169.254.169.254 off `lo` again when this instance served there (through imsa-helper).
+    void shutDown();
+
     CredentialBroker &broker() { return *m_broker; }
 
     ProfileStore &profileStore() { return *m_profiles; }
@@ -81,7 +85,9 @@ private:
     void bindMetadataServer();
     void serveOnFallbackAddress(const QString &reason);
     void finishStart();
+    void limitConnections();
     void fail(const QString &message);
+    QString helperPath() const;
 
     Options m_options;
     QByteArray m_containerToken;
@@ -101,6 +107,7 @@ private:
     MfaProcessRunner *m_mfaProcess = nullptr;
     QString m_runtimeDir;
     bool m_hasMfaDialog = false;
+    bool m_servesMetadataAddress = false; ///< on 169.254.169.254:80, set up by imsa-helper
 };
 
 } // namespace imsa::app

@@ -20,8 +20,16 @@ helper=$2
 standin=$3
 work=$(mktemp -d)
 sts_pid=""
+sts_url=""
+# The user's view: a clean environment pointing imsa at this script's files. Nothing points the
+# clients at imsa: they must find it at the default IMDS address.
+as_user() {
+    env -i PATH=/usr/bin:/bin HOME="$work/home" IMSA_CONFIG="$work/home/.imsa" \
+        IMSA_RUNTIME_DIR="$work/run" XDG_STATE_HOME="$work/state" IMSA_KEYSTORE=file \
+        IMSA_HELPER="$helper" AWS_ENDPOINT_URL_STS="$sts_url" AWS_DEFAULT_REGION=eu-west-1 "$@"
+}
 cleanup() {
-    "$imsa" stop >/dev/null 2>&1 || true
+    as_user "$imsa" stop >/dev/null 2>&1 || true
     [ -n "$sts_pid" ] && kill "$sts_pid" 2>/dev/null || true
     rm -rf "$work"
 }
@@ -49,11 +57,7 @@ dev:
   role_arn: arn:aws:iam::111111111111:role/Developer
   region: eu-west-1
 YAML
-# Nothing points the clients at imsa: they must find it at the default IMDS address.
-env -i PATH=/usr/bin:/bin HOME="$work/home" IMSA_CONFIG="$work/home/.imsa" \
-    IMSA_RUNTIME_DIR="$work/run" XDG_STATE_HOME="$work/state" IMSA_KEYSTORE=file \
-    IMSA_HELPER="$helper" AWS_ENDPOINT_URL_STS="$sts_url" AWS_DEFAULT_REGION=eu-west-1 \
-    sh -eu -c '
+as_user sh -eu -c '
         imsa=$1; sts_url=$2
         "$imsa" start
         "$imsa" status --json | grep -q "\"endpoint\":\"http://169.254.169.254/\"" \
@@ -71,4 +75,8 @@ env -i PATH=/usr/bin:/bin HOME="$work/home" IMSA_CONFIG="$work/home/.imsa" \
         [ "$code" = 403 ] || { echo "FAIL: foreign Host got $code"; exit 1; }
     ' sh "$imsa" "$sts_url"
 ip -o addr show dev lo | grep -q "169.254.169.254/32" || { echo "FAIL: address not on lo"; exit 1; }
+as_user "$imsa" stop
+if ip -o addr show dev lo | grep -q 169.254.169.254; then
+    echo "FAIL: 169.254.169.254 is still on lo after imsa stop"; exit 1
+fi
 echo "PASS: awscli and boto3 got credentials from 169.254.169.254:80 inside the namespace"

@@ -3,8 +3,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <QDir>
 #include <QJsonDocument>
 #include <QLocalSocket>
+#include <QTcpServer>
 #include <QTest>
 
 #include "e2eenvironment.h"
@@ -22,6 +24,22 @@ const QString prodArn = u"arn:aws:sts::222222222222:assumed-role/Admin/alice"_s;
 QJsonObject parseJson(const QString &text)
 {
     return QJsonDocument::fromJson(text.toUtf8()).object();
+}
+
+/// Processes whose command line mentions `text` (the test's temporary directory).
+QList<qint64> processesMentioning(const QString &text)
+{
+    QList<qint64> found;
+    const QByteArray needle = text.toUtf8();
+    for (const QString &entry : QDir(u"/proc"_s).entryList(QDir::Dirs)) {
+        bool isPid = false;
+        const qint64 pid = entry.toLongLong(&isPid);
+        QFile cmdline(u"/proc/%1/cmdline"_s.arg(entry));
+        if (isPid && pid != QCoreApplication::applicationPid() && cmdline.open(QIODevice::ReadOnly)
+            && cmdline.readAll().contains(needle))
+            found.append(pid);
+    }
+    return found;
 }
 
 } // namespace
@@ -48,6 +66,10 @@ private Q_SLOTS:
     void completionScriptsLoad();
     void badControlMessagesDoNotHurtTheApp();
     void controlSocketRefusesOtherUsers();
+    void lostControlSocketIsRecreated();
+    void appWithoutControlSocketIsStillFound();
+    void failedStartEndsEveryProcess_data();
+    void failedStartEndsEveryProcess();
 
 private:
     CommandResult aws(const QStringList &arguments, const QProcessEnvironment &extra = {});
@@ -347,6 +369,92 @@ print("refused" if data == b'' else repr(data))
     QVERIFY2(result.exitCode == 0, qPrintable(result.err));
     QCOMPARE(result.out.trimmed(), u"refused"_s); // closed without a word
     QCOMPARE(m_env->imsa({u"status"_s}).exitCode, 0);
+}
+
+void tst_Cli::lostControlSocketIsRecreated()
+{
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    // As QLocalServer does itself when accept() fails (EMFILE), or a cleaner of /run would.
+    QVERIFY(QFile::remove(m_env->path(u"run/control.sock"_s)));
+    const CommandResult status = m_env->imsa({u"status"_s});
+    QVERIFY2(status.exitCode == 0, qPrintable(status.out + status.err));
+    QVERIFY2(status.out.startsWith(u"imsa is running (pid %1)"_s.arg(m_env->appPid())),
+             qPrintable(status.out));
+    QTRY_VERIFY(QFileInfo(m_env->path(u"run/control.sock"_s)).exists());
+}
+
+void tst_Cli::appWithoutControlSocketIsStillFound()
+{
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    const qint64 pid = m_env->appPid();
+    // A directory in its place: the app cannot listen there again.
+    QVERIFY(QFile::remove(m_env->path(u"run/control.sock"_s)));
+    QVERIFY(QDir().mkdir(m_env->path(u"run/control.sock"_s)));
+
+    const CommandResult status = m_env->imsa({u"status"_s});
+    QCOMPARE(status.exitCode, 1);
+    QVERIFY2(status.out.contains(
+                     u"imsa is running (pid %1) but does not answer on its control socket"_s.arg(
+                             pid)),
+             qPrintable(status.out + status.err));
+    QCOMPARE(parseJson(m_env->imsa({u"status"_s, u"--json"_s}).out).value(u"pid").toInteger(), pid);
+
+    const CommandResult start = m_env->imsa({u"start"_s, u"--listen"_s, u"127.0.0.1:0"_s});
+    QVERIFY2(start.exitCode == 0 && start.out.contains(u"imsa is already running"_s),
+             qPrintable(start.out + start.err));
+    QCOMPARE(processesMentioning(m_env->path(QString())), QList<qint64>{pid});
+
+    const CommandResult stop = m_env->imsa({u"stop"_s});
+    QVERIFY2(stop.exitCode == 0, qPrintable(stop.out + stop.err));
+    QVERIFY2(stop.err.contains(u"sending it SIGTERM"_s), qPrintable(stop.err));
+    QCOMPARE(::kill(static_cast<pid_t>(pid), 0), -1);
+}
+
+void tst_Cli::failedStartEndsEveryProcess_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<bool>("unusableRuntimeDir");
+    QTest::addColumn<QString>("reason");
+    const QStringList busyPort{u"--listen"_s, u"127.0.0.1:BUSY"_s};
+    QTest::addRow("in the background, on a port in use")
+            << busyPort << false << u"cannot listen on http://127.0.0.1:BUSY/"_s;
+    QTest::addRow("in the foreground, on a port in use")
+            << (busyPort + QStringList{u"--foreground"_s}) << false
+            << u"cannot listen on http://127.0.0.1:BUSY/"_s;
+    QTest::addRow("in the background, with a runtime directory that is a file")
+            << QStringList{u"--listen"_s, u"127.0.0.1:0"_s} << true << u"is not a directory"_s;
+    QTest::addRow("in the foreground, with a runtime directory that is a file")
+            << QStringList{u"--listen"_s, u"127.0.0.1:0"_s, u"--foreground"_s} << true
+            << u"is not a directory"_s;
+}
+
+void tst_Cli::failedStartEndsEveryProcess()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(bool, unusableRuntimeDir);
+    QFETCH(QString, reason);
+    QTcpServer busy;
+    QVERIFY(busy.listen(QHostAddress::LocalHost, 0));
+    const QString port = QString::number(busy.serverPort());
+    arguments.replaceInStrings(u"BUSY"_s, port);
+    reason.replace(u"BUSY"_s, port);
+    QProcessEnvironment extra;
+    if (unusableRuntimeDir) {
+        m_env->writeFile(u"not-a-dir"_s, "x");
+        extra.insert(u"IMSA_RUNTIME_DIR"_s, m_env->path(u"not-a-dir"_s));
+    }
+
+    QElapsedTimer timer;
+    timer.start();
+    const CommandResult start =
+            m_env->run(imsaBinary(), QStringList{u"start"_s} + arguments, extra, 20'000);
+    const QList<qint64> left = processesMentioning(m_env->path(QString()));
+    for (qint64 pid : left)
+        ::kill(static_cast<pid_t>(pid), SIGKILL);
+    QCOMPARE(start.exitCode, 1);
+    QVERIFY2(start.err.contains(reason), qPrintable(start.err));
+    QVERIFY2(left.isEmpty(), "a failed start left a process behind");
+    QVERIFY2(timer.elapsed() < 10'000, qPrintable(u"took %1 ms"_s.arg(timer.elapsed())));
 }
 
 QTEST_GUILESS_MAIN(tst_Cli)

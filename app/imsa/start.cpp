@@ -84,6 +84,13 @@ int runForeground(const StartOptions &options, cli::Io &io)
     return failure.value_or(loopExit);
 }
 
+/// The running app's warnings (e.g. that it could not serve where AWS tools look).
+void printWarnings(const QJsonObject &status, cli::Io &io)
+{
+    for (const QJsonValue &warning : status.value(u"warnings").toArray())
+        io.err << "warning: " << warning.toString() << "\n";
+}
+
 /// Reports an imsa that runs but does not answer on its control socket (it holds the instance
 /// lock), for `start` to say instead of starting a second one. False when there is none.
 bool reportSilentInstance(cli::Io &io)
@@ -122,8 +129,7 @@ int runDetached(const StartOptions &options, const QStringList &forwarded, cli::
                 io.out << "imsa is running (pid " << status->value(u"pid").toInteger()
                        << "), serving instance metadata on "
                        << status->value(u"endpoint").toString() << "\n";
-                for (const QJsonValue &warning : status->value(u"warnings").toArray())
-                    io.err << "warning: " << warning.toString() << "\n";
+                printWarnings(status.value(), io);
                 return cli::ExitOk;
             }
         }
@@ -207,6 +213,8 @@ int runStart(const QStringList &arguments, cli::Io &io, const UiFactory &uiFacto
             io.out << "imsa is already running (pid "
                    << (status ? status->value(u"pid").toInteger() : 0) << "), serving on "
                    << (status ? status->value(u"endpoint").toString() : QString()) << "\n";
+            if (status)
+                printWarnings(status.value(), io);
             return cli::ExitOk;
         }
         if (reportSilentInstance(io))

@@ -89,6 +89,7 @@ void Service::continueWithKeyStore(std::unique_ptr<KeyStore> keyStore, const QSt
 
     ImdsServer::Options serverOptions{m_options.imdsv2Only, m_containerToken};
     m_imdsServer = new ImdsServer(*m_view, m_clock, serverOptions, this);
+    m_imdsServer->setIdentity(&m_identity);
     bindMetadataServer();
 }
 
@@ -119,18 +120,36 @@ void Service::bindMetadataServer()
 void Service::serveOnFallbackAddress(const QString &reason)
 {
     const QHostAddress loopback(QHostAddress::LocalHost);
-    if (!m_imdsServer->listenOn(loopback, fallbackPort) && !m_imdsServer->listenOn(loopback, 0))
+    if (m_imdsServer->listenOn(loopback, fallbackPort)) {
+        addWarning(QStringLiteral("could not serve on 169.254.169.254:80: %1\n"
+                                  "Serving on %2 instead; until that is fixed, tell AWS tools "
+                                  "with:\n  export AWS_EC2_METADATA_SERVICE_ENDPOINT=%2")
+                           .arg(reason, endpointUrl()));
+        return finishStart();
+    }
+    // Whatever holds the fallback port is not this imsa, and AWS tools told to ask there get
+    // its credentials: say so loudly, and advertise no address that imsa does not own.
+    const QString taken = m_imdsServer->errorString();
+    if (!m_imdsServer->listenOn(loopback, 0))
         return fail(
                 QStringLiteral("cannot listen on 127.0.0.1: %1").arg(m_imdsServer->errorString()));
-    const QString warning =
-            QStringLiteral("could not serve on 169.254.169.254:80: %1\n"
-                           "Serving on %2 instead; until that is fixed, tell AWS tools with:\n"
-                           "  export AWS_EC2_METADATA_SERVICE_ENDPOINT=%2")
-                    .arg(reason, endpointUrl());
+    addWarning(QStringLiteral("could not serve on 169.254.169.254:80: %1\n"
+                              "DANGER: the fallback address 127.0.0.1:%2 is held by another "
+                              "program (%3), not by imsa. AWS tools that use "
+                              "AWS_EC2_METADATA_SERVICE_ENDPOINT=http://127.0.0.1:%2/ get that "
+                              "program's credentials. Find it with: ss -ltnp 'sport = :%2'\n"
+                              "imsa serves on %4 for now (a new port at every start); in a "
+                              "shell, use: eval \"$(imsa env PROFILE)\"; `imsa doctor` checks "
+                              "who answers AWS tools.")
+                       .arg(reason, QString::number(fallbackPort), taken, endpointUrl()));
+    finishStart();
+}
+
+void Service::addWarning(const QString &warning)
+{
     qCWarning(lcApp).noquote() << warning;
     m_warnings.append(warning);
     Q_EMIT warningsChanged();
-    finishStart();
 }
 
 void Service::finishStart()

@@ -5,6 +5,7 @@
 #include <QLockFile>
 #include <QNetworkAccessManager>
 
+#include "endpointidentity.h"
 #include "imsa/clock.h"
 #include "listenaddress.h"
 
@@ -62,6 +63,9 @@ public:
 
     QByteArray containerToken() const { return m_containerToken; }
 
+    /// Proves to `imsa doctor` that the metadata endpoint is this app.
+    const EndpointIdentity &endpointIdentity() const { return m_identity; }
+
     /// Why the preferred endpoint or key store could not be used, with the fix; empty if fine.
     QStringList warnings() const { return m_warnings; }
 
@@ -86,11 +90,13 @@ private:
     void serveOnFallbackAddress(const QString &reason);
     void finishStart();
     void limitConnections();
+    void addWarning(const QString &warning);
     void fail(const QString &message);
     QString helperPath() const;
 
     Options m_options;
     QByteArray m_containerToken;
+    EndpointIdentity m_identity;
     QStringList m_warnings;
     std::unique_ptr<QLockFile> m_lock;
     SystemClock m_clock;

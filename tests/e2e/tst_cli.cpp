@@ -11,6 +11,7 @@
 
 #include "e2eenvironment.h"
 #include "imsa/ipcmessage.h"
+#include "standinendpoint.h"
 
 using namespace imsa::test;
 using namespace Qt::StringLiterals;
@@ -42,6 +43,16 @@ QList<qint64> processesMentioning(const QString &text)
     return found;
 }
 
+/// The line of `imsa doctor` output for check `name`.
+QString doctorLine(const QString &output, const QString &name)
+{
+    for (const QString &line : output.split(u'\n')) {
+        if (line.mid(6).startsWith(name + u": "_s))
+            return line;
+    }
+    return {};
+}
+
 } // namespace
 
 class tst_Cli : public QObject
@@ -70,6 +81,9 @@ private Q_SLOTS:
     void appWithoutControlSocketIsStillFound();
     void failedStartEndsEveryProcess_data();
     void failedStartEndsEveryProcess();
+    void squattedFallbackPortIsNeverAdvertised();
+    void doctorChecksWhoAnswersAtTheEndpoint_data();
+    void doctorChecksWhoAnswersAtTheEndpoint();
 
 private:
     CommandResult aws(const QStringList &arguments, const QProcessEnvironment &extra = {});
@@ -455,6 +469,88 @@ void tst_Cli::failedStartEndsEveryProcess()
     QVERIFY2(start.err.contains(reason), qPrintable(start.err));
     QVERIFY2(left.isEmpty(), "a failed start left a process behind");
     QVERIFY2(timer.elapsed() < 10'000, qPrintable(u"took %1 ms"_s.arg(timer.elapsed())));
+}
+
+void tst_Cli::squattedFallbackPortIsNeverAdvertised()
+{
+    // Another program on the fallback port, handing out its own credentials.
+    const StandInEndpoint squatter(9254, StandInEndpoint::Mode::OwnAnswer);
+    if (!squatter.isListening())
+        QSKIP("127.0.0.1:9254 is in use on this machine already");
+    // No --listen: the helper is missing, so imsa falls back to loopback.
+    QVERIFY2(m_env->startAppWith(imsaBinary(), {u"start"_s, u"--headless"_s}),
+             qPrintable(m_env->error()));
+    QVERIFY(!m_env->endpoint().contains(u":9254/"_s));
+
+    const CommandResult second = m_env->imsa({u"start"_s});
+    const CommandResult status = m_env->imsa({u"status"_s});
+    const QString warning = u"127.0.0.1:9254 is held by another program"_s;
+    for (const CommandResult &said : {second, status}) {
+        QVERIFY2(said.out.contains(warning) || said.err.contains(warning),
+                 qPrintable(said.out + said.err));
+        QVERIFY2(!QString(said.out + said.err).contains(u"export AWS_EC2_METADATA_SERVICE"_s),
+                 qPrintable(said.out + said.err));
+    }
+
+    QProcessEnvironment squatted;
+    squatted.insert(u"AWS_EC2_METADATA_SERVICE_ENDPOINT"_s, u"http://127.0.0.1:9254/"_s);
+    const CommandResult doctor =
+            m_env->run(imsaBinary(), {u"doctor"_s, u"--offline"_s}, squatted, 30'000);
+    QVERIFY2(doctor.out.contains(warning), qPrintable(doctor.out));
+    const QString line = doctorLine(doctor.out, u"endpoint"_s);
+    QVERIFY2(line.startsWith(u"FAIL  endpoint: 127.0.0.1:9254 answers at http://127.0.0.1:9254/, "
+                             "but it is not this imsa"_s),
+             qPrintable(doctor.out));
+}
+
+void tst_Cli::doctorChecksWhoAnswersAtTheEndpoint_data()
+{
+    QTest::addColumn<QString>("answering");
+    QTest::addColumn<QString>("line");
+    QTest::addRow("imsa itself") << u"imsa"_s
+                                 << u"ok    endpoint: what answers at http://127.0.0.1:PORT/ is "
+                                    "this imsa"_s;
+    QTest::addRow("a program replaying a proof imsa gave for another challenge")
+            << u"replay"_s
+            << u"FAIL  endpoint: 127.0.0.1:PORT answers at http://127.0.0.1:PORT/, but it is not "
+               "this imsa (its proof is wrong)"_s;
+    QTest::addRow("a program relaying each request to imsa")
+            << u"relay"_s
+            << u"FAIL  endpoint: 127.0.0.1:PORT answers at http://127.0.0.1:PORT/, but it is not "
+               "this imsa (its proof is wrong)"_s;
+    QTest::addRow("a program without any proof")
+            << u"plain"_s
+            << u"FAIL  endpoint: 127.0.0.1:PORT answers at http://127.0.0.1:PORT/, but it is not "
+               "this imsa (it cannot prove it)"_s;
+}
+
+void tst_Cli::doctorChecksWhoAnswersAtTheEndpoint()
+{
+    QFETCH(QString, answering);
+    QFETCH(QString, line);
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    const auto imsaPort = static_cast<quint16>(QUrl(m_env->endpoint()).port());
+    const QByteArray copiedProof =
+            headerValue(challengeAnswerHead(imsaPort, "another-challenge"), "x-imsa-proof");
+    QCOMPARE(copiedProof.size(), 64);
+
+    std::unique_ptr<StandInEndpoint> other;
+    if (answering == u"replay"_s || answering == u"plain"_s)
+        other = std::make_unique<StandInEndpoint>(0, StandInEndpoint::Mode::OwnAnswer, 0,
+                                                  answering == u"replay"_s ? copiedProof
+                                                                           : QByteArray());
+    else if (answering == u"relay"_s)
+        other = std::make_unique<StandInEndpoint>(0, StandInEndpoint::Mode::RelayToImsa, imsaPort);
+    QVERIFY(!other || other->isListening());
+    const quint16 port = other ? other->port() : imsaPort;
+
+    QProcessEnvironment extra;
+    extra.insert(u"AWS_EC2_METADATA_SERVICE_ENDPOINT"_s, u"http://127.0.0.1:%1/"_s.arg(port));
+    const CommandResult doctor =
+            m_env->run(imsaBinary(), {u"doctor"_s, u"--offline"_s}, extra, 30'000);
+    const QString found = doctorLine(doctor.out, u"endpoint"_s);
+    QVERIFY2(found.startsWith(line.replace(u"PORT"_s, QString::number(port))),
+             qPrintable(doctor.out + doctor.err));
 }
 
 QTEST_GUILESS_MAIN(tst_Cli)

@@ -18,7 +18,7 @@ namespace {
 
 /// The app checks its socket every second (ControlServer::checkInterval) and recreates it.
 constexpr int socketRecoveryMs = 3000;
-constexpr int socketRetryMs = 50;
+constexpr int socketRetryMs = 10;
 
 } // namespace
 

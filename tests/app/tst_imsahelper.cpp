@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <fcntl.h>
+#include <memory>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -177,14 +178,17 @@ private Q_SLOTS:
     void netnsRemoveWithoutCapabilitiesChangesNothing();
 
 private:
-    QTemporaryDir m_dir;
+    // Made in initTestCase: helper_netns_test.sh runs `-functions` first, which exits without
+    // destroying the test object, and a member directory would be left in /tmp.
+    std::unique_ptr<QTemporaryDir> m_dir;
 };
 
 void tst_ImsaHelper::initTestCase()
 {
     QVERIFY2(QFileInfo(realHelper()).isExecutable(),
              "IMSA_HELPER must name the built imsa-helper (set by tests/app/CMakeLists.txt)");
-    QVERIFY(m_dir.isValid());
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
 }
 
 void tst_ImsaHelper::realHelperRefusesBadInvocation_data()
@@ -334,7 +338,7 @@ void tst_ImsaHelper::netnsHelperWithoutCapabilitiesReportsPermission()
     QFETCH(QString, status);
 
     QVERIFY(setMetadataAddressPresent(addressPresent));
-    const QString wrapper = m_dir.filePath(u"as-nobody"_s);
+    const QString wrapper = m_dir->filePath(u"as-nobody"_s);
     QVERIFY(writeUnprivilegedWrapper(wrapper, realHelper()));
 
     const LauncherRun run = runLauncher(wrapper);
@@ -482,7 +486,7 @@ void tst_ImsaHelper::netnsRemoveWithoutCapabilitiesChangesNothing()
 {
     IMSA_REQUIRE_NETNS();
     QVERIFY(setMetadataAddressPresent(true));
-    const QString wrapper = m_dir.filePath(u"as-nobody"_s);
+    const QString wrapper = m_dir->filePath(u"as-nobody"_s);
     QVERIFY(writeUnprivilegedWrapper(wrapper, realHelper()));
 
     const ProcessRun run = runProgram(wrapper, {u"--remove"_s});

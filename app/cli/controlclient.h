@@ -17,7 +17,8 @@ class ControlClient final : public QObject
     Q_OBJECT
 
 public:
-    /// Connects to the running app's socket; false when no app is running.
+    /// Connects to the running app's socket; false when no app answers. When the socket is
+    /// missing but the instance lock names a live imsa, waits for the app to recreate it.
     bool connectToApp(int timeoutMs = 1000);
 
     using EventHandler = std::function<void(const QString &event, const QJsonObject &data)>;
@@ -43,5 +44,15 @@ private:
 
 /// "imsa is not running (start it with: imsa start)".
 QString notRunningMessage();
+
+/// The pid of the imsa that holds the instance lock, if that process is alive: the running app
+/// even when its control socket is gone.
+std::optional<qint64> lockedInstancePid();
+
+/// Whether `pid` is a live process (not a zombie) whose executable is named `name`.
+bool isLiveProcessNamed(qint64 pid, const QString &name);
+
+/// "imsa is running (pid N) but does not answer on its control socket ...".
+QString unreachableMessage(qint64 pid);
 
 } // namespace imsa::cli

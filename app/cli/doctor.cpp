@@ -4,6 +4,7 @@
 #include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
+#include <QRandomGenerator>
 #include <QTimer>
 
 #include "command.h"
@@ -26,6 +27,7 @@ namespace {
 
 constexpr int controlTimeoutMs = 300;
 constexpr int stsTimeoutMs = 5000;
+constexpr int endpointTimeoutMs = 2000;
 
 std::optional<RunningImsa> askRunningImsa()
 {
@@ -42,6 +44,48 @@ std::optional<RunningImsa> askRunningImsa()
     for (const QJsonValue &warning : status->value(u"warnings").toArray())
         running.warnings.append(warning.toString());
     return running;
+}
+
+/// Where AWS tools ask for instance metadata.
+QString toolsEndpoint(const QProcessEnvironment &env)
+{
+    const QString endpoint = env.value(u"AWS_EC2_METADATA_SERVICE_ENDPOINT"_s);
+    return endpoint.isEmpty() ? u"http://169.254.169.254/"_s : endpoint;
+}
+
+/// Whether asking `endpoint` stays on this machine: a loopback address, or one on `lo` (as
+/// 169.254.169.254 is while imsa serves there).
+bool isOnThisMachine(const QString &endpoint)
+{
+    const QString host = QUrl(endpoint).host();
+    const QHostAddress address(host);
+    if (address.isNull())
+        return host == u"localhost"_s;
+    return address.isLoopback() || loopbackAddresses().contains(address);
+}
+
+/// Challenges what answers at `endpoint`, and asks the running imsa whether the proof in the
+/// answer is its own.
+EndpointProbe probeEndpoint(const QString &endpoint, bool imsaRuns)
+{
+    QByteArray challenge(16, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(challenge.data()),
+                                          challenge.size() / qsizetype(sizeof(quint32)));
+    challenge = challenge.toHex();
+    EndpointProbe probe = challengeEndpoint(endpoint, challenge, endpointTimeoutMs);
+    if (!imsaRuns || !probe.error.isEmpty() || probe.proof.isEmpty())
+        return probe;
+    ControlClient client;
+    if (!client.connectToApp(controlTimeoutMs))
+        return probe;
+    const auto reply = client.call(u"verify-endpoint"_s,
+                                   {{u"challenge"_s, QString::fromLatin1(challenge)},
+                                    {u"proof"_s, QString::fromLatin1(probe.proof)},
+                                    {u"address"_s, probe.address.toString()},
+                                    {u"port"_s, probe.port}});
+    if (reply)
+        probe.verified = reply->value(u"verified"_s).toBool();
+    return probe;
 }
 
 KeychainProbe probeKeychain()
@@ -75,7 +119,9 @@ int runDoctor(const QStringList &arguments, Io &io)
 {
     QCommandLineParser parser;
     const QCommandLineOption offline(
-            u"offline"_s, u"Skip the one check that uses the network: the clock offset to STS."_s);
+            u"offline"_s,
+            u"Skip the checks that use the network: the clock offset to STS, and who answers at "
+            "a metadata endpoint that is not on this machine."_s);
     parser.addOption(offline);
     if (auto exit = parseArguments(parser, arguments, io,
                                    u"imsa doctor [--offline]\n\n"
@@ -111,6 +157,10 @@ int runDoctor(const QStringList &arguments, Io &io)
     std::optional<Result<QDateTime, QString>> stsDate;
     if (!parser.isSet(offline))
         stsDate = fetchServerDate(sts.url, stsTimeoutMs);
+    const QString endpoint = toolsEndpoint(env);
+    std::optional<EndpointProbe> endpointProbe;
+    if (!parser.isSet(offline) || isOnThisMachine(endpoint))
+        endpointProbe = probeEndpoint(endpoint, running.has_value());
 
     const QList<CheckResult> results{
             checkProfiles(profiles, paths),
@@ -129,6 +179,7 @@ int runDoctor(const QStringList &arguments, Io &io)
             checkContainerCredentials(env),
             checkProxy(env),
             checkMetadataVariables(env, running),
+            checkEndpointIdentity(endpoint, endpointProbe, running),
             checkKeychain(keychain, env, app::FileKeyStore::defaultPath()),
             checkStsEndpoint(sts),
             checkClock(stsDate, QDateTime::currentDateTimeUtc(), sts.url),

@@ -169,7 +169,8 @@ CheckResult checkRunning(const std::optional<RunningImsa> &running)
     result.found = u"running (pid %1), serving on %2"_s.arg(running->pid).arg(running->endpoint);
     if (!running->warnings.isEmpty()) {
         result.status = CheckStatus::Warn;
-        result.found += u"; it warns: "_s + running->warnings.first();
+        // All of them: the one that matters (e.g. a squatted fallback port) may not be first.
+        result.found += u"; it warns: "_s + running->warnings.join(u"; "_s);
         result.fix = u"follow the warning; `imsa status` shows it in full"_s;
     }
     return result;
@@ -298,6 +299,69 @@ CheckResult checkPortOwner(const QList<TcpListener> &listeners, const SocketOwne
         result.found = u"a process of yours that imsa cannot identify holds %1"_s.arg(where);
         result.fix = u"find it with: ss -ltnp 'sport = :80'"_s;
     }
+    return result;
+}
+
+CheckResult checkEndpointIdentity(const QString &endpoint,
+                                  const std::optional<EndpointProbe> &asked,
+                                  const std::optional<RunningImsa> &running)
+{
+    CheckResult result{CheckStatus::Ok, u"endpoint"_s, {}, {}};
+    const QString &where = endpoint;
+    if (!asked) {
+        result.status = CheckStatus::Skip;
+        result.found = u"who answers at %1 not checked (--offline, and it is not on this "
+                       "machine)"_s.arg(where);
+        return result;
+    }
+    const EndpointProbe &probe = *asked;
+    if (!probe.error.isEmpty()) {
+        result.found = u"nothing answers at %1 (%2)"_s.arg(where, probe.error);
+        if (running) {
+            result.status = CheckStatus::Fail;
+            result.found += u"; AWS tools find no credentials there, imsa serves on %1"_s.arg(
+                    running->endpoint);
+            result.fix = servesMetadataAddress(running)
+                    ? u"unset AWS_EC2_METADATA_SERVICE_ENDPOINT"_s
+                    : u"in a shell, use imsa's own endpoint: eval \"$(imsa env PROFILE)\""_s;
+        } else {
+            result.status = CheckStatus::Warn;
+            result.fix = u"imsa start"_s;
+        }
+        return result;
+    }
+    if (probe.verified == true) {
+        result.found = u"what answers at %1 is this imsa (pid %2; it proved it with its "
+                       "per-start key)"_s.arg(where)
+                               .arg(running ? running->pid : 0);
+        return result;
+    }
+    const QString answered = hostAndPort(probe.address, probe.port);
+    if (!running) {
+        result.status = CheckStatus::Warn;
+        result.found = u"%1 answers at %2, but imsa is not running: AWS tools get credentials "
+                       "from another program (on a cloud VM: the real metadata service)"_s.arg(
+                               answered, where);
+        result.fix = u"imsa start"_s;
+        return result;
+    }
+    if (!probe.verified && !probe.proof.isEmpty()) {
+        result.status = CheckStatus::Warn;
+        result.found = u"%1 answers at %2; imsa could not be asked whether it is itself"_s.arg(
+                answered, where);
+        result.fix = u"run imsa doctor again; imsa status shows whether imsa answers"_s;
+        return result;
+    }
+    result.status = CheckStatus::Fail;
+    result.found = u"%1 answers at %2, but it is not this imsa (%3): AWS tools get credentials "
+                   "from another program"_s.arg(answered, where,
+                                                probe.proof.isEmpty() ? u"it cannot prove it"_s
+                                                                      : u"its proof is wrong"_s);
+    result.fix = u"find it with: ss -ltnp 'sport = :%1'; "_s.arg(probe.port)
+            + (servesMetadataAddress(running)
+                       ? u"unset AWS_EC2_METADATA_SERVICE_ENDPOINT (imsa serves on "
+                         "169.254.169.254)"_s
+                       : u"in a shell, use imsa's own endpoint: eval \"$(imsa env PROFILE)\""_s);
     return result;
 }
 

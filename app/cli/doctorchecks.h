@@ -92,6 +92,17 @@ struct AwsFiles
     QByteArray credentialsText;
 };
 
+/// What answered a challenge at the endpoint AWS tools ask (see service/endpointidentity.h).
+struct EndpointProbe
+{
+    QString error; ///< why nothing answered; empty when something did
+    QHostAddress address; ///< where the connection went
+    quint16 port = 0;
+    QByteArray proof; ///< the answer's X-Imsa-Proof; empty: it had none
+    /// What the running imsa said of the proof; nullopt: not asked (no imsa, no proof, no answer).
+    std::optional<bool> verified;
+};
+
 struct KeychainProbe
 {
     bool available = false;
@@ -135,6 +146,13 @@ CheckResult checkProxy(const QProcessEnvironment &env);
 /// AWS_EC2_METADATA_DISABLED, and AWS_EC2_METADATA_SERVICE_ENDPOINT pointing elsewhere.
 CheckResult checkMetadataVariables(const QProcessEnvironment &env,
                                    const std::optional<RunningImsa> &running);
+
+/// Whether what answers at `endpoint`, where AWS tools ask, is the running imsa, proven with its
+/// per-start key rather than by anything another program could copy. `probe` is nullopt when
+/// the endpoint was not asked (--offline, and it is not on this machine).
+CheckResult checkEndpointIdentity(const QString &endpoint,
+                                  const std::optional<EndpointProbe> &probe,
+                                  const std::optional<RunningImsa> &running);
 
 /// Whether the Secret Service answers; `probe` is empty when it was not asked.
 CheckResult checkKeychain(const std::optional<KeychainProbe> &probe, const QProcessEnvironment &env,

@@ -4,13 +4,18 @@
 #include <memory>
 #include <unistd.h>
 
+#include <QDeadlineTimer>
 #include <QEventLoop>
 #include <QFile>
 #include <QLocale>
 #include <QNetworkAccessManager>
 #include <QNetworkInterface>
+#include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QProcess>
+#include <QTcpSocket>
+
+#include "service/endpointidentity.h"
 
 using namespace Qt::StringLiterals;
 
@@ -146,6 +151,49 @@ std::optional<QDateTime> parseHttpDate(const QByteArray &value)
     if (!date.isValid() || !time.isValid())
         return std::nullopt;
     return QDateTime(date, time, Qt::UTC);
+}
+
+EndpointProbe challengeEndpoint(const QString &endpoint, const QByteArray &challenge, int timeoutMs)
+{
+    EndpointProbe probe;
+    QUrl url(endpoint);
+    if (!url.isValid() || url.scheme() != u"http"_s || url.host().isEmpty()) {
+        probe.error = u"not an http:// URL"_s;
+        return probe;
+    }
+    url.setUserInfo({});
+    const QDeadlineTimer deadline(timeoutMs);
+    QTcpSocket socket;
+    // What AWS tools reach, not what a proxy would answer.
+    socket.setProxy(QNetworkProxy::NoProxy);
+    socket.connectToHost(url.host(), static_cast<quint16>(url.port(80)));
+    if (!socket.waitForConnected(static_cast<int>(deadline.remainingTime()))) {
+        probe.error = socket.errorString();
+        return probe;
+    }
+    probe.address = socket.peerAddress();
+    probe.port = socket.peerPort();
+    socket.write("GET /latest/meta-data/ HTTP/1.1\r\nHost: " + url.authority().toLatin1() + "\r\n"
+                 + app::identityChallengeHeader.toByteArray() + ": " + challenge
+                 + "\r\nConnection: close\r\n\r\n");
+    QByteArray answer;
+    while (!answer.contains("\r\n\r\n") && answer.size() < 64 * 1024) {
+        if (socket.bytesAvailable() == 0
+            && !socket.waitForReadyRead(static_cast<int>(deadline.remainingTime())))
+            break;
+        answer += socket.readAll();
+    }
+    const qsizetype headEnd = answer.indexOf("\r\n\r\n");
+    if (!answer.startsWith("HTTP/") || headEnd < 0) {
+        probe.error = u"no HTTP answer within %1 ms"_s.arg(timeoutMs);
+        return probe;
+    }
+    for (const QByteArray &line : answer.left(headEnd).split('\n')) {
+        const qsizetype colon = line.indexOf(':');
+        if (colon > 0 && line.left(colon).trimmed().toLower() == app::identityProofHeader)
+            probe.proof = line.mid(colon + 1).trimmed();
+    }
+    return probe;
 }
 
 Result<QDateTime, QString> fetchServerDate(const QUrl &url, int timeoutMs)

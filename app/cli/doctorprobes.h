@@ -40,6 +40,11 @@ AwsFiles readAwsFiles(const ConfigPaths &paths);
 /// The time of an HTTP Date header (IMF-fixdate, RFC 9110 section 5.6.7), UTC.
 std::optional<QDateTime> parseHttpDate(const QByteArray &value);
 
+/// Sends one GET with the identity challenge to `endpoint` (an http:// URL, no proxy) and reads
+/// the head of the answer, within `timeoutMs`. Fills everything but `verified`.
+EndpointProbe challengeEndpoint(const QString &endpoint, const QByteArray &challenge,
+                                int timeoutMs);
+
 /// Sends HEAD to `url` and returns the Date of the answer, whatever its status; redirects are not
 /// followed. Fails after `timeoutMs`. Runs a local event loop.
 Result<QDateTime, QString> fetchServerDate(const QUrl &url, int timeoutMs);

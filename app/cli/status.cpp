@@ -19,12 +19,17 @@ int runStatus(const QStringList &arguments, Io &io)
 
     ControlClient client;
     if (!client.connectToApp()) {
+        // The app can live on without its socket (it recreates a lost one); its lock names it.
+        const std::optional<qint64> pid = lockedInstancePid();
         if (parser.isSet(json)) {
-            io.out << QJsonDocument(QJsonObject{{QStringLiteral("running"), false}})
-                              .toJson(QJsonDocument::Compact)
-                   << "\n";
+            QJsonObject state{{QStringLiteral("running"), pid.has_value()}};
+            if (pid) {
+                state.insert(QStringLiteral("pid"), *pid);
+                state.insert(QStringLiteral("error"), unreachableMessage(*pid));
+            }
+            io.out << QJsonDocument(state).toJson(QJsonDocument::Compact) << "\n";
         } else {
-            io.out << notRunningMessage() << "\n";
+            io.out << (pid ? unreachableMessage(*pid) : notRunningMessage()) << "\n";
         }
         // Exit 1 like every command that needs the app: scripts use it to test for a running imsa.
         return ExitFailure;

@@ -1,31 +1,46 @@
 // imsa-helper: the only part of imsa that runs with privileges. It puts 169.254.169.254 on `lo`,
-// listens on 169.254.169.254:80 and hands the listening socket to the unprivileged app. It is
-// installed mode 0750 root:imsa with `cap_net_bind_service,cap_net_admin+ep` file capabilities
-// (never setuid) and takes no address, port or path from anyone.
+// listens on 169.254.169.254:80 and hands the listening socket to the unprivileged app, and takes
+// the address off `lo` again when the app stops. It is installed mode 0750 root:imsa with
+// `cap_net_bind_service,cap_net_admin+ep` file capabilities (never setuid) and takes no address,
+// port or path from anyone.
 //
 // Usage (exactly one argument; the environment is ignored and cleared):
 //   imsa-helper --fd=N
 //       N is an inherited, connected AF_UNIX SOCK_STREAM or SOCK_SEQPACKET socket to the app.
-//       The helper ensures 169.254.169.254/32 is on `lo`, binds and listens on
-//       169.254.169.254:80, drops all capabilities, and sends one message on N: either
-//       "OK\n" with the listening socket attached (SCM_RIGHTS), or
-//       "ERR <step> <errno-name>: <strerror>\n" without one, where <step> is one of
-//       find-loopback, check-address, add-address, socket, setsockopt, bind, listen,
+//       When 169.254.169.254 is not on `lo` yet, the helper first tries a TCP connection to
+//       169.254.169.254:80 (at most 250 ms): if that is accepted, the machine reaches a real
+//       metadata service there (a cloud VM), which the address on `lo` would hide from every
+//       program, so the helper refuses (step check-network, EADDRINUSE). Otherwise it ensures
+//       169.254.169.254/32 is on `lo`, binds and listens on 169.254.169.254:80, drops all
+//       capabilities, and sends one message on N: either "OK\n" with the listening socket
+//       attached (SCM_RIGHTS), or "ERR <step> <errno-name>: <strerror>\n" without one, where
+//       <step> is one of find-loopback, check-address, check-network, add-address, socket,
+//       setsockopt, bind, listen, drop-capabilities.
+//   imsa-helper --remove
+//       Deletes exactly 169.254.169.254/32 from `lo` (nothing else), unless a socket still
+//       listens on 169.254.169.254:80 (someone serves there, e.g. another user's imsa), then
+//       drops all capabilities and prints one line on stdout: "OK\n" (removed, or it was not
+//       there) or "ERR <step> <errno-name>: <strerror>\n", where <step> is one of
+//       check-address, socket, setsockopt, check-listener, find-loopback, remove-address,
 //       drop-capabilities.
 //   imsa-helper --check
 //       Prints whether this process has cap_net_bind_service and cap_net_admin in its
 //       effective set (what `imsa doctor` reports).
 //
 // Exit codes:
-//   0  --fd: "OK" and the socket were sent.      --check: both capabilities present.
-//   1  --fd: a step failed and "ERR ..." was sent. --check: a capability is missing.
+//   0  --fd: "OK" and the socket were sent.      --remove: "OK".   --check: both capabilities
+//      present.
+//   1  --fd: a step failed and "ERR ..." was sent. --remove: "ERR ...". --check: a capability
+//      is missing.
 //   2  refused before doing anything: wrong arguments, N is not such a socket, or the helper
 //      runs setuid/setgid. The reason is on stderr.
 //   3  --fd: the status message could not be sent (the app went away); nothing was handed over.
 
 #include <array>
 #include <bit>
+#include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <climits>
 #include <cstdint>
 #include <cstdio>
@@ -41,6 +56,7 @@
 #include "fdpassing.h"
 #include "listener.h"
 #include "netlink.h"
+#include "probe.h"
 
 namespace imsa::helper {
 namespace {
@@ -56,9 +72,13 @@ constexpr in_addr kMetadataAddress{
 constexpr std::uint16_t kMetadataPort = 80;
 // The default of 50 (QTcpServer) gave long tails with 512 concurrent clients.
 constexpr int kListenBacklog = 1024;
+// A real metadata service (AWS, GCP, Azure, OpenStack) accepts within milliseconds; on a laptop
+// the connection goes to the default gateway and is dropped, so this bounds the delay it adds.
+constexpr std::chrono::milliseconds kProbeTimeout{250};
 
 constexpr std::string_view kFdOption = "--fd=";
-constexpr const char *kUsage = "usage: imsa-helper --fd=N | imsa-helper --check";
+constexpr const char *kUsage =
+        "usage: imsa-helper --fd=N | imsa-helper --remove | imsa-helper --check";
 
 int refuse(const std::string &reason)
 {
@@ -97,10 +117,40 @@ std::string errorLine(const Failure &failure)
 
 Result<UniqueFd, Failure> listenOnMetadataAddress()
 {
-    const Result<Done, Failure> address = ensureAddressOnLoopback(kMetadataAddress);
-    if (!address)
-        return address.error();
+    const Result<bool, Failure> present = isOnLoopback(kMetadataAddress);
+    if (!present)
+        return present.error();
+    if (!present.value()) {
+        // Probed only while the address is not on lo, where the connection would reach lo.
+        if (acceptsConnections(kMetadataAddress, kMetadataPort, kProbeTimeout))
+            return Failure{"check-network", EADDRINUSE};
+        if (const Result<Done, Failure> added = addToLoopback(kMetadataAddress); !added)
+            return added.error();
+    }
     return openListener(kMetadataAddress, kMetadataPort, kListenBacklog);
+}
+
+Result<Done, Failure> removeMetadataAddress()
+{
+    const Result<bool, Failure> present = isOnLoopback(kMetadataAddress);
+    if (!present)
+        return present.error();
+    if (!present.value())
+        return Done{};
+    if (const Result<Done, Failure> unused = checkNobodyListens(kMetadataAddress, kMetadataPort);
+        !unused)
+        return unused.error();
+    return removeFromLoopback(kMetadataAddress);
+}
+
+int runRemove()
+{
+    Result<Done, Failure> removed = removeMetadataAddress();
+    if (const Result<Done, int> dropped = dropAllCapabilities(); !dropped && removed)
+        removed = Failure{"drop-capabilities", dropped.error()};
+    const std::string line = removed ? std::string("OK\n") : errorLine(removed.error());
+    std::fputs(line.c_str(), stdout);
+    return removed ? kExitOk : kExitFailed;
 }
 
 int serve(int channel)
@@ -131,6 +181,8 @@ int run(int argc, char **argv)
     const std::string_view argument = argv[1];
     if (argument == "--check")
         return runCheck();
+    if (argument == "--remove")
+        return runRemove();
     if (!argument.starts_with(kFdOption))
         return refuse("unknown argument '" + std::string(argument) + "'");
 

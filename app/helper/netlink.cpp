@@ -18,16 +18,16 @@ namespace imsa::helper {
 namespace {
 
 constexpr const char *kLoopbackName = "lo";
-constexpr const char *kAddStep = "add-address";
 constexpr std::uint32_t kSequence = 1;
 // The ACK to one request is small; this leaves room for an extended ACK with attributes.
 constexpr std::size_t kReplyBufferSize = 8192;
 // The kernel answers at once; the timeout only keeps a wedged socket from stalling the app.
 constexpr timeval kReplyTimeout{2, 0};
 
-// RTM_NEWADDR exactly as the kernel reads it: header, ifaddrmsg, then IFA_LOCAL and IFA_ADDRESS,
-// each a 4-byte attribute header followed by the 4-byte IPv4 address (all 4-byte aligned).
-struct NewAddressRequest
+// RTM_NEWADDR and RTM_DELADDR exactly as the kernel reads them: header, ifaddrmsg, then IFA_LOCAL
+// and IFA_ADDRESS, each a 4-byte attribute header followed by the 4-byte IPv4 address (all 4-byte
+// aligned).
+struct AddressRequest
 {
     nlmsghdr header;
     ifaddrmsg message;
@@ -37,8 +37,10 @@ struct NewAddressRequest
     in_addr address;
 };
 
-static_assert(sizeof(NewAddressRequest)
+static_assert(sizeof(AddressRequest)
               == NLMSG_LENGTH(sizeof(ifaddrmsg)) + 2 * RTA_LENGTH(sizeof(in_addr)));
+
+} // namespace
 
 Result<bool, Failure> isOnLoopback(in_addr address)
 {
@@ -58,8 +60,11 @@ Result<bool, Failure> isOnLoopback(in_addr address)
     return found;
 }
 
-// Reads replies until the kernel's NLMSG_ERROR for our sequence number (error 0 is the ACK).
-Result<Done, Failure> readAck(int socket)
+namespace {
+
+// Reads replies until the kernel's NLMSG_ERROR for our sequence number (error 0 is the ACK;
+// `harmless` is an error that means the change was already there).
+Result<Done, Failure> readAck(int socket, const char *step, int harmless)
 {
     alignas(nlmsghdr) std::array<char, kReplyBufferSize> buffer{};
     for (;;) {
@@ -70,7 +75,7 @@ Result<Done, Failure> readAck(int socket)
         if (received < 0) {
             if (errno == EINTR)
                 continue;
-            return Failure{kAddStep, errno};
+            return Failure{step, errno};
         }
         // Only the kernel (port id 0) may answer for it.
         if (sender.nl_pid != 0)
@@ -81,23 +86,24 @@ Result<Done, Failure> readAck(int socket)
             nlmsghdr header{};
             std::memcpy(&header, buffer.data() + offset, sizeof header);
             if (header.nlmsg_len < sizeof header || header.nlmsg_len > size - offset)
-                return Failure{kAddStep, EBADMSG};
+                return Failure{step, EBADMSG};
             if (header.nlmsg_seq == kSequence && header.nlmsg_type == NLMSG_ERROR) {
                 if (header.nlmsg_len < NLMSG_LENGTH(sizeof(nlmsgerr)))
-                    return Failure{kAddStep, EBADMSG};
+                    return Failure{step, EBADMSG};
                 nlmsgerr ack{};
                 std::memcpy(&ack, buffer.data() + offset + NLMSG_HDRLEN, sizeof ack);
-                if (ack.error == 0 || ack.error == -EEXIST)
+                if (ack.error == 0 || ack.error == -harmless)
                     return Done{};
-                return Failure{kAddStep, -ack.error};
+                return Failure{step, -ack.error};
             }
             offset += NLMSG_ALIGN(header.nlmsg_len);
         }
     }
 }
 
-// What `ip address add <address>/32 scope host dev lo` sends, without shelling out.
-Result<Done, Failure> addToLoopback(in_addr address)
+// What `ip address add|del <address>/32 scope host dev lo` sends, without shelling out.
+Result<Done, Failure> changeLoopbackAddress(std::uint16_t type, std::uint16_t flags,
+                                            in_addr address, const char *step, int harmless)
 {
     const unsigned int index = ::if_nametoindex(kLoopbackName);
     if (index == 0)
@@ -105,15 +111,15 @@ Result<Done, Failure> addToLoopback(in_addr address)
 
     const UniqueFd socket(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
     if (!socket)
-        return Failure{kAddStep, errno};
+        return Failure{step, errno};
     if (::setsockopt(socket.get(), SOL_SOCKET, SO_RCVTIMEO, &kReplyTimeout, sizeof kReplyTimeout)
         != 0)
-        return Failure{kAddStep, errno};
+        return Failure{step, errno};
 
-    NewAddressRequest request{};
+    AddressRequest request{};
     request.header.nlmsg_len = sizeof request;
-    request.header.nlmsg_type = RTM_NEWADDR;
-    request.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+    request.header.nlmsg_type = type;
+    request.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
     request.header.nlmsg_seq = kSequence;
     request.message.ifa_family = AF_INET;
     request.message.ifa_prefixlen = 32;
@@ -122,6 +128,7 @@ Result<Done, Failure> addToLoopback(in_addr address)
     request.localAttribute.rta_len = RTA_LENGTH(sizeof(in_addr));
     request.localAttribute.rta_type = IFA_LOCAL;
     request.local = address;
+    // For RTM_DELADDR, IFA_ADDRESS with the prefix length makes the kernel match the /32 only.
     request.addressAttribute.rta_len = RTA_LENGTH(sizeof(in_addr));
     request.addressAttribute.rta_type = IFA_ADDRESS;
     request.address = address;
@@ -131,20 +138,21 @@ Result<Done, Failure> addToLoopback(in_addr address)
     if (::sendto(socket.get(), &request, sizeof request, 0,
                  reinterpret_cast<const sockaddr *>(&kernel), sizeof kernel)
         < 0)
-        return Failure{kAddStep, errno};
-    return readAck(socket.get());
+        return Failure{step, errno};
+    return readAck(socket.get(), step, harmless);
 }
 
 } // namespace
 
-Result<Done, Failure> ensureAddressOnLoopback(in_addr address)
+Result<Done, Failure> addToLoopback(in_addr address)
 {
-    const Result<bool, Failure> present = isOnLoopback(address);
-    if (!present)
-        return present.error();
-    if (present.value())
-        return Done{};
-    return addToLoopback(address);
+    return changeLoopbackAddress(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, address, "add-address",
+                                 EEXIST);
+}
+
+Result<Done, Failure> removeFromLoopback(in_addr address)
+{
+    return changeLoopbackAddress(RTM_DELADDR, 0, address, "remove-address", EADDRNOTAVAIL);
 }
 
 } // namespace imsa::helper

@@ -14,6 +14,7 @@
 #include "cli/controlclient.h"
 #include "cli/firstrun.h"
 #include "logsetup.h"
+#include "service/filelimit.h"
 #include "service/service.h"
 #include "startoptions.h"
 
@@ -49,19 +50,22 @@ int runForeground(const StartOptions &options, cli::Io &io)
 {
     setUpLogging(options.logFile);
     quitOnSignals();
+    // Before anything opens a descriptor; the connection caps are derived from it.
+    raiseOpenFileLimit();
     Service::Options serviceOptions;
     serviceOptions.listen = options.listen;
     serviceOptions.imdsv2Only = options.imdsv2Only;
     serviceOptions.helperPath = qEnvironmentVariable("IMSA_HELPER");
     Service service(serviceOptions);
-    int exitCode = cli::ExitOk;
+    std::optional<int> failure;
     QObject::connect(&service, &Service::startFailed, qApp, [&](const QString &message) {
         io.err << "imsa start: " << message << "\n";
         io.err.flush();
         // A second start finds the first one running: that is success, as with `imsa start`.
-        exitCode = message == QLatin1StringView("imsa is already running") ? cli::ExitOk
-                                                                           : cli::ExitFailure;
-        QCoreApplication::exit(exitCode);
+        failure = message == QLatin1StringView("imsa is already running") ? cli::ExitOk
+                                                                          : cli::ExitFailure;
+        // Ends the loop when the failure comes from it (the helper); does nothing before exec().
+        QCoreApplication::exit(*failure);
     });
     QObject::connect(&service, &Service::stopRequested, qApp, &QCoreApplication::quit,
                      Qt::QueuedConnection);
@@ -71,8 +75,31 @@ int runForeground(const StartOptions &options, cli::Io &io)
         options.uiFactory(service);
     });
     service.start();
+    // Most failures (the lock, the runtime directory, a port in use) come from start() itself,
+    // before there is a loop for exit() to end; exec() would then run forever.
+    if (failure)
+        return *failure;
     const int loopExit = QCoreApplication::exec();
-    return exitCode != cli::ExitOk ? exitCode : loopExit;
+    service.shutDown();
+    return failure.value_or(loopExit);
+}
+
+/// The running app's warnings (e.g. that it could not serve where AWS tools look).
+void printWarnings(const QJsonObject &status, cli::Io &io)
+{
+    for (const QJsonValue &warning : status.value(u"warnings").toArray())
+        io.err << "warning: " << warning.toString() << "\n";
+}
+
+/// Reports an imsa that runs but does not answer on its control socket (it holds the instance
+/// lock), for `start` to say instead of starting a second one. False when there is none.
+bool reportSilentInstance(cli::Io &io)
+{
+    const std::optional<qint64> pid = cli::lockedInstancePid();
+    if (!pid)
+        return false;
+    io.out << "imsa is already running; " << cli::unreachableMessage(*pid) << "\n";
+    return true;
 }
 
 /// Starts the app as a detached process and returns once it answers on the control socket.
@@ -102,16 +129,26 @@ int runDetached(const StartOptions &options, const QStringList &forwarded, cli::
                 io.out << "imsa is running (pid " << status->value(u"pid").toInteger()
                        << "), serving instance metadata on "
                        << status->value(u"endpoint").toString() << "\n";
-                for (const QJsonValue &warning : status->value(u"warnings").toArray())
-                    io.err << "warning: " << warning.toString() << "\n";
+                printWarnings(status.value(), io);
                 return cli::ExitOk;
             }
         }
-        if (kill(static_cast<pid_t>(pid), 0) != 0)
+        if (!cli::isLiveProcessNamed(pid, {}))
             break;
         QThread::msleep(10);
     }
-    io.err << "imsa start: imsa did not come up; the end of " << options.logFile << " says:\n";
+    // The app exits on every failed start; one that started at the same time may have won.
+    if (!cli::isLiveProcessNamed(pid, {}) && reportSilentInstance(io))
+        return cli::ExitOk;
+    if (cli::isLiveProcessNamed(pid, {})) {
+        // Still not answering after the deadline: a failed start leaves no app behind.
+        ::kill(static_cast<pid_t>(pid), SIGTERM);
+        io.err << "imsa start: imsa did not answer within " << startTimeoutMs / 1000
+               << " s and was stopped";
+    } else {
+        io.err << "imsa start: imsa did not come up";
+    }
+    io.err << "; the end of " << options.logFile << " says:\n";
     QFile log(options.logFile);
     if (log.open(QIODevice::ReadOnly)) {
         const QList<QByteArray> lines = log.readAll().split('\n');
@@ -176,8 +213,12 @@ int runStart(const QStringList &arguments, cli::Io &io, const UiFactory &uiFacto
             io.out << "imsa is already running (pid "
                    << (status ? status->value(u"pid").toInteger() : 0) << "), serving on "
                    << (status ? status->value(u"endpoint").toString() : QString()) << "\n";
+            if (status)
+                printWarnings(status.value(), io);
             return cli::ExitOk;
         }
+        if (reportSilentInstance(io))
+            return cli::ExitOk;
     }
 
     // Start anyway: imsa watches the files and picks up profiles as they are written.

@@ -15,4 +15,7 @@ Result<QString, Failure> ensureRuntimeDir();
 /// The control socket's full path inside the runtime directory.
 QString controlSocketPath(const QString &runtimeDir);
 
+/// The running app's lock file (a QLockFile, which names the holder's pid).
+QString instanceLockPath(const QString &runtimeDir);
+
 } // namespace imsa::app

@@ -59,4 +59,9 @@ QString controlSocketPath(const QString &runtimeDir)
     return runtimeDir + QStringLiteral("/control.sock");
 }
 
+QString instanceLockPath(const QString &runtimeDir)
+{
+    return runtimeDir + QStringLiteral("/instance.lock");
+}
+
 } // namespace imsa::app

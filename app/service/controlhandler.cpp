@@ -6,6 +6,7 @@
 
 #include "controlserver.h"
 #include "credentialwait.h"
+#include "endpointidentity.h"
 #include "imsa/credentialbroker.h"
 #include "imsa/keystore.h"
 #include "imsa/logging.h"
@@ -75,6 +76,7 @@ void ControlHandler::handle(ControlConnection *connection, const ipc::Request &r
             {QStringLiteral("renew"), &ControlHandler::renew},
             {QStringLiteral("logout"), &ControlHandler::logout},
             {QStringLiteral("stop"), &ControlHandler::stop},
+            {QStringLiteral("verify-endpoint"), &ControlHandler::verifyEndpoint},
     };
     const Command command = commands.value(request.command);
     if (!command) {
@@ -271,6 +273,25 @@ void ControlHandler::stop(ControlConnection &connection, const ipc::Request &req
 {
     connection.sendReply(request.id, {{QStringLiteral("pid"), QCoreApplication::applicationPid()}});
     Q_EMIT m_service.stopRequested();
+}
+
+// args: challenge, proof (from the answer's X-Imsa-Proof), address and port (where the
+// challenger's connection went). Says whether that answer came from this app.
+void ControlHandler::verifyEndpoint(ControlConnection &connection, const ipc::Request &request)
+{
+    const QHostAddress address(request.args.value(u"address").toString());
+    const int port = request.args.value(u"port").toInt(-1);
+    if (address.isNull() || port < 0 || port > 65535) {
+        connection.sendError(request.id,
+                             {QString(ipc::errors::badRequest),
+                              QStringLiteral("verify-endpoint needs an address and a port")});
+        return;
+    }
+    const bool verified = m_service.endpointIdentity().verify(
+            request.args.value(u"challenge").toString().toLatin1(),
+            request.args.value(u"proof").toString().toLatin1(), address,
+            static_cast<quint16>(port));
+    connection.sendReply(request.id, {{QStringLiteral("verified"), verified}});
 }
 
 } // namespace imsa::app

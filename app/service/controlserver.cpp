@@ -1,8 +1,10 @@
 #include "controlserver.h"
 
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <QFile>
 #include <QLocalSocket>
 
 #include "imsa/logging.h"
@@ -101,16 +103,57 @@ ControlServer::ControlServer(QObject *parent)
 {
     m_server.setSocketOptions(QLocalServer::UserAccessOption);
     connect(&m_server, &QLocalServer::newConnection, this, &ControlServer::handleNewConnection);
+    connect(&m_checkTimer, &QTimer::timeout, this, &ControlServer::ensureListening);
 }
 
 bool ControlServer::listen(const QString &socketPath, QString *error)
 {
-    QLocalServer::removeServer(socketPath);
-    if (!m_server.listen(socketPath)) {
-        *error = QStringLiteral("cannot listen on %1: %2").arg(socketPath, m_server.errorString());
+    m_path = socketPath;
+    if (!listenAgain(error))
+        return false;
+    m_checkTimer.start(checkInterval);
+    return true;
+}
+
+bool ControlServer::listenAgain(QString *error)
+{
+    m_server.close();
+    QLocalServer::removeServer(m_path);
+    if (!m_server.listen(m_path)) {
+        *error = QStringLiteral("cannot listen on %1: %2").arg(m_path, m_server.errorString());
         return false;
     }
+
+    struct stat info
+    { };
+
+    m_inode = ::lstat(QFile::encodeName(m_path).constData(), &info) == 0 ? info.st_ino : 0;
     return true;
+}
+
+bool ControlServer::socketFileIsOurs() const
+{
+    struct stat info
+    { };
+
+    return ::lstat(QFile::encodeName(m_path).constData(), &info) == 0 && S_ISSOCK(info.st_mode)
+            && info.st_ino == m_inode;
+}
+
+void ControlServer::ensureListening()
+{
+    if (m_server.isListening() && socketFileIsOurs())
+        return;
+    QString error;
+    if (listenAgain(&error)) {
+        qCWarning(lcIpc).noquote()
+                << "the control socket" << m_path << "was gone; listening there again";
+        m_lost = false;
+    } else if (!m_lost) {
+        qCWarning(lcIpc).noquote() << "the control socket is gone and cannot be recreated:" << error
+                                   << "(retrying every" << checkInterval.count() << "ms)";
+        m_lost = true;
+    }
 }
 
 void ControlServer::handleNewConnection()

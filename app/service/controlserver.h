@@ -1,8 +1,11 @@
 #pragma once
 
+#include <chrono>
+
 #include <QJsonObject>
 #include <QLocalServer>
 #include <QPointer>
+#include <QTimer>
 
 #include "imsa/ipcmessage.h"
 
@@ -37,11 +40,18 @@ private:
 
 /// The app's end of the local control channel: a QLocalServer on a socket only the owner can
 /// open (mode 0700 in a 0700 directory), which additionally drops peers of another uid.
+///
+/// The socket is the only way the CLI finds the app, so it is never given up: QLocalServer
+/// closes itself and deletes the file when accept() fails (e.g. EMFILE), and a user or a
+/// cleaner may delete the file. Every checkInterval the server makes sure it still listens on
+/// the file it created, and listens again if not.
 class ControlServer final : public QObject
 {
     Q_OBJECT
 
 public:
+    static constexpr std::chrono::milliseconds checkInterval{1000};
+
     explicit ControlServer(QObject *parent = nullptr);
 
     /// Listens at socketPath, replacing a stale socket file left by a crashed instance. The
@@ -54,8 +64,15 @@ Q_SIGNALS:
 
 private:
     void handleNewConnection();
+    bool listenAgain(QString *error);
+    void ensureListening();
+    bool socketFileIsOurs() const;
 
     QLocalServer m_server;
+    QString m_path;
+    quint64 m_inode = 0;
+    QTimer m_checkTimer;
+    bool m_lost = false; ///< the last attempt to listen again failed (logged once)
 };
 
 } // namespace imsa::app

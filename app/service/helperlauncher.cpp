@@ -36,24 +36,29 @@ constexpr int kReapTimeoutMs = 1000;
 // Enough to mark every descriptor when close_range() is unavailable and RLIMIT_NOFILE is huge.
 constexpr rlim_t kMaxFallbackFd = 1 << 20;
 
-// Runs in the forked child between fork() and exec(): async-signal-safe calls only.
-void keepOnlyStatusSocket(int childEnd)
+// Runs in the forked child between fork() and exec(): async-signal-safe calls only. Nothing
+// the app holds (client connections, key files, the control socket) may reach a privileged
+// process.
+void closeOnExecFrom(int firstFd)
 {
-    if (childEnd == kChildStatusFd)
-        ::fcntl(childEnd, F_SETFD, 0);
-    else
-        ::dup2(childEnd, kChildStatusFd); // the duplicate does not inherit FD_CLOEXEC
-    // Nothing else the app holds (client connections, key files, the control socket) may reach
-    // a privileged process.
-    if (::close_range(kChildStatusFd + 1, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+    if (::close_range(static_cast<unsigned int>(firstFd), ~0U, CLOSE_RANGE_CLOEXEC) == 0)
         return;
     // close_range() needs Linux 5.11, and some container seccomp profiles refuse it.
     rlimit limit{};
     rlim_t highest = kMaxFallbackFd;
     if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY)
         highest = std::min(limit.rlim_cur, kMaxFallbackFd);
-    for (int fd = kChildStatusFd + 1; static_cast<rlim_t>(fd) < highest; ++fd)
+    for (int fd = firstFd; static_cast<rlim_t>(fd) < highest; ++fd)
         ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
+
+void keepOnlyStatusSocket(int childEnd)
+{
+    if (childEnd == kChildStatusFd)
+        ::fcntl(childEnd, F_SETFD, 0);
+    else
+        ::dup2(childEnd, kChildStatusFd); // the duplicate does not inherit FD_CLOEXEC
+    closeOnExecFrom(kChildStatusFd + 1);
 }
 
 struct Status
@@ -179,7 +184,7 @@ void HelperLauncher::launch()
         finish({-1,
                 tr("The privileged helper %1 is missing, so imsa cannot listen on "
                    "169.254.169.254:80. Install it with imsa, then run: %2")
-                        .arg(m_helperPath, setcapCommand())});
+                        .arg(m_helperPath, setcapCommand(m_helperPath))});
         return;
     }
     if (!helper.isFile() || !helper.isExecutable()) {
@@ -314,6 +319,10 @@ QString HelperLauncher::statusErrorText(const QString &statusLine) const
     const QStringList words = statusLine.split(u' ', Qt::SkipEmptyParts);
     const QString errorName = words.value(2).chopped(words.value(2).endsWith(u':') ? 1 : 0);
     const QString detail = statusLine.mid(4);
+    if (words.value(1) == u"check-network"_s)
+        return tr("This machine already reaches an instance metadata service at "
+                  "169.254.169.254:80 (a cloud VM?). imsa leaves the address off lo, because "
+                  "there it would hide the real service from every program on this machine.");
     if (errorName == u"EADDRINUSE"_s)
         return tr("Port 80 on 169.254.169.254 is already in use (by another imsa or aws-vault?). "
                   "Find the program with: sudo ss -ltnp 'sport = :80' (%1)")
@@ -329,14 +338,46 @@ QString HelperLauncher::statusErrorText(const QString &statusLine) const
     if (errorName == u"EPERM"_s || errorName == u"EACCES"_s)
         return tr("The privileged helper %1 lacks the capabilities to listen on "
                   "169.254.169.254:80 (%2). Run: %3")
-                .arg(m_helperPath, detail, setcapCommand());
+                .arg(m_helperPath, detail, setcapCommand(m_helperPath));
     return tr("The privileged helper %1 could not listen on 169.254.169.254:80: %2")
             .arg(m_helperPath, detail);
 }
 
-QString HelperLauncher::setcapCommand() const
+QString HelperLauncher::setcapCommand(const QString &helperPath)
 {
-    return u"sudo setcap cap_net_bind_service,cap_net_admin+ep "_s + shellQuoted(m_helperPath);
+    return u"sudo setcap cap_net_bind_service,cap_net_admin+ep "_s + shellQuoted(helperPath);
+}
+
+QString HelperLauncher::removeMetadataAddress(const QString &helperPath)
+{
+    QProcess process;
+    process.setProgram(helperPath);
+    process.setArguments({u"--remove"_s});
+    process.setProcessEnvironment(QProcessEnvironment());
+    process.setStandardInputFile(QProcess::nullDevice());
+    process.setChildProcessModifier([] {
+        closeOnExecFrom(STDERR_FILENO + 1);
+    });
+    process.start();
+    const auto timeoutMs = static_cast<int>(
+            std::chrono::duration_cast<std::chrono::milliseconds>(kDefaultTimeout).count());
+    if (!process.waitForFinished(timeoutMs)) {
+        const QString why = process.error() == QProcess::FailedToStart
+                ? process.errorString()
+                : tr("no answer within %1 ms").arg(timeoutMs);
+        process.kill();
+        process.waitForFinished(kReapTimeoutMs);
+        return tr("Could not take 169.254.169.254 off lo: %1 (%2)").arg(helperPath, why);
+    }
+    const QString line =
+            QString::fromUtf8(process.readAllStandardOutput().left(kMaxStatusLength)).trimmed();
+    if (process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0 && line == u"OK"_s)
+        return {};
+    const QString detail = line.startsWith(u"ERR "_s)
+            ? line.mid(4)
+            : QString::fromLocal8Bit(process.readAllStandardError().left(kMaxStandardErrorLength))
+                      .trimmed();
+    return tr("Could not take 169.254.169.254 off lo with %1: %2").arg(helperPath, detail);
 }
 
 } // namespace imsa::app

@@ -46,6 +46,11 @@ public:
     /// Starts one run; ignored (with a warning) while a run is in progress.
     void start();
 
+    /// Runs `helperPath --remove` and waits for it (at most the default timeout): takes
+    /// 169.254.169.254/32 off `lo` again once nothing serves there. Empty on success, else one
+    /// sentence saying why not. For the app's shutdown, after the event loop has ended.
+    static QString removeMetadataAddress(const QString &helperPath);
+
 Q_SIGNALS:
     void finished(const imsa::app::HelperResult &result);
 
@@ -60,7 +65,7 @@ private:
     QString failureText(const QByteArray &statusLine, int exitCode, QProcess::ExitStatus exitStatus,
                         const QString &standardError) const;
     QString statusErrorText(const QString &statusLine) const;
-    QString setcapCommand() const;
+    static QString setcapCommand(const QString &helperPath);
 
     QString m_helperPath;
     std::chrono::milliseconds m_timeout;

@@ -4,6 +4,7 @@
 #include <QHttpServerResponder>
 #include <QTcpSocket>
 
+#include "endpointidentity.h"
 #include "guardedtcpserver.h"
 #include "imsa/clock.h"
 
@@ -106,6 +107,11 @@ QString ImdsServer::errorString() const
     return m_tcpServer->errorString();
 }
 
+void ImdsServer::setConnectionLimit(int limit)
+{
+    m_tcpServer->setConnectionLimit(limit);
+}
+
 bool ImdsServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     m_tcpServer->requestCompleted(socket);
@@ -115,6 +121,7 @@ bool ImdsServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     responder.writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(response.status));
     for (const auto &[name, value] : response.headers)
         responder.writeHeader(name, value);
+    writeIdentityProof(request, socket, responder);
     responder.writeHeader(QByteArrayLiteral("Content-Length"),
                           QByteArray::number(response.body.size()));
     // QHttpServer 6.4 keeps every connection open; honour a client that asked to close.
@@ -131,6 +138,18 @@ bool ImdsServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
     if (closeAfter)
         socket->disconnectFromHost();
     return true;
+}
+
+void ImdsServer::writeIdentityProof(const QHttpServerRequest &request, const QTcpSocket *socket,
+                                    QHttpServerResponder &responder) const
+{
+    const QByteArray challenge = request.value(identityChallengeHeader.toByteArray());
+    if (!m_identity || challenge.isEmpty())
+        return;
+    const QByteArray proof =
+            m_identity->proof(challenge, socket->localAddress(), socket->localPort());
+    if (!proof.isEmpty())
+        responder.writeHeader(identityProofHeader.toByteArray(), proof);
 }
 
 void ImdsServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)

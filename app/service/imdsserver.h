@@ -14,6 +14,7 @@ class Clock;
 
 namespace imsa::app {
 
+class EndpointIdentity;
 class GuardedTcpServer;
 
 /// HTTP glue between QHttpServer and the pure ImdsHandler from core: converts types and writes
@@ -43,18 +44,27 @@ public:
     quint16 port() const;
     QString errorString() const;
 
+    /// Most connections served at once; see GuardedTcpServer::setConnectionLimit().
+    void setConnectionLimit(int limit);
+
+    /// Answers identity challenges with proofs from `identity` (see endpointidentity.h).
+    void setIdentity(const EndpointIdentity *identity) { m_identity = identity; }
+
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
 
 private:
     void startServing();
+    void writeIdentityProof(const QHttpServerRequest &request, const QTcpSocket *socket,
+                            QHttpServerResponder &responder) const;
 
     const CredentialView &m_view;
     Clock &m_clock;
     Options m_options;
     GuardedTcpServer *m_tcpServer;
     std::unique_ptr<ImdsHandler> m_handler;
+    const EndpointIdentity *m_identity = nullptr;
 };
 
 } // namespace imsa::app

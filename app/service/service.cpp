@@ -9,6 +9,7 @@
 #include "brokerview.h"
 #include "controlhandler.h"
 #include "controlserver.h"
+#include "filelimit.h"
 #include "helperlauncher.h"
 #include "imdsserver.h"
 #include "imsa/credentialbroker.h"
@@ -48,7 +49,7 @@ void Service::start()
     if (!runtimeDir)
         return fail(runtimeDir.error().message);
     m_runtimeDir = runtimeDir.value();
-    m_lock = std::make_unique<QLockFile>(m_runtimeDir + QStringLiteral("/instance.lock"));
+    m_lock = std::make_unique<QLockFile>(instanceLockPath(m_runtimeDir));
     // A lock left by a crashed instance is stale once its pid is gone; QLockFile checks that.
     m_lock->setStaleLockTime(0);
     if (!m_lock->tryLock(0))
@@ -79,6 +80,7 @@ void Service::continueWithKeyStore(std::unique_ptr<KeyStore> keyStore, const QSt
 
     ImdsServer::Options serverOptions{m_options.imdsv2Only, m_imdsTokens, m_containerTokens};
     m_imdsServer = new ImdsServer(*m_view, m_clock, serverOptions, this);
+    m_imdsServer->setIdentity(&m_identity);
     bindMetadataServer();
 }
 
@@ -90,9 +92,7 @@ void Service::bindMetadataServer()
                                 .arg(m_options.listen.url(), m_imdsServer->errorString()));
         return finishStart();
     }
-    const QString helperPath = m_options.helperPath.isEmpty() ? HelperLauncher::defaultHelperPath()
-                                                              : m_options.helperPath;
-    auto *launcher = new HelperLauncher(helperPath, this);
+    auto *launcher = new HelperLauncher(helperPath(), this);
     connect(launcher, &HelperLauncher::finished, this,
             [this, launcher](const HelperResult &result) {
                 launcher->deleteLater();
@@ -102,6 +102,7 @@ void Service::bindMetadataServer()
                     ::close(static_cast<int>(result.listeningFd));
                     return serveOnFallbackAddress(m_imdsServer->errorString());
                 }
+                m_servesMetadataAddress = true;
                 finishStart();
             });
     launcher->start();
@@ -110,18 +111,36 @@ void Service::bindMetadataServer()
 void Service::serveOnFallbackAddress(const QString &reason)
 {
     const QHostAddress loopback(QHostAddress::LocalHost);
-    if (!m_imdsServer->listenOn(loopback, fallbackPort) && !m_imdsServer->listenOn(loopback, 0))
+    if (m_imdsServer->listenOn(loopback, fallbackPort)) {
+        addWarning(QStringLiteral("could not serve on 169.254.169.254:80: %1\n"
+                                  "Serving on %2 instead; until that is fixed, tell AWS tools "
+                                  "with:\n  export AWS_EC2_METADATA_SERVICE_ENDPOINT=%2")
+                           .arg(reason, endpointUrl()));
+        return finishStart();
+    }
+    // Whatever holds the fallback port is not this imsa, and AWS tools told to ask there get
+    // its credentials: say so loudly, and advertise no address that imsa does not own.
+    const QString taken = m_imdsServer->errorString();
+    if (!m_imdsServer->listenOn(loopback, 0))
         return fail(
                 QStringLiteral("cannot listen on 127.0.0.1: %1").arg(m_imdsServer->errorString()));
-    const QString warning =
-            QStringLiteral("could not serve on 169.254.169.254:80: %1\n"
-                           "Serving on %2 instead; until that is fixed, tell AWS tools with:\n"
-                           "  export AWS_EC2_METADATA_SERVICE_ENDPOINT=%2")
-                    .arg(reason, endpointUrl());
+    addWarning(QStringLiteral("could not serve on 169.254.169.254:80: %1\n"
+                              "DANGER: the fallback address 127.0.0.1:%2 is held by another "
+                              "program (%3), not by imsa. AWS tools that use "
+                              "AWS_EC2_METADATA_SERVICE_ENDPOINT=http://127.0.0.1:%2/ get that "
+                              "program's credentials. Find it with: ss -ltnp 'sport = :%2'\n"
+                              "imsa serves on %4 for now (a new port at every start); in a "
+                              "shell, use: eval \"$(imsa env PROFILE)\"; `imsa doctor` checks "
+                              "who answers AWS tools.")
+                       .arg(reason, QString::number(fallbackPort), taken, endpointUrl()));
+    finishStart();
+}
+
+void Service::addWarning(const QString &warning)
+{
     qCWarning(lcApp).noquote() << warning;
     m_warnings.append(warning);
     Q_EMIT warningsChanged();
-    finishStart();
 }
 
 void Service::finishStart()
@@ -135,6 +154,7 @@ void Service::finishStart()
             qCWarning(lcApp) << "container endpoint unavailable:"
                              << m_containerServer->errorString();
     }
+    limitConnections();
 
     m_controlServer = new ControlServer(this);
     QString error;
@@ -152,6 +172,41 @@ void Service::finishStart()
     }
     qCInfo(lcApp).noquote() << "serving instance metadata on" << endpointUrl();
     Q_EMIT started();
+}
+
+void Service::limitConnections()
+{
+    // Together below RLIMIT_NOFILE with descriptors to spare, so that a flood of metadata
+    // connections can never take the control socket, the key store or STS calls down.
+    const int budget = connectionBudget(openFileLimit());
+    if (m_containerServer == m_imdsServer) {
+        m_imdsServer->setConnectionLimit(budget);
+    } else {
+        // The container endpoint serves only shells that ran `imsa env`.
+        m_containerServer->setConnectionLimit(std::max(1, budget / 4));
+        m_imdsServer->setConnectionLimit(std::max(1, budget - budget / 4));
+    }
+    qCInfo(lcApp) << "connection budget" << budget << "of" << openFileLimit() << "descriptors";
+}
+
+void Service::shutDown()
+{
+    if (!m_servesMetadataAddress)
+        return;
+    // The helper removes the address only when nothing listens on it any more.
+    delete std::exchange(m_imdsServer, nullptr);
+    m_servesMetadataAddress = false;
+    const QString error = HelperLauncher::removeMetadataAddress(helperPath());
+    if (error.isEmpty())
+        qCInfo(lcApp) << "took 169.254.169.254 off lo";
+    else
+        qCWarning(lcApp).noquote() << error;
+}
+
+QString Service::helperPath() const
+{
+    return m_options.helperPath.isEmpty() ? HelperLauncher::defaultHelperPath()
+                                          : m_options.helperPath;
 }
 
 void Service::fail(const QString &message)

@@ -5,6 +5,7 @@
 #include <QLockFile>
 #include <QNetworkAccessManager>
 
+#include "endpointidentity.h"
 #include "imsa/clock.h"
 #include "imsa/imdstokens.h"
 #include "listenaddress.h"
@@ -44,6 +45,10 @@ public:
     /// Brings everything up; emits started() or startFailed() exactly once.
     void start();
 
+    /// Undoes what the start changed outside this process, once the event loop has ended: takes
+    /// 169.254.169.254 off `lo` again when this instance served there (through imsa-helper).
+    void shutDown();
+
     CredentialBroker &broker() { return *m_broker; }
 
     ProfileStore &profileStore() { return *m_profiles; }
@@ -63,6 +68,9 @@ public:
     {
         return m_containerTokens.tokenFor(profile);
     }
+
+    /// Proves to `imsa doctor` that the metadata endpoint is this app.
+    const EndpointIdentity &endpointIdentity() const { return m_identity; }
 
     /// Why the preferred endpoint or key store could not be used, with the fix; empty if fine.
     QStringList warnings() const { return m_warnings; }
@@ -87,12 +95,16 @@ private:
     void bindMetadataServer();
     void serveOnFallbackAddress(const QString &reason);
     void finishStart();
+    void limitConnections();
+    void addWarning(const QString &warning);
     void fail(const QString &message);
+    QString helperPath() const;
 
     Options m_options;
     // Keys for this app start only: a restart invalidates every token handed out before.
     ImdsTokenSigner m_imdsTokens{randomTokenKey()};
     ContainerTokenSigner m_containerTokens{randomTokenKey()};
+    EndpointIdentity m_identity;
     QStringList m_warnings;
     std::unique_ptr<QLockFile> m_lock;
     SystemClock m_clock;
@@ -109,6 +121,7 @@ private:
     MfaProcessRunner *m_mfaProcess = nullptr;
     QString m_runtimeDir;
     bool m_hasMfaDialog = false;
+    bool m_servesMetadataAddress = false; ///< on 169.254.169.254:80, set up by imsa-helper
 };
 
 } // namespace imsa::app

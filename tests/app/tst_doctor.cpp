@@ -64,6 +64,8 @@ private Q_SLOTS:
     void checkKeychain();
     void checkClock_data();
     void checkClock();
+    void checkEndpointIdentity_data();
+    void checkEndpointIdentity();
 };
 
 void tst_Doctor::formatCheck_data()
@@ -186,6 +188,12 @@ void tst_Doctor::checkRunning_data()
             << u"running (pid 4242), serving on http://169.254.169.254/"_s << QString();
     QTest::addRow("running with a warning") << std::optional(fallback) << CheckStatus::Warn
                                             << u"it warns: could not serve"_s << u"imsa status"_s;
+    RunningImsa twoWarnings = fallback;
+    twoWarnings.warnings.prepend(u"IMSA_KEYSTORE=file"_s);
+    QTest::addRow("running with two warnings: both shown")
+            << std::optional(twoWarnings) << CheckStatus::Warn
+            << u"it warns: IMSA_KEYSTORE=file; could not serve on 169.254.169.254:80"_s
+            << u"imsa status"_s;
 }
 
 void tst_Doctor::checkRunning()
@@ -411,6 +419,56 @@ void tst_Doctor::checkClock()
     const QDateTime now(QDate(2026, 11, 25), QTime(10, 0, 0), Qt::UTC);
     verifyOutcome(
             imsa::cli::checkClock(serverDate, now, QUrl(u"https://sts.eu-west-1.amazonaws.com"_s)));
+}
+
+void tst_Doctor::checkEndpointIdentity_data()
+{
+    QTest::addColumn<std::optional<EndpointProbe>>("probe");
+    QTest::addColumn<std::optional<RunningImsa>>("running");
+    addOutcomeColumns();
+    const auto answered = [](const QByteArray &proof, std::optional<bool> verified) {
+        return std::optional(
+                EndpointProbe{{}, QHostAddress(u"127.0.0.1"_s), 9254, proof, verified});
+    };
+    const auto nothing = std::optional(EndpointProbe{u"Connection refused"_s, {}, 0, {}, {}});
+    const auto onFallback = std::optional(runningOn(u"http://127.0.0.1:41234/"_s));
+    const auto onMetadata = std::optional(runningOn(u"http://169.254.169.254/"_s));
+    const auto none = std::optional<RunningImsa>();
+
+    QTest::addRow("imsa proved it") << answered("abc", true) << onFallback << CheckStatus::Ok
+                                    << u"what answers at http://127.0.0.1:9254/ is this imsa "
+                                       "(pid 4242"_s
+                                    << QString();
+    QTest::addRow("another program with a wrong proof")
+            << answered("abc", false) << onFallback << CheckStatus::Fail
+            << u"127.0.0.1:9254 answers at http://127.0.0.1:9254/, but it is not this imsa (its "
+               "proof is wrong): AWS tools get credentials from another program"_s
+            << u"ss -ltnp 'sport = :9254'; in a shell, use imsa's own endpoint"_s;
+    QTest::addRow("another program without a proof, imsa on the metadata address")
+            << answered({}, {}) << onMetadata << CheckStatus::Fail << u"it cannot prove it"_s
+            << u"unset AWS_EC2_METADATA_SERVICE_ENDPOINT"_s;
+    QTest::addRow("a proof imsa could not be asked about")
+            << answered("abc", {}) << onFallback << CheckStatus::Warn
+            << u"imsa could not be asked"_s << u"imsa doctor again"_s;
+    QTest::addRow("something answers while imsa is not running")
+            << answered({}, {}) << none << CheckStatus::Warn << u"imsa is not running"_s
+            << u"imsa start"_s;
+    QTest::addRow("nothing answers where imsa should")
+            << nothing << onFallback << CheckStatus::Fail
+            << u"nothing answers at http://127.0.0.1:9254/ (Connection refused)"_s
+            << u"imsa env PROFILE"_s;
+    QTest::addRow("nothing answers, imsa not running")
+            << nothing << none << CheckStatus::Warn << u"nothing answers"_s << u"imsa start"_s;
+    QTest::addRow("not asked: --offline and off this machine")
+            << std::optional<EndpointProbe>() << onMetadata << CheckStatus::Skip
+            << u"not checked (--offline"_s << QString();
+}
+
+void tst_Doctor::checkEndpointIdentity()
+{
+    QFETCH(std::optional<EndpointProbe>, probe);
+    QFETCH(std::optional<RunningImsa>, running);
+    verifyOutcome(imsa::cli::checkEndpointIdentity(u"http://127.0.0.1:9254/"_s, probe, running));
 }
 
 QTEST_GUILESS_MAIN(tst_Doctor)

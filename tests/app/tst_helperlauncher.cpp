@@ -29,6 +29,9 @@ private Q_SLOTS:
     void fakeHelperFailureIsReported();
     void hangingHelperIsStoppedAfterTimeout();
     void helperGetsOnlyItsSocketAndNoEnvironment();
+    void realMetadataServiceIsNamed();
+    void removeMetadataAddressReportsTheOutcome_data();
+    void removeMetadataAddressReportsTheOutcome();
     // Last: it sets no_new_privs on this test process, which cannot be undone.
     void noNewPrivilegesIsNamedInsteadOfSetcap();
 
@@ -197,6 +200,65 @@ exit 2)sh"_s;
     QCOMPARE(run.signalCount, 1);
     QVERIFY2(run.result.error.endsWith(u"refused to run: probe: ok"_s),
              qPrintable(run.result.error));
+}
+
+void tst_HelperLauncher::realMetadataServiceIsNamed()
+{
+    const QString path = m_dir.filePath(u"cloud-helper"_s);
+    QVERIFY(writeScript(path,
+                        u"printf 'ERR check-network EADDRINUSE: Address already in use\\n' >&3; "
+                        "exit 1"_s));
+    const LauncherRun run = runLauncher(path);
+    QCOMPARE(run.result.listeningFd, qintptr(-1));
+    QVERIFY2(run.result.error.startsWith(u"This machine already reaches an instance metadata "
+                                         "service at 169.254.169.254:80 (a cloud VM?)"_s),
+             qPrintable(run.result.error));
+}
+
+void tst_HelperLauncher::removeMetadataAddressReportsTheOutcome_data()
+{
+    QTest::addColumn<QString>("script");
+    QTest::addColumn<QString>("error"); // empty: success; %HELPER% stands for the script's path
+
+    // The helper gets exactly `--remove`, no environment and nothing beyond stdio.
+    QTest::addRow("removed") << uR"sh([ $# -eq 1 ] && [ "$1" = --remove ] || exit 9
+[ -z "${IMSA_LEAK_PROBE-}" ] || exit 9
+[ -e /proc/$$/fd/100 ] && exit 9
+echo OK)sh"_s << QString();
+    QTest::addRow("something still listens there")
+            << u"echo 'ERR check-listener EADDRINUSE: Address already in use'; exit 1"_s
+            << u"Could not take 169.254.169.254 off lo with %HELPER%: check-listener "
+               "EADDRINUSE: Address already in use"_s;
+    QTest::addRow("refused: the reason from stderr")
+            << u"echo 'imsa-helper: unknown argument' >&2; exit 2"_s
+            << u"Could not take 169.254.169.254 off lo with %HELPER%: imsa-helper: unknown "
+               "argument"_s;
+    QTest::addRow("missing helper")
+            << QString() << u"Could not take 169.254.169.254 off lo: %HELPER% ("_s;
+}
+
+void tst_HelperLauncher::removeMetadataAddressReportsTheOutcome()
+{
+    QFETCH(QString, script);
+    QFETCH(QString, error);
+    const QString path = m_dir.filePath(u"remove-helper"_s);
+    QFile::remove(path);
+    if (!script.isEmpty())
+        QVERIFY(writeScript(path, script));
+    qputenv("IMSA_LEAK_PROBE", "x");
+    const int open = ::open("/dev/null", O_RDONLY);
+    const int leakable = ::fcntl(open, F_DUPFD, 100);
+    ::close(open);
+    QCOMPARE(::fcntl(leakable, F_GETFD), 0);
+
+    const QString result = HelperLauncher::removeMetadataAddress(path);
+    ::close(leakable);
+    qunsetenv("IMSA_LEAK_PROBE");
+    error.replace(u"%HELPER%"_s, path);
+    if (error.isEmpty())
+        QCOMPARE(result, QString());
+    else
+        QVERIFY2(result.startsWith(error), qPrintable(result));
 }
 
 void tst_HelperLauncher::noNewPrivilegesIsNamedInsteadOfSetcap()

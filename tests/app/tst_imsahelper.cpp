@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <fcntl.h>
+#include <memory>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -114,6 +115,15 @@ bool runIp(const QStringList &arguments)
     return run.ran && run.exitCode == 0;
 }
 
+bool loopbackHas(const QString &address, int prefixLength)
+{
+    const QList<QNetworkAddressEntry> entries =
+            QNetworkInterface::interfaceFromName(u"lo"_s).addressEntries();
+    return std::any_of(entries.cbegin(), entries.cend(), [&](const QNetworkAddressEntry &entry) {
+        return entry.ip() == QHostAddress(address) && entry.prefixLength() == prefixLength;
+    });
+}
+
 bool setMetadataAddressPresent(bool present)
 {
     const QString prefix = kMetadataAddress + u"/32"_s;
@@ -162,16 +172,23 @@ private Q_SLOTS:
     void netnsSetcapHelperServesUnprivilegedUser();
     void netnsSetuidHelperIsRefused_data();
     void netnsSetuidHelperIsRefused();
+    void netnsRemoveTakesOnlyTheMetadataAddressOffLo_data();
+    void netnsRemoveTakesOnlyTheMetadataAddressOffLo();
+    void netnsRemoveRefusesWhileSomethingListensThere();
+    void netnsRemoveWithoutCapabilitiesChangesNothing();
 
 private:
-    QTemporaryDir m_dir;
+    // Made in initTestCase: helper_netns_test.sh runs `-functions` first, which exits without
+    // destroying the test object, and a member directory would be left in /tmp.
+    std::unique_ptr<QTemporaryDir> m_dir;
 };
 
 void tst_ImsaHelper::initTestCase()
 {
     QVERIFY2(QFileInfo(realHelper()).isExecutable(),
              "IMSA_HELPER must name the built imsa-helper (set by tests/app/CMakeLists.txt)");
-    QVERIFY(m_dir.isValid());
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
 }
 
 void tst_ImsaHelper::realHelperRefusesBadInvocation_data()
@@ -182,6 +199,9 @@ void tst_ImsaHelper::realHelperRefusesBadInvocation_data()
 
     QTest::addRow("no arguments") << QStringList{} << Inherit::Nothing
                                   << u"expected exactly one argument"_s;
+    QTest::addRow("--remove with a second argument")
+            << QStringList{u"--remove"_s, u"169.254.169.254"_s} << Inherit::Nothing
+            << u"expected exactly one argument"_s;
     QTest::addRow("a second argument after a valid --fd")
             << QStringList{u"--fd=3"_s, u"--check"_s} << Inherit::UnixSeqpacket
             << u"expected exactly one argument"_s;
@@ -228,7 +248,8 @@ void tst_ImsaHelper::realHelperRefusesBadInvocation()
     QCOMPARE(run.standardOutput, QString());
     QCOMPARE(run.standardError,
              u"imsa-helper: "_s + reason
-                     + u"\nusage: imsa-helper --fd=N | imsa-helper --check\n"_s);
+                     + u"\nusage: imsa-helper --fd=N | imsa-helper --remove | imsa-helper "
+                       "--check\n"_s);
 }
 
 void tst_ImsaHelper::realHelperCheckReportsCapabilities()
@@ -317,7 +338,7 @@ void tst_ImsaHelper::netnsHelperWithoutCapabilitiesReportsPermission()
     QFETCH(QString, status);
 
     QVERIFY(setMetadataAddressPresent(addressPresent));
-    const QString wrapper = m_dir.filePath(u"as-nobody"_s);
+    const QString wrapper = m_dir->filePath(u"as-nobody"_s);
     QVERIFY(writeUnprivilegedWrapper(wrapper, realHelper()));
 
     const LauncherRun run = runLauncher(wrapper);
@@ -417,6 +438,62 @@ void tst_ImsaHelper::netnsSetuidHelperIsRefused()
     QCOMPARE(run.standardOutput, QString());
     QVERIFY2(run.standardError.startsWith(u"imsa-helper: refusing to run setuid or setgid"_s),
              qPrintable(run.standardError));
+}
+
+void tst_ImsaHelper::netnsRemoveTakesOnlyTheMetadataAddressOffLo_data()
+{
+    QTest::addColumn<bool>("present");
+    QTest::addRow("present, next to other addresses on lo") << true;
+    QTest::addRow("already gone") << false;
+}
+
+void tst_ImsaHelper::netnsRemoveTakesOnlyTheMetadataAddressOffLo()
+{
+    IMSA_REQUIRE_NETNS();
+    QFETCH(bool, present);
+    QVERIFY(setMetadataAddressPresent(present));
+    // Neighbours that must stay: the next address, and another network on lo.
+    QVERIFY(runIp(
+            {u"-4"_s, u"address"_s, u"replace"_s, u"169.254.169.253/32"_s, u"dev"_s, u"lo"_s}));
+    QVERIFY(runIp({u"-4"_s, u"address"_s, u"replace"_s, u"10.254.0.1/16"_s, u"dev"_s, u"lo"_s}));
+
+    const ProcessRun run = runProgram(realHelper(), {u"--remove"_s});
+    QVERIFY(run.ran);
+    QCOMPARE(run.standardOutput, u"OK\n"_s);
+    QCOMPARE(run.exitCode, 0);
+    QVERIFY2(!loopbackHasMetadataAddress(), "169.254.169.254/32 is still on lo");
+    QVERIFY(loopbackHas(u"169.254.169.253"_s, 32));
+    QVERIFY(loopbackHas(u"10.254.0.1"_s, 16));
+    QVERIFY(loopbackHas(u"127.0.0.1"_s, 8));
+}
+
+void tst_ImsaHelper::netnsRemoveRefusesWhileSomethingListensThere()
+{
+    IMSA_REQUIRE_NETNS();
+    QVERIFY(setMetadataAddressPresent(true));
+    // Another user's imsa serving there, as far as the helper can tell.
+    QTcpServer serving;
+    QVERIFY(serving.listen(QHostAddress(kMetadataAddress), 80));
+
+    const ProcessRun run = runProgram(realHelper(), {u"--remove"_s});
+    QVERIFY(run.ran);
+    QCOMPARE(run.standardOutput, u"ERR check-listener EADDRINUSE: Address already in use\n"_s);
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY(loopbackHasMetadataAddress());
+}
+
+void tst_ImsaHelper::netnsRemoveWithoutCapabilitiesChangesNothing()
+{
+    IMSA_REQUIRE_NETNS();
+    QVERIFY(setMetadataAddressPresent(true));
+    const QString wrapper = m_dir->filePath(u"as-nobody"_s);
+    QVERIFY(writeUnprivilegedWrapper(wrapper, realHelper()));
+
+    const ProcessRun run = runProgram(wrapper, {u"--remove"_s});
+    QVERIFY(run.ran);
+    QCOMPARE(run.standardOutput, u"ERR check-listener EACCES: Permission denied\n"_s);
+    QCOMPARE(run.exitCode, 1);
+    QVERIFY(loopbackHasMetadataAddress());
 }
 
 QTEST_GUILESS_MAIN(tst_ImsaHelper)

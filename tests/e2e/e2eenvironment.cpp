@@ -240,11 +240,16 @@ CommandResult E2eEnvironment::imsa(const QStringList &arguments, int timeoutMs) 
 
 bool E2eEnvironment::startApp(const QStringList &extraArguments)
 {
+    return startAppWith(imsaBinary(),
+                        QStringList{QStringLiteral("start"), QStringLiteral("--listen"),
+                                    QStringLiteral("127.0.0.1:0")}
+                                + extraArguments);
+}
+
+bool E2eEnvironment::startAppWith(const QString &program, const QStringList &arguments)
+{
     m_appStarted = true;
-    const CommandResult started =
-            imsa(QStringList{QStringLiteral("start"), QStringLiteral("--listen"),
-                             QStringLiteral("127.0.0.1:0")}
-                 + extraArguments);
+    const CommandResult started = run(program, arguments, {}, 20'000);
     if (started.exitCode != 0) {
         m_error = started.out + started.err;
         return false;

@@ -50,6 +50,9 @@ public:
 
     /// `imsa start --listen 127.0.0.1:0 EXTRA`; remembers the endpoint and pid.
     bool startApp(const QStringList &extraArguments = {});
+    /// Runs `program ARGUMENTS`, which must start the app (e.g. `prlimit ... imsa start`, or
+    /// `imsa start` without --listen), and remembers the endpoint and pid like startApp().
+    bool startAppWith(const QString &program, const QStringList &arguments);
 
     QString endpoint() const { return m_endpoint; }
 

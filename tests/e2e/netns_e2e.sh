@@ -95,4 +95,8 @@ case "$code $curl_status" in
     *) echo "FAIL: a foreign peer got HTTP $code, curl exit $curl_status"; exit 1 ;;
 esac
 ip -o addr show dev lo | grep -q "169.254.169.254/32" || { echo "FAIL: address not on lo"; exit 1; }
+as_user "$imsa" stop
+if ip -o addr show dev lo | grep -q 169.254.169.254; then
+    echo "FAIL: 169.254.169.254 is still on lo after imsa stop"; exit 1
+fi
 echo "PASS: awscli and boto3 got credentials from 169.254.169.254:80 inside the namespace"

@@ -4,14 +4,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <QDir>
 #include <QDirIterator>
 #include <QJsonDocument>
 #include <QLocalSocket>
 #include <QScopeGuard>
+#include <QTcpServer>
 #include <QTest>
 
 #include "e2eenvironment.h"
 #include "imsa/ipcmessage.h"
+#include "standinendpoint.h"
 
 using namespace imsa::test;
 using namespace Qt::StringLiterals;
@@ -37,6 +40,32 @@ QByteArray adminAndReadonlyConfig(const QByteArray &extra = {})
 QJsonObject parseJson(const QString &text)
 {
     return QJsonDocument::fromJson(text.toUtf8()).object();
+}
+
+/// Processes whose command line mentions `text` (the test's temporary directory).
+QList<qint64> processesMentioning(const QString &text)
+{
+    QList<qint64> found;
+    const QByteArray needle = text.toUtf8();
+    for (const QString &entry : QDir(u"/proc"_s).entryList(QDir::Dirs)) {
+        bool isPid = false;
+        const qint64 pid = entry.toLongLong(&isPid);
+        QFile cmdline(u"/proc/%1/cmdline"_s.arg(entry));
+        if (isPid && pid != QCoreApplication::applicationPid() && cmdline.open(QIODevice::ReadOnly)
+            && cmdline.readAll().contains(needle))
+            found.append(pid);
+    }
+    return found;
+}
+
+/// The line of `imsa doctor` output for check `name`.
+QString doctorLine(const QString &output, const QString &name)
+{
+    for (const QString &line : output.split(u'\n')) {
+        if (line.mid(6).startsWith(name + u": "_s))
+            return line;
+    }
+    return {};
 }
 
 } // namespace
@@ -73,6 +102,13 @@ private Q_SLOTS:
     void badControlMessagesDoNotHurtTheApp();
     void controlSocketRefusesOtherUsers();
     void statusShowsAnStsEndpointThatIsNotAws();
+    void lostControlSocketIsRecreated();
+    void appWithoutControlSocketIsStillFound();
+    void failedStartEndsEveryProcess_data();
+    void failedStartEndsEveryProcess();
+    void squattedFallbackPortIsNeverAdvertised();
+    void doctorChecksWhoAnswersAtTheEndpoint_data();
+    void doctorChecksWhoAnswersAtTheEndpoint();
 
 private:
     CommandResult aws(const QStringList &arguments, const QProcessEnvironment &extra = {});
@@ -671,6 +707,174 @@ void tst_Cli::statusShowsAnStsEndpointThatIsNotAws()
     const CommandResult status = m_env->imsa({u"status"_s});
     QVERIFY2(status.out.contains(u"\n  STS endpoint: "_s + m_env->stsUrl() + u" (not AWS)\n"_s),
              qPrintable(status.out));
+}
+
+void tst_Cli::lostControlSocketIsRecreated()
+{
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    // As QLocalServer does itself when accept() fails (EMFILE), or a cleaner of /run would.
+    QVERIFY(QFile::remove(m_env->path(u"run/control.sock"_s)));
+    const CommandResult status = m_env->imsa({u"status"_s});
+    QVERIFY2(status.exitCode == 0, qPrintable(status.out + status.err));
+    QVERIFY2(status.out.startsWith(u"imsa is running (pid %1)"_s.arg(m_env->appPid())),
+             qPrintable(status.out));
+    QTRY_VERIFY(QFileInfo(m_env->path(u"run/control.sock"_s)).exists());
+}
+
+void tst_Cli::appWithoutControlSocketIsStillFound()
+{
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    const qint64 pid = m_env->appPid();
+    // A directory in its place: the app cannot listen there again.
+    QVERIFY(QFile::remove(m_env->path(u"run/control.sock"_s)));
+    QVERIFY(QDir().mkdir(m_env->path(u"run/control.sock"_s)));
+
+    const CommandResult status = m_env->imsa({u"status"_s});
+    QCOMPARE(status.exitCode, 1);
+    QVERIFY2(status.out.contains(
+                     u"imsa is running (pid %1) but does not answer on its control socket"_s.arg(
+                             pid)),
+             qPrintable(status.out + status.err));
+    QCOMPARE(parseJson(m_env->imsa({u"status"_s, u"--json"_s}).out).value(u"pid").toInteger(), pid);
+
+    const CommandResult start = m_env->imsa({u"start"_s, u"--listen"_s, u"127.0.0.1:0"_s});
+    QVERIFY2(start.exitCode == 0 && start.out.contains(u"imsa is already running"_s),
+             qPrintable(start.out + start.err));
+    QCOMPARE(processesMentioning(m_env->path(QString())), QList<qint64>{pid});
+
+    const CommandResult stop = m_env->imsa({u"stop"_s});
+    QVERIFY2(stop.exitCode == 0, qPrintable(stop.out + stop.err));
+    QVERIFY2(stop.err.contains(u"sending it SIGTERM"_s), qPrintable(stop.err));
+    QCOMPARE(::kill(static_cast<pid_t>(pid), 0), -1);
+}
+
+void tst_Cli::failedStartEndsEveryProcess_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<bool>("unusableRuntimeDir");
+    QTest::addColumn<QString>("reason");
+    const QStringList busyPort{u"--listen"_s, u"127.0.0.1:BUSY"_s};
+    QTest::addRow("in the background, on a port in use")
+            << busyPort << false << u"cannot listen on http://127.0.0.1:BUSY/"_s;
+    QTest::addRow("in the foreground, on a port in use")
+            << (busyPort + QStringList{u"--foreground"_s}) << false
+            << u"cannot listen on http://127.0.0.1:BUSY/"_s;
+    QTest::addRow("in the background, with a runtime directory that is a file")
+            << QStringList{u"--listen"_s, u"127.0.0.1:0"_s} << true << u"is not a directory"_s;
+    QTest::addRow("in the foreground, with a runtime directory that is a file")
+            << QStringList{u"--listen"_s, u"127.0.0.1:0"_s, u"--foreground"_s} << true
+            << u"is not a directory"_s;
+}
+
+void tst_Cli::failedStartEndsEveryProcess()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(bool, unusableRuntimeDir);
+    QFETCH(QString, reason);
+    QTcpServer busy;
+    QVERIFY(busy.listen(QHostAddress::LocalHost, 0));
+    const QString port = QString::number(busy.serverPort());
+    arguments.replaceInStrings(u"BUSY"_s, port);
+    reason.replace(u"BUSY"_s, port);
+    QProcessEnvironment extra;
+    if (unusableRuntimeDir) {
+        m_env->writeFile(u"not-a-dir"_s, "x");
+        extra.insert(u"IMSA_RUNTIME_DIR"_s, m_env->path(u"not-a-dir"_s));
+    }
+
+    QElapsedTimer timer;
+    timer.start();
+    const CommandResult start =
+            m_env->run(imsaBinary(), QStringList{u"start"_s} + arguments, extra, 20'000);
+    const QList<qint64> left = processesMentioning(m_env->path(QString()));
+    for (qint64 pid : left)
+        ::kill(static_cast<pid_t>(pid), SIGKILL);
+    QCOMPARE(start.exitCode, 1);
+    QVERIFY2(start.err.contains(reason), qPrintable(start.err));
+    QVERIFY2(left.isEmpty(), "a failed start left a process behind");
+    QVERIFY2(timer.elapsed() < 10'000, qPrintable(u"took %1 ms"_s.arg(timer.elapsed())));
+}
+
+void tst_Cli::squattedFallbackPortIsNeverAdvertised()
+{
+    // Another program on the fallback port, handing out its own credentials.
+    const StandInEndpoint squatter(9254, StandInEndpoint::Mode::OwnAnswer);
+    if (!squatter.isListening())
+        QSKIP("127.0.0.1:9254 is in use on this machine already");
+    // No --listen: the helper is missing, so imsa falls back to loopback.
+    QVERIFY2(m_env->startAppWith(imsaBinary(), {u"start"_s, u"--headless"_s}),
+             qPrintable(m_env->error()));
+    QVERIFY(!m_env->endpoint().contains(u":9254/"_s));
+
+    const CommandResult second = m_env->imsa({u"start"_s});
+    const CommandResult status = m_env->imsa({u"status"_s});
+    const QString warning = u"127.0.0.1:9254 is held by another program"_s;
+    for (const CommandResult &said : {second, status}) {
+        QVERIFY2(said.out.contains(warning) || said.err.contains(warning),
+                 qPrintable(said.out + said.err));
+        QVERIFY2(!QString(said.out + said.err).contains(u"export AWS_EC2_METADATA_SERVICE"_s),
+                 qPrintable(said.out + said.err));
+    }
+
+    QProcessEnvironment squatted;
+    squatted.insert(u"AWS_EC2_METADATA_SERVICE_ENDPOINT"_s, u"http://127.0.0.1:9254/"_s);
+    const CommandResult doctor =
+            m_env->run(imsaBinary(), {u"doctor"_s, u"--offline"_s}, squatted, 30'000);
+    QVERIFY2(doctor.out.contains(warning), qPrintable(doctor.out));
+    const QString line = doctorLine(doctor.out, u"endpoint"_s);
+    QVERIFY2(line.startsWith(u"FAIL  endpoint: 127.0.0.1:9254 answers at http://127.0.0.1:9254/, "
+                             "but it is not this imsa"_s),
+             qPrintable(doctor.out));
+}
+
+void tst_Cli::doctorChecksWhoAnswersAtTheEndpoint_data()
+{
+    QTest::addColumn<QString>("answering");
+    QTest::addColumn<QString>("line");
+    QTest::addRow("imsa itself") << u"imsa"_s
+                                 << u"ok    endpoint: what answers at http://127.0.0.1:PORT/ is "
+                                    "this imsa"_s;
+    QTest::addRow("a program replaying a proof imsa gave for another challenge")
+            << u"replay"_s
+            << u"FAIL  endpoint: 127.0.0.1:PORT answers at http://127.0.0.1:PORT/, but it is not "
+               "this imsa (its proof is wrong)"_s;
+    QTest::addRow("a program relaying each request to imsa")
+            << u"relay"_s
+            << u"FAIL  endpoint: 127.0.0.1:PORT answers at http://127.0.0.1:PORT/, but it is not "
+               "this imsa (its proof is wrong)"_s;
+    QTest::addRow("a program without any proof")
+            << u"plain"_s
+            << u"FAIL  endpoint: 127.0.0.1:PORT answers at http://127.0.0.1:PORT/, but it is not "
+               "this imsa (it cannot prove it)"_s;
+}
+
+void tst_Cli::doctorChecksWhoAnswersAtTheEndpoint()
+{
+    QFETCH(QString, answering);
+    QFETCH(QString, line);
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    const auto imsaPort = static_cast<quint16>(QUrl(m_env->endpoint()).port());
+    const QByteArray copiedProof =
+            headerValue(challengeAnswerHead(imsaPort, "another-challenge"), "x-imsa-proof");
+    QCOMPARE(copiedProof.size(), 64);
+
+    std::unique_ptr<StandInEndpoint> other;
+    if (answering == u"replay"_s || answering == u"plain"_s)
+        other = std::make_unique<StandInEndpoint>(0, StandInEndpoint::Mode::OwnAnswer, 0,
+                                                  answering == u"replay"_s ? copiedProof
+                                                                           : QByteArray());
+    else if (answering == u"relay"_s)
+        other = std::make_unique<StandInEndpoint>(0, StandInEndpoint::Mode::RelayToImsa, imsaPort);
+    QVERIFY(!other || other->isListening());
+    const quint16 port = other ? other->port() : imsaPort;
+
+    QProcessEnvironment extra;
+    extra.insert(u"AWS_EC2_METADATA_SERVICE_ENDPOINT"_s, u"http://127.0.0.1:%1/"_s.arg(port));
+    const CommandResult doctor =
+            m_env->run(imsaBinary(), {u"doctor"_s, u"--offline"_s}, extra, 30'000);
+    const QString found = doctorLine(doctor.out, u"endpoint"_s);
+    QVERIFY2(found.startsWith(line.replace(u"PORT"_s, QString::number(port))),
+             qPrintable(doctor.out + doctor.err));
 }
 
 QTEST_GUILESS_MAIN(tst_Cli)

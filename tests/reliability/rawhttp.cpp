@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/resource.h>
@@ -19,9 +20,10 @@ QJsonObject RawReply::json() const
     return QJsonDocument::fromJson(body).object();
 }
 
-RawConnection::RawConnection(quint16 port)
+RawConnection::RawConnection(quint16 port, int connectTimeoutMs)
 {
-    m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    const bool bounded = connectTimeoutMs >= 0;
+    m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | (bounded ? SOCK_NONBLOCK : 0), 0);
     if (m_fd < 0)
         return;
     sockaddr_in address{};
@@ -29,7 +31,18 @@ RawConnection::RawConnection(quint16 port)
     address.sin_port = htons(port);
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     // The sockets API takes every address family through sockaddr *.
-    if (::connect(m_fd, reinterpret_cast<const sockaddr *>(&address), sizeof(address)) != 0) {
+    bool connected =
+            ::connect(m_fd, reinterpret_cast<const sockaddr *>(&address), sizeof(address)) == 0;
+    if (!connected && bounded && errno == EINPROGRESS) {
+        pollfd waiting{m_fd, POLLOUT, 0};
+        int error = 0;
+        socklen_t length = sizeof(error);
+        connected = ::poll(&waiting, 1, connectTimeoutMs) == 1
+                && ::getsockopt(m_fd, SOL_SOCKET, SO_ERROR, &error, &length) == 0 && error == 0;
+    }
+    if (connected && bounded)
+        connected = ::fcntl(m_fd, F_SETFL, ::fcntl(m_fd, F_GETFL) & ~O_NONBLOCK) == 0;
+    if (!connected) {
         ::close(m_fd);
         m_fd = -1;
     }
@@ -105,6 +118,15 @@ RawReply RawConnection::readReply(int timeoutMs)
         received.append(buffer, count);
     }
     return reply;
+}
+
+bool RawConnection::isClosedByPeer() const
+{
+    if (m_fd < 0)
+        return true;
+    char byte = 0;
+    const ssize_t count = ::recv(m_fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return count == 0 || (count < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
 }
 
 RawReply rawGet(quint16 port, const QByteArray &target, int timeoutMs)

@@ -21,7 +21,10 @@ struct RawReply
 class RawConnection
 {
 public:
-    explicit RawConnection(quint16 port);
+    /// Connects to 127.0.0.1:port; with connectTimeoutMs >= 0, gives up after that long (a
+    /// server that stopped accepting fills its backlog, and connect() would then wait for SYN
+    /// retries for minutes).
+    explicit RawConnection(quint16 port, int connectTimeoutMs = -1);
     ~RawConnection();
     RawConnection(const RawConnection &) = delete;
     RawConnection &operator=(const RawConnection &) = delete;
@@ -35,6 +38,8 @@ public:
     void reset();
     /// Reads one answer (headers plus Content-Length bytes) within `timeoutMs`.
     RawReply readReply(int timeoutMs);
+    /// Whether the server has closed or reset the connection (checked without waiting).
+    bool isClosedByPeer() const;
 
 private:
     int m_fd = -1;

@@ -5,7 +5,7 @@
 #include <QMessageAuthenticationCode>
 #include <QRandomGenerator>
 
-#include "imsa/detail/hostcheck.h"
+#include "imsa/imdstokens.h"
 
 namespace imsa::app {
 

@@ -1,7 +1,7 @@
 # Install rules for everything no target installs itself: desktop entries, icon, systemd user
 # unit, shell completions, man page, copyright, changelog. `cmake --install` and the Debian
 # package put the same files in the same places (DESTDIR works). The targets install
-# /usr/bin/imsa and /usr/libexec/imsa/imsa-helper; the helper's group and capabilities need
+# /usr/bin/imsa and, in /usr/libexec/imsa, imsa-service, imsa-tray and imsa-helper; the helper's group and capabilities need
 # root, so the package's postinst sets them and a source install runs the commands in imsa(1),
 # INSTALLATION. Translations need nothing here: the .qm files are embedded in the binary.
 include(GNUInstallDirs)

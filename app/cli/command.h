@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 
 #include <QCommandLineParser>
@@ -27,11 +28,16 @@ struct Command
 {
     QLatin1StringView name;
     QLatin1StringView summary;
-    int (*run)(const QStringList &arguments, Io &io);
+    std::function<int(const QStringList &arguments, Io &io)> run;
 };
 
-/// Every command, in the order `imsa --help` lists them.
-const QList<Command> &commands();
+struct KeyStoreProbes;
+
+/// Every command, in the order `imsa --help` lists them (commandtable.cpp).
+QList<Command> commands(const KeyStoreProbes &keyStore);
+
+/// The names `imsa --help` and the completion scripts offer.
+QStringList publicCommandNames();
 
 /// Parses a command's arguments. Returns an exit code when the command must stop here: 0 after
 /// printing --help, 2 after printing a usage error.

@@ -122,12 +122,7 @@ int runCompletion(const QStringList &arguments, Io &io)
         io.err << "imsa completion: expected one of bash, zsh, fish\n";
         return ExitUsage;
     }
-    QStringList names;
-    for (const Command &command : commands()) {
-        if (!command.name.startsWith(QLatin1StringView("__")))
-            names.append(command.name);
-    }
-    io.out << script.replace(QStringLiteral("@COMMANDS@"), names.join(QLatin1Char(' ')));
+    io.out << script.replace(QStringLiteral("@COMMANDS@"), publicCommandNames().join(QLatin1Char(' ')));
     return ExitOk;
 }
 

@@ -1,21 +1,15 @@
 #include <unistd.h>
 
-#include <QCoreApplication>
-#include <QEventLoop>
 #include <QFile>
 #include <QJsonArray>
 #include <QRandomGenerator>
-#include <QTimer>
 
-#include "command.h"
 #include "controlclient.h"
-#include "doctorchecks.h"
+#include "doctor.h"
 #include "doctorprobes.h"
 #include "firstrun.h"
 #include "imsa/stsendpoint.h"
-#include "service/filekeystore.h"
-#include "service/helperlauncher.h"
-#include "service/keychainkeystore.h"
+#include "platform/installpaths.h"
 
 using namespace Qt::StringLiterals;
 
@@ -88,20 +82,6 @@ EndpointProbe probeEndpoint(const QString &endpoint, bool imsaRuns)
     return probe;
 }
 
-KeychainProbe probeKeychain()
-{
-    KeychainProbe result{false, u"no answer"_s};
-    QEventLoop loop;
-    app::KeychainKeyStore::probe(&loop, [&](bool available, const QString &why) {
-        result = KeychainProbe{available, why};
-        loop.quit();
-    });
-    // The probe has its own timeout; this one only guards against a callback that never comes.
-    QTimer::singleShot(app::KeychainKeyStore::probeTimeout * 2, &loop, &QEventLoop::quit);
-    loop.exec();
-    return result;
-}
-
 /// The profile whose STS endpoint the clock is compared with: the one imsa serves, else the
 /// first one; a profile-less default gives the endpoint from the environment or the global one.
 Profile clockProfile(const ProfileSet &set, const std::optional<RunningImsa> &running)
@@ -115,7 +95,7 @@ Profile clockProfile(const ProfileSet &set, const std::optional<RunningImsa> &ru
 
 } // namespace
 
-int runDoctor(const QStringList &arguments, Io &io)
+int runDoctor(const QStringList &arguments, Io &io, const KeyStoreProbes &keyStore)
 {
     QCommandLineParser parser;
     const QCommandLineOption offline(
@@ -141,7 +121,7 @@ int runDoctor(const QStringList &arguments, Io &io)
     const std::optional<RunningImsa> running = askRunningImsa();
     QString helperPath = env.value(u"IMSA_HELPER"_s);
     if (helperPath.isEmpty())
-        helperPath = app::HelperLauncher::defaultHelperPath();
+        helperPath = app::internalProgramPath(u"imsa-helper"_s);
     QFile status(u"/proc/self/status"_s);
     const bool noNewPrivileges =
             status.open(QIODevice::ReadOnly) && hasNoNewPrivileges(status.readAll());
@@ -150,8 +130,8 @@ int runDoctor(const QStringList &arguments, Io &io)
         return runCommand(program, args);
     };
     std::optional<KeychainProbe> keychain;
-    if (env.value(u"IMSA_KEYSTORE"_s) != u"file"_s)
-        keychain = probeKeychain();
+    if (env.value(u"IMSA_KEYSTORE"_s) != u"file"_s && keyStore.probeKeychain)
+        keychain = keyStore.probeKeychain();
 
     const StsEndpoint sts = resolveStsEndpoint(clockProfile(profiles, running), env);
     std::optional<Result<QDateTime, QString>> stsDate;
@@ -180,7 +160,7 @@ int runDoctor(const QStringList &arguments, Io &io)
             checkProxy(env),
             checkMetadataVariables(env, running),
             checkEndpointIdentity(endpoint, endpointProbe, running),
-            checkKeychain(keychain, env, app::FileKeyStore::defaultPath()),
+            checkKeychain(keychain, env, keyStore.fileStorePath),
             checkStsEndpoint(sts),
             checkClock(stsDate, QDateTime::currentDateTimeUtc(), sts.url),
     };

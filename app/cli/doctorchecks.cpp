@@ -5,7 +5,7 @@
 #include <QFileInfo>
 #include <QtEndian>
 
-#include "service/listenaddress.h"
+#include "platform/listenaddress.h"
 
 using namespace Qt::StringLiterals;
 

@@ -5,7 +5,7 @@
 #include <QRegularExpression>
 
 #include "doctorchecks.h"
-#include "imsa/detail/awsini.h"
+#include "imsa/awsini.h"
 #include "imsa/stsendpoint.h"
 
 using namespace Qt::StringLiterals;
@@ -48,14 +48,14 @@ AwsProfileFacts awsProfileFacts(const AwsFiles &files, const QString &name)
             std::tuple{files.configPath, files.configText, true},
             std::tuple{files.credentialsPath, files.credentialsText, false}};
     for (const auto &[path, text, isConfig] : sources) {
-        const detail::IniFile ini = detail::parseIni(text, path);
+        const IniFile ini = parseIni(text, path);
         if (ini.syntaxError && !facts.syntaxError)
             facts.syntaxError = ini.syntaxError;
-        for (const detail::IniSection &section : ini.sections) {
+        for (const IniSection &section : ini.sections) {
             if (!headerNames(section.header, name, isConfig))
                 continue;
             facts.exists = true;
-            for (const detail::IniEntry &entry : section.entries) {
+            for (const IniEntry &entry : section.entries) {
                 const bool gives = std::any_of(credentialKeys.cbegin(), credentialKeys.cend(),
                                                [&entry](const char *key) {
                                                    return entry.key == QLatin1StringView(key);

@@ -15,7 +15,7 @@
 #include <QProcess>
 #include <QTcpSocket>
 
-#include "service/endpointidentity.h"
+#include "platform/endpointchallenge.h"
 
 using namespace Qt::StringLiterals;
 

@@ -1,77 +1,44 @@
 #include <cstdio>
 
 #include <QCoreApplication>
+#include <QEventLoop>
 #include <QLoggingCategory>
+#include <QTimer>
 
 #include "cli/command.h"
+#include "cli/doctor.h"
+#include "keystore/filekeystore.h"
+#include "keystore/keychainkeystore.h"
+#include "platform/coreapplication.h"
 #include "platform/processhardening.h"
-#include "startoptions.h"
-#include "ui.h"
 
-// One program, three faces: the CLI (every command but start), the headless app
-// (`start --foreground --headless`, or no graphical session) and the tray app.
-
-namespace imsa::cli {
-
-int runAssume(const QStringList &, Io &);
-int runExport(const QStringList &, Io &);
-int runEnv(const QStringList &, Io &);
-int runCredentialProcess(const QStringList &, Io &);
-int runStatus(const QStringList &, Io &);
-int runProfiles(const QStringList &, Io &);
-int runLogout(const QStringList &, Io &);
-int runStop(const QStringList &, Io &);
-int runCompletion(const QStringList &, Io &);
-int runCompleteProfiles(const QStringList &, Io &);
-int runDoctor(const QStringList &, Io &);
+// The imsa command line: the composition root of the CLI. The apps that `imsa start` runs are
+// programs of their own (imsa-service, imsa-tray), so no command loads Qt Widgets, Gui or the
+// HTTP server.
 
 namespace {
 
-int runStartCommand(const QStringList &arguments, Io &io)
+imsa::cli::KeychainProbe probeKeychain()
 {
-    return app::runStart(arguments, io, app::trayFactory());
+    using imsa::app::KeychainKeyStore;
+    imsa::cli::KeychainProbe result{false, QStringLiteral("no answer")};
+    QEventLoop loop;
+    KeychainKeyStore::probe(&loop, [&](bool available, const QString &why) {
+        result = imsa::cli::KeychainProbe{available, why};
+        loop.quit();
+    });
+    // The probe has its own timeout; this one only guards against a callback that never comes.
+    QTimer::singleShot(KeychainKeyStore::probeTimeout * 2, &loop, &QEventLoop::quit);
+    loop.exec();
+    return result;
 }
-
-} // namespace
-
-const QList<Command> &commands()
-{
-    static const QList<Command> table{
-            {QLatin1StringView("start"), QLatin1StringView("Start imsa (tray or headless)."),
-             runStartCommand},
-            {QLatin1StringView("stop"), QLatin1StringView("Stop the running imsa."), runStop},
-            {QLatin1StringView("assume"),
-             QLatin1StringView("Serve PROFILE to every AWS tool on this machine."), runAssume},
-            {QLatin1StringView("export"),
-             QLatin1StringView("Print PROFILE's credentials for eval."), runExport},
-            {QLatin1StringView("env"),
-             QLatin1StringView("Make one shell use PROFILE (container endpoint)."), runEnv},
-            {QLatin1StringView("credential-process"),
-             QLatin1StringView("Print credential_process JSON for PROFILE."), runCredentialProcess},
-            {QLatin1StringView("status"),
-             QLatin1StringView("Show what imsa serves and until when."), runStatus},
-            {QLatin1StringView("profiles"),
-             QLatin1StringView("List profiles and where their keys are."), runProfiles},
-            {QLatin1StringView("logout"), QLatin1StringView("Forget the MFA session."), runLogout},
-            {QLatin1StringView("doctor"),
-             QLatin1StringView("Check the whole chain from imsa to the AWS tools."), runDoctor},
-            {QLatin1StringView("completion"),
-             QLatin1StringView("Print a bash, zsh or fish completion script."), runCompletion},
-            {QLatin1StringView("__complete-profiles"), QLatin1StringView(), runCompleteProfiles},
-    };
-    return table;
-}
-
-} // namespace imsa::cli
-
-namespace {
 
 void printUsage(QTextStream &stream)
 {
     stream << "Usage: imsa COMMAND [OPTIONS]\n\n"
               "Short-lived AWS credentials for every tool on this machine, served as EC2 instance\n"
               "metadata after one MFA code.\n\nCommands:\n";
-    for (const imsa::cli::Command &command : imsa::cli::commands()) {
+    for (const imsa::cli::Command &command : imsa::cli::commands({})) {
         if (!command.summary.isEmpty())
             stream << "  " << QString(command.name).leftJustified(20) << command.summary << "\n";
     }
@@ -84,7 +51,7 @@ int main(int argc, char *argv[])
 {
     using namespace imsa;
     app::hardenProcess();
-    const std::unique_ptr<QCoreApplication> application = app::createApplication(argc, argv);
+    const std::unique_ptr<QCoreApplication> application = app::createCoreApplication(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("imsa"));
     QCoreApplication::setApplicationVersion(QStringLiteral(IMSA_VERSION));
 
@@ -109,7 +76,8 @@ int main(int argc, char *argv[])
         out << "imsa " << QCoreApplication::applicationVersion() << "\n";
         return cli::ExitOk;
     }
-    for (const cli::Command &command : cli::commands()) {
+    const cli::KeyStoreProbes keyStore{probeKeychain, app::FileKeyStore::defaultPath()};
+    for (const cli::Command &command : cli::commands(keyStore)) {
         if (command.name == name)
             return command.run(arguments, io);
     }

@@ -8,4 +8,7 @@ namespace imsa::app {
 /// Holds the log, the remembered active profile and, without a keychain, the key store file.
 QString stateDir();
 
+/// stateDir()/imsa.log: where the app started in the background logs.
+QString defaultLogFile();
+
 } // namespace imsa::app

@@ -21,4 +21,9 @@ QString stateDir()
     return path;
 }
 
+QString defaultLogFile()
+{
+    return stateDir() + QStringLiteral("/imsa.log");
+}
+
 } // namespace imsa::app

@@ -4,6 +4,8 @@
 #include <QByteArrayView>
 #include <QHostAddress>
 
+#include "platform/endpointchallenge.h"
+
 // How `imsa doctor` tells this imsa from another program that answers where AWS tools ask for
 // metadata (e.g. one that took the fallback port first). A banner or a fixed header could be
 // copied; instead the doctor sends a random challenge with a request, the metadata server
@@ -12,12 +14,6 @@
 // program that relays the challenge to imsa's real endpoint obtains a proof for that endpoint,
 // not for its own.
 namespace imsa::app {
-
-/// Request header with the doctor's challenge (1..64 of [A-Za-z0-9_-]).
-inline constexpr QByteArrayView identityChallengeHeader{"x-imsa-challenge"};
-/// Response header with the proof: hex HMAC-SHA256 of the challenge and the local endpoint.
-inline constexpr QByteArrayView identityProofHeader{"x-imsa-proof"};
-inline constexpr qsizetype maxChallengeLength = 64;
 
 /// The per-start secret behind the proofs; it never leaves the app.
 class EndpointIdentity

@@ -4,7 +4,7 @@
 
 #include <QTcpSocket>
 
-#include "imsa/detail/hostcheck.h"
+#include "imsa/hostcheck.h"
 #include "imsa/logging.h"
 
 namespace imsa::app {
@@ -48,7 +48,7 @@ void GuardedTcpServer::incomingConnection(qintptr socketDescriptor)
         delete socket;
         return;
     }
-    if (!detail::isAllowedPeer(socket->peerAddress(), m_listenAddress)) {
+    if (!isAllowedPeer(socket->peerAddress(), m_listenAddress)) {
         qCWarning(lcImds) << "refused connection from" << socket->peerAddress().toString();
         socket->abort();
         socket->deleteLater();

@@ -11,13 +11,13 @@
 #include <unistd.h>
 
 #include <QCoreApplication>
-#include <QDir>
 #include <QFileInfo>
 #include <QMetaObject>
 #include <QProcessEnvironment>
 #include <QRegularExpression>
 
 #include "imsa/logging.h"
+#include "platform/installpaths.h"
 
 using namespace Qt::StringLiterals;
 
@@ -152,13 +152,7 @@ QString HelperLauncher::defaultHelperPath()
 
 QString HelperLauncher::helperPathFor(const QString &applicationDir)
 {
-    const QDir dir(applicationDir);
-    for (const QString &candidate :
-         {dir.filePath(u"../libexec/imsa/imsa-helper"_s), dir.filePath(u"imsa-helper"_s)}) {
-        if (QFileInfo::exists(candidate))
-            return QDir::cleanPath(candidate);
-    }
-    return u"/usr/libexec/imsa/imsa-helper"_s;
+    return internalProgramPath(applicationDir, u"imsa-helper"_s);
 }
 
 void HelperLauncher::setTimeout(std::chrono::milliseconds timeout)

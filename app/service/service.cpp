@@ -15,7 +15,7 @@
 #include "imsa/credentialbroker.h"
 #include "imsa/logging.h"
 #include "imsa/stsclient.h"
-#include "keystorefactory.h"
+#include "keystore/keystorefactory.h"
 #include "mfaprocessrunner.h"
 #include "platform/runtimedir.h"
 #include "platform/statedir.h"
@@ -53,7 +53,7 @@ void Service::start()
     // A lock left by a crashed instance is stale once its pid is gone; QLockFile checks that.
     m_lock->setStaleLockTime(0);
     if (!m_lock->tryLock(0))
-        return fail(QStringLiteral("imsa is already running"));
+        return fail(QStringLiteral("imsa is already running"), StartFailure::AlreadyRunning);
 
     m_profiles = new ProfileStore(ConfigPaths::fromEnvironment(), this);
     m_profiles->load();
@@ -209,10 +209,10 @@ QString Service::helperPath() const
                                           : m_options.helperPath;
 }
 
-void Service::fail(const QString &message)
+void Service::fail(const QString &message, StartFailure reason)
 {
     qCCritical(lcApp).noquote() << message;
-    Q_EMIT startFailed(message);
+    Q_EMIT startFailed(reason, message);
 }
 
 QString Service::endpointUrl() const

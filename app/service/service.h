@@ -8,7 +8,7 @@
 #include "endpointidentity.h"
 #include "imsa/clock.h"
 #include "imsa/imdstokens.h"
-#include "listenaddress.h"
+#include "platform/listenaddress.h"
 
 namespace imsa {
 class CredentialBroker;
@@ -37,6 +37,12 @@ public:
         ListenAddress listen{QHostAddress(QString(instanceMetadataAddress)), instanceMetadataPort};
         bool imdsv2Only = false;
         QString helperPath; ///< empty: HelperLauncher::defaultHelperPath()
+    };
+
+    /// Why start() failed: another instance holding the lock is not an error for `imsa start`.
+    enum class StartFailure {
+        AlreadyRunning,
+        Other
     };
 
     explicit Service(Options options, QObject *parent = nullptr);
@@ -86,7 +92,7 @@ public:
 
 Q_SIGNALS:
     void started();
-    void startFailed(const QString &message);
+    void startFailed(imsa::app::Service::StartFailure reason, const QString &message);
     void stopRequested();
     void warningsChanged();
 
@@ -97,7 +103,7 @@ private:
     void finishStart();
     void limitConnections();
     void addWarning(const QString &warning);
-    void fail(const QString &message);
+    void fail(const QString &message, StartFailure reason = StartFailure::Other);
     QString helperPath() const;
 
     Options m_options;

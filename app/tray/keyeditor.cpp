@@ -6,7 +6,7 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
-#include "keymanager.h"
+#include "service/keymanager.h"
 #include "statustext.h"
 
 namespace imsa::tray {

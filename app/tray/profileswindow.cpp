@@ -9,8 +9,8 @@
 
 #include "imsa/redact.h"
 #include "keyeditor.h"
-#include "keymanager.h"
-#include "profilestore.h"
+#include "service/keymanager.h"
+#include "service/profilestore.h"
 #include "statustext.h"
 
 namespace imsa::tray {

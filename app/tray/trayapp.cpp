@@ -10,9 +10,9 @@
 #include "imsa/credentialbroker.h"
 #include "imsa/logging.h"
 #include "mfadialog.h"
-#include "profilestore.h"
+#include "service/profilestore.h"
 #include "profileswindow.h"
-#include "service.h"
+#include "service/service.h"
 #include "trayicon.h"
 
 namespace imsa::tray {

@@ -8,7 +8,7 @@
 #include <QTimer>
 
 #include "imsa/clock.h"
-#include "keymanager.h"
+#include "service/keymanager.h"
 #include "traycontroller.h"
 
 namespace imsa::app {

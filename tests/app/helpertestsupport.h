@@ -10,7 +10,7 @@
 #include <QString>
 #include <QStringList>
 
-#include "helperlauncher.h"
+#include "service/helperlauncher.h"
 
 // Shared by tst_helperlauncher (launcher against fake helpers) and tst_imsahelper (the real
 // helper).

@@ -5,7 +5,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "controlserver.h"
+#include "service/controlserver.h"
 
 using namespace imsa;
 using namespace imsa::app;

@@ -11,7 +11,7 @@
 #include <QTest>
 
 #include "keystorecalls.h"
-#include "service/filekeystore.h"
+#include "keystore/filekeystore.h"
 
 using namespace Qt::StringLiterals;
 using imsa::app::FileKeyStore;

@@ -14,7 +14,7 @@
 #include <QTcpSocket>
 #include <QTest>
 
-#include "guardedtcpserver.h"
+#include "service/guardedtcpserver.h"
 
 using namespace imsa::app;
 using namespace Qt::StringLiterals;

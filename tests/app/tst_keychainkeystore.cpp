@@ -10,8 +10,8 @@
 #include <QTest>
 
 #include "keystorecalls.h"
-#include "service/keychainkeystore.h"
-#include "service/keystorefactory.h"
+#include "keystore/keychainkeystore.h"
+#include "keystore/keystorefactory.h"
 
 using namespace Qt::StringLiterals;
 using imsa::app::KeychainKeyStore;

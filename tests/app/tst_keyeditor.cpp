@@ -9,10 +9,10 @@
 #include "../core/brokerrig.h"
 #include "imsa/profileloader.h"
 #include "imsa/sessioncodec.h"
-#include "keyeditor.h"
-#include "keymanager.h"
-#include "profilestore.h"
-#include "profileswindow.h"
+#include "tray/keyeditor.h"
+#include "service/keymanager.h"
+#include "service/profilestore.h"
+#include "tray/profileswindow.h"
 
 using namespace imsa;
 using namespace imsa::test;

@@ -9,7 +9,7 @@
 #include "../core/brokerrig.h"
 #include "imsa/profileloader.h"
 #include "imsa/sessioncodec.h"
-#include "keymanager.h"
+#include "service/keymanager.h"
 #include "keystorecalls.h"
 
 using namespace imsa;

@@ -6,8 +6,8 @@
 #include <QTest>
 
 #include "../core/brokerrig.h"
-#include "mfadialog.h"
-#include "traycontroller.h"
+#include "tray/mfadialog.h"
+#include "tray/traycontroller.h"
 
 using namespace imsa;
 using namespace imsa::test;

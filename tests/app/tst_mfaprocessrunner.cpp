@@ -13,7 +13,7 @@
 #include <QTest>
 
 #include "e2e/e2eenvironment.h"
-#include "mfacommand.h"
+#include "service/mfacommand.h"
 
 using namespace imsa::app;
 using namespace imsa::test;

@@ -6,7 +6,7 @@
 #include <QTest>
 
 #include "../core/brokerrig.h"
-#include "traycontroller.h"
+#include "tray/traycontroller.h"
 
 using namespace imsa;
 using namespace imsa::test;

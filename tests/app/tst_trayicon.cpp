@@ -2,7 +2,7 @@
 #include <QImage>
 #include <QTest>
 
-#include "trayicon.h"
+#include "tray/trayicon.h"
 
 using namespace imsa::tray;
 

@@ -43,6 +43,8 @@ awk '{ print $6 }' "$work/contents" >"$work/paths"
 for path in \
     ./usr/bin/imsa \
     ./usr/libexec/imsa/imsa-helper \
+    ./usr/libexec/imsa/imsa-service \
+    ./usr/libexec/imsa/imsa-tray \
     ./usr/share/applications/imsa.desktop \
     ./etc/xdg/autostart/imsa.desktop \
     ./usr/share/icons/hicolor/scalable/apps/imsa.svg \

@@ -10,7 +10,7 @@
 
 #include "imsa/credentials.h"
 #include "imsa/detail/credentialsbodycache.h"
-#include "imsa/detail/hostcheck.h"
+#include "imsa/hostcheck.h"
 #include "imsa/detail/imdsjson.h"
 #include "imsa/httpmessage.h"
 #include "imsa/imdstokens.h"
@@ -171,13 +171,13 @@ private:
             return error(431);
 
         const QByteArray path = routingPath(request.target);
-        if (!detail::isAllowedPeer(request.peer, m_config.listenAddress)) {
+        if (!isAllowedPeer(request.peer, m_config.listenAddress)) {
             qCWarning(lcImds) << "refused a request from" << request.peer.toString() << "for"
                               << path << "(not a local address)";
             return error(403);
         }
         if (request.headerCount("Host") != 1
-            || !detail::isAllowedHost(request.header("Host"), m_config.listenAddress)) {
+            || !isAllowedHost(request.header("Host"), m_config.listenAddress)) {
             qCWarning(lcImds) << "refused a request from" << request.peer.toString() << "for"
                               << path << "(Host header is not this server)";
             return error(403);

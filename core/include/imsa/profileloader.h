@@ -97,8 +97,8 @@ inline ProfileSet parseImsaYaml(const QByteArray &text, const QString &fileName)
 inline ProfileSet parseAwsConfig(const QByteArray &configText, const QString &configName,
                                  const QByteArray &credentialsText, const QString &credentialsName)
 {
-    const detail::IniFile config = detail::parseIni(configText, configName);
-    const detail::IniFile credentials = detail::parseIni(credentialsText, credentialsName);
+    const IniFile config = parseIni(configText, configName);
+    const IniFile credentials = parseIni(credentialsText, credentialsName);
     ProfileSet set;
     for (const auto &file : {config, credentials}) {
         if (file.syntaxError)

@@ -10,7 +10,7 @@
 #include <QString>
 #include <QStringList>
 
-#include "imsa/detail/awsini.h"
+#include "imsa/awsini.h"
 #include "imsa/detail/rawprofile.h"
 #include "imsa/detail/similarity.h"
 #include "imsa/result.h"

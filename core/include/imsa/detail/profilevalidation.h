@@ -5,7 +5,7 @@
 #include <QString>
 #include <QUrl>
 
-#include "imsa/detail/hostcheck.h"
+#include "imsa/hostcheck.h"
 
 namespace imsa::detail {
 

@@ -8,8 +8,6 @@
 #include <QFile>
 #include <QLoggingCategory>
 
-#include "platform/statedir.h"
-
 namespace imsa::app {
 
 namespace {
@@ -38,11 +36,6 @@ void narrowOldLog(int fd)
 }
 
 } // namespace
-
-QString defaultLogFile()
-{
-    return stateDir() + QStringLiteral("/imsa.log");
-}
 
 void setUpLogging(const QString &logFile)
 {

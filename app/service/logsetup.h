@@ -8,7 +8,4 @@ namespace imsa::app {
 /// Default rules hide debug chatter; QT_LOGGING_RULES="imsa.sts.debug=true" turns it on.
 void setUpLogging(const QString &logFile);
 
-/// $XDG_STATE_HOME/imsa/imsa.log.
-QString defaultLogFile();
-
 } // namespace imsa::app

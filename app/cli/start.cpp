@@ -1,4 +1,3 @@
-#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -7,85 +6,72 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QProcess>
-#include <QSocketNotifier>
 #include <QThread>
 
-#include "cli/command.h"
-#include "cli/controlclient.h"
-#include "cli/firstrun.h"
-#include "logsetup.h"
-#include "service/filelimit.h"
-#include "service/service.h"
-#include "startoptions.h"
+#include "command.h"
+#include "controlclient.h"
+#include "firstrun.h"
+#include "imsa/profileloader.h"
+#include "platform/installpaths.h"
+#include "platform/listenaddress.h"
+#include "platform/statedir.h"
 
-namespace imsa::app {
+// `imsa start` runs the app: imsa-tray in a graphical session, imsa-service otherwise. With
+// --foreground it becomes the app (exec, so systemd and the caller keep the pid they started);
+// without, it starts the app in the background and returns once the app answers.
+
+namespace imsa::cli {
 
 namespace {
 
 constexpr int startTimeoutMs = 10'000;
 
-/// SIGTERM/SIGINT end the foreground app cleanly (systemd stops it with SIGTERM): the signal
-/// handler only writes to a pipe; the event loop does the rest.
-void quitOnSignals()
+struct StartOptions
 {
-    static int pipeFds[2];
-    if (pipe2(pipeFds, O_CLOEXEC) != 0)
-        return;
+    bool tray = false;
+    QString logFile;
+    QStringList appArguments; ///< what the app is given besides --log-file
+};
 
-    struct sigaction action
-    { };
-
-    action.sa_handler = [](int) {
-        const char byte = 1;
-        [[maybe_unused]] const ssize_t written = ::write(pipeFds[1], &byte, 1);
-    };
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGTERM, &action, nullptr);
-    sigaction(SIGINT, &action, nullptr);
-    auto *notifier = new QSocketNotifier(pipeFds[0], QSocketNotifier::Read, qApp);
-    QObject::connect(notifier, &QSocketNotifier::activated, qApp, &QCoreApplication::quit);
+/// imsa-tray when a display is there, --headless is not given and the tray was built.
+QString appProgram(const StartOptions &options)
+{
+    if (options.tray) {
+        const QString tray = app::internalProgramPath(QStringLiteral("imsa-tray"));
+        if (QFileInfo::exists(tray))
+            return tray;
+    }
+    return app::internalProgramPath(QStringLiteral("imsa-service"));
 }
 
-int runForeground(const StartOptions &options, cli::Io &io)
+QStringList appArguments(const StartOptions &options)
 {
-    setUpLogging(options.logFile);
-    quitOnSignals();
-    // Before anything opens a descriptor; the connection caps are derived from it.
-    raiseOpenFileLimit();
-    Service::Options serviceOptions;
-    serviceOptions.listen = options.listen;
-    serviceOptions.imdsv2Only = options.imdsv2Only;
-    serviceOptions.helperPath = qEnvironmentVariable("IMSA_HELPER");
-    Service service(serviceOptions);
-    std::optional<int> failure;
-    QObject::connect(&service, &Service::startFailed, qApp, [&](const QString &message) {
-        io.err << "imsa start: " << message << "\n";
-        io.err.flush();
-        // A second start finds the first one running: that is success, as with `imsa start`.
-        failure = message == QLatin1StringView("imsa is already running") ? cli::ExitOk
-                                                                          : cli::ExitFailure;
-        // Ends the loop when the failure comes from it (the helper); does nothing before exec().
-        QCoreApplication::exit(*failure);
-    });
-    QObject::connect(&service, &Service::stopRequested, qApp, &QCoreApplication::quit,
-                     Qt::QueuedConnection);
-    QObject::connect(&service, &Service::started, qApp, [&] {
-        if (!options.uiFactory)
-            return;
-        options.uiFactory(service);
-    });
-    service.start();
-    // Most failures (the lock, the runtime directory, a port in use) come from start() itself,
-    // before there is a loop for exit() to end; exec() would then run forever.
-    if (failure)
-        return *failure;
-    const int loopExit = QCoreApplication::exec();
-    service.shutDown();
-    return failure.value_or(loopExit);
+    QStringList arguments = options.appArguments;
+    if (!options.logFile.isEmpty())
+        arguments << QStringLiteral("--log-file") << options.logFile;
+    return arguments;
+}
+
+/// Becomes the app; returns only when that fails.
+int runForeground(const StartOptions &options, Io &io)
+{
+    const QString program = appProgram(options);
+    QList<QByteArray> arguments{QFile::encodeName(program)};
+    for (const QString &argument : appArguments(options))
+        arguments.append(argument.toLocal8Bit());
+    std::vector<char *> argv;
+    for (QByteArray &argument : arguments)
+        argv.push_back(argument.data());
+    argv.push_back(nullptr);
+    io.out.flush();
+    io.err.flush();
+    ::execv(argv.front(), argv.data());
+    io.err << "imsa start: cannot run " << program << ": " << qt_error_string(errno) << "\n";
+    return ExitFailure;
 }
 
 /// The running app's warnings (e.g. that it could not serve where AWS tools look).
-void printWarnings(const QJsonObject &status, cli::Io &io)
+void printWarnings(const QJsonObject &status, Io &io)
 {
     for (const QJsonValue &warning : status.value(u"warnings").toArray())
         io.err << "warning: " << warning.toString() << "\n";
@@ -93,23 +79,21 @@ void printWarnings(const QJsonObject &status, cli::Io &io)
 
 /// Reports an imsa that runs but does not answer on its control socket (it holds the instance
 /// lock), for `start` to say instead of starting a second one. False when there is none.
-bool reportSilentInstance(cli::Io &io)
+bool reportSilentInstance(Io &io)
 {
-    const std::optional<qint64> pid = cli::lockedInstancePid();
+    const std::optional<qint64> pid = lockedInstancePid();
     if (!pid)
         return false;
-    io.out << "imsa is already running; " << cli::unreachableMessage(*pid) << "\n";
+    io.out << "imsa is already running; " << unreachableMessage(*pid) << "\n";
     return true;
 }
 
 /// Starts the app as a detached process and returns once it answers on the control socket.
-int runDetached(const StartOptions &options, const QStringList &forwarded, cli::Io &io)
+int runDetached(const StartOptions &options, Io &io)
 {
     QProcess process;
-    process.setProgram(QCoreApplication::applicationFilePath());
-    process.setArguments(QStringList{QStringLiteral("start"), QStringLiteral("--foreground"),
-                                     QStringLiteral("--log-file"), options.logFile}
-                         + forwarded);
+    process.setProgram(appProgram(options));
+    process.setArguments(appArguments(options));
     process.setStandardInputFile(QProcess::nullDevice());
     process.setStandardOutputFile(QProcess::nullDevice());
     process.setStandardErrorFile(options.logFile, QIODevice::Append);
@@ -117,12 +101,12 @@ int runDetached(const StartOptions &options, const QStringList &forwarded, cli::
     if (!process.startDetached(&pid)) {
         io.err << "imsa start: cannot run " << process.program() << ": " << process.errorString()
                << "\n";
-        return cli::ExitFailure;
+        return ExitFailure;
     }
 
     QDeadlineTimer deadline(startTimeoutMs);
     while (!deadline.hasExpired()) {
-        cli::ControlClient client;
+        ControlClient client;
         if (client.connectToApp(100)) {
             auto status = client.call(QStringLiteral("status"));
             if (status) {
@@ -130,17 +114,17 @@ int runDetached(const StartOptions &options, const QStringList &forwarded, cli::
                        << "), serving instance metadata on "
                        << status->value(u"endpoint").toString() << "\n";
                 printWarnings(status.value(), io);
-                return cli::ExitOk;
+                return ExitOk;
             }
         }
-        if (!cli::isLiveProcessNamed(pid, {}))
+        if (!isLiveProcessNamed(pid, {}))
             break;
         QThread::msleep(10);
     }
     // The app exits on every failed start; one that started at the same time may have won.
-    if (!cli::isLiveProcessNamed(pid, {}) && reportSilentInstance(io))
-        return cli::ExitOk;
-    if (cli::isLiveProcessNamed(pid, {})) {
+    if (!isLiveProcessNamed(pid, {}) && reportSilentInstance(io))
+        return ExitOk;
+    if (isLiveProcessNamed(pid, {})) {
         // Still not answering after the deadline: a failed start leaves no app behind.
         ::kill(static_cast<pid_t>(pid), SIGTERM);
         io.err << "imsa start: imsa did not answer within " << startTimeoutMs / 1000
@@ -155,12 +139,12 @@ int runDetached(const StartOptions &options, const QStringList &forwarded, cli::
         for (qsizetype i = std::max<qsizetype>(0, lines.size() - 6); i < lines.size(); ++i)
             io.err << "  " << QString::fromUtf8(lines.at(i)) << "\n";
     }
-    return cli::ExitFailure;
+    return ExitFailure;
 }
 
 } // namespace
 
-int runStart(const QStringList &arguments, cli::Io &io, const UiFactory &uiFactory)
+int runStart(const QStringList &arguments, Io &io)
 {
     QCommandLineParser parser;
     const QCommandLineOption foreground(
@@ -181,7 +165,7 @@ int runStart(const QStringList &arguments, cli::Io &io, const UiFactory &uiFacto
             QStringLiteral("imdsv2-only"),
             QStringLiteral("Refuse IMDSv1 requests (no session token)."));
     parser.addOptions({foreground, headless, listen, logFile, imdsv2Only});
-    if (auto exit = cli::parseArguments(
+    if (auto exit = parseArguments(
                 parser, arguments, io,
                 QStringLiteral("imsa start [--foreground] [--headless] [--listen ADDR:PORT] "
                                "[--log-file FILE] [--imdsv2-only]\n\n"
@@ -191,23 +175,26 @@ int runStart(const QStringList &arguments, cli::Io &io, const UiFactory &uiFacto
     if (!parser.positionalArguments().isEmpty()) {
         io.err << "imsa start: unexpected argument '" << parser.positionalArguments().first()
                << "'\n";
-        return cli::ExitUsage;
+        return ExitUsage;
     }
 
     StartOptions options;
     if (parser.isSet(listen)) {
-        auto parsed = ListenAddress::parse(parser.value(listen));
-        if (!parsed) {
+        // Checked here too, so that a typo fails before anything starts.
+        if (auto parsed = app::ListenAddress::parse(parser.value(listen)); !parsed) {
             io.err << "imsa start: --listen: " << parsed.error() << "\n";
-            return cli::ExitUsage;
+            return ExitUsage;
         }
-        options.listen = parsed.value();
+        options.appArguments << QStringLiteral("--listen") << parser.value(listen);
     }
-    options.imdsv2Only = parser.isSet(imdsv2Only);
+    if (parser.isSet(imdsv2Only))
+        options.appArguments << QStringLiteral("--imdsv2-only");
+    options.tray = !parser.isSet(headless)
+            && (qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY"));
     options.logFile = parser.value(logFile);
 
     {
-        cli::ControlClient client;
+        ControlClient client;
         if (client.connectToApp(200)) {
             auto status = client.call(QStringLiteral("status"));
             io.out << "imsa is already running (pid "
@@ -215,32 +202,22 @@ int runStart(const QStringList &arguments, cli::Io &io, const UiFactory &uiFacto
                    << (status ? status->value(u"endpoint").toString() : QString()) << "\n";
             if (status)
                 printWarnings(status.value(), io);
-            return cli::ExitOk;
+            return ExitOk;
         }
         if (reportSilentInstance(io))
-            return cli::ExitOk;
+            return ExitOk;
     }
 
     // Start anyway: imsa watches the files and picks up profiles as they are written.
     if (const ConfigPaths paths = ConfigPaths::fromEnvironment();
         loadProfiles(paths).profiles.isEmpty())
-        io.err << cli::firstRunHelp(paths) << "\n";
+        io.err << firstRunHelp(paths) << "\n";
 
-    if (parser.isSet(foreground)) {
-        if (!parser.isSet(headless))
-            options.uiFactory = uiFactory;
+    if (parser.isSet(foreground))
         return runForeground(options, io);
-    }
     if (options.logFile.isEmpty())
-        options.logFile = defaultLogFile();
-    QStringList forwarded;
-    for (const QCommandLineOption &option : {headless, imdsv2Only}) {
-        if (parser.isSet(option))
-            forwarded.append(QStringLiteral("--") + option.names().first());
-    }
-    if (parser.isSet(listen))
-        forwarded << QStringLiteral("--listen") << parser.value(listen);
-    return runDetached(options, forwarded, io);
+        options.logFile = app::defaultLogFile();
+    return runDetached(options, io);
 }
 
-} // namespace imsa::app
+} // namespace imsa::cli

@@ -1,4 +1,4 @@
-#include "ui.h"
+#include "coreapplication.h"
 
 namespace imsa::app {
 

@@ -8,7 +8,7 @@
 
 // The checks the IMDS handler makes before routing (aws-vault's withSecurityChecks): who is
 // calling and which name they called us by. Tokens are checked in imdstokens.h.
-namespace imsa::detail {
+namespace imsa {
 
 /// `address` with an IPv4-mapped IPv6 form (::ffff:127.0.0.1, what a dual-stack socket
 /// reports for IPv4 clients) turned into plain IPv4, so that one comparison covers both.
@@ -142,4 +142,4 @@ inline bool isAllowedHost(QByteArrayView value, const QHostAddress &listenAddres
     return unmapped(*address).isLoopback() || isListenAddress(*address, listenAddress);
 }
 
-} // namespace imsa::detail
+} // namespace imsa

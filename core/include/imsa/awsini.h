@@ -8,26 +8,26 @@
 #include <QString>
 #include <QStringList>
 
-#include "imsa/detail/rawprofile.h"
+#include "imsa/configerror.h"
 
 // The INI dialect of ~/.aws/config and ~/.aws/credentials as botocore reads it (Python's
 // configparser): `[section]` headers, `key = value` or `key: value`, whole-line comments
 // starting with # or ;, and lines indented deeper than the setting above them continue it
 // (nested settings such as `s3 =` followed by `  max_concurrent_requests = 10`).
-namespace imsa::detail {
+namespace imsa {
 
 struct IniEntry
 {
     QString key;
     QString value;
-    Place keyPlace;
-    Place valuePlace;
+    ConfigError keyPlace;
+    ConfigError valuePlace;
 };
 
 struct IniSection
 {
     QString header; ///< the text between the brackets, trimmed
-    Place place;
+    ConfigError place;
     QList<IniEntry> entries;
 };
 
@@ -86,7 +86,7 @@ inline IniFile parseIni(const QByteArray &text, const QString &fileName)
                 return file;
             }
             file.sections.append(
-                    {header, Place{fileName, lineNumber, int(indent + 1), {}, {}, {}}, {}});
+                    {header, ConfigError{fileName, lineNumber, int(indent + 1), {}, {}, {}}, {}});
             settingIndent = -1;
             continue;
         }
@@ -113,11 +113,11 @@ inline IniFile parseIni(const QByteArray &text, const QString &fileName)
         const QString value =
                 line.mid(valueStart, valueEnd(line, valueStart) - valueStart).trimmed();
         file.sections.last().entries.append(
-                {key, value, Place{fileName, lineNumber, int(indent + 1), {}, key, {}},
-                 Place{fileName, lineNumber, int(valueStart + 1), {}, key, {}}});
+                {key, value, ConfigError{fileName, lineNumber, int(indent + 1), {}, key, {}},
+                 ConfigError{fileName, lineNumber, int(valueStart + 1), {}, key, {}}});
         settingIndent = indent;
     }
     return file;
 }
 
-} // namespace imsa::detail
+} // namespace imsa

@@ -1,0 +1,58 @@
+#include "command.h"
+#include "doctor.h"
+
+namespace imsa::cli {
+
+int runStart(const QStringList &, Io &);
+int runAssume(const QStringList &, Io &);
+int runExport(const QStringList &, Io &);
+int runEnv(const QStringList &, Io &);
+int runCredentialProcess(const QStringList &, Io &);
+int runStatus(const QStringList &, Io &);
+int runProfiles(const QStringList &, Io &);
+int runLogout(const QStringList &, Io &);
+int runStop(const QStringList &, Io &);
+int runCompletion(const QStringList &, Io &);
+int runCompleteProfiles(const QStringList &, Io &);
+
+QList<Command> commands(const KeyStoreProbes &keyStore)
+{
+    return {
+            {QLatin1StringView("start"), QLatin1StringView("Start imsa (tray or headless)."),
+             runStart},
+            {QLatin1StringView("stop"), QLatin1StringView("Stop the running imsa."), runStop},
+            {QLatin1StringView("assume"),
+             QLatin1StringView("Serve PROFILE to every AWS tool on this machine."), runAssume},
+            {QLatin1StringView("export"),
+             QLatin1StringView("Print PROFILE's credentials for eval."), runExport},
+            {QLatin1StringView("env"),
+             QLatin1StringView("Make one shell use PROFILE (container endpoint)."), runEnv},
+            {QLatin1StringView("credential-process"),
+             QLatin1StringView("Print credential_process JSON for PROFILE."), runCredentialProcess},
+            {QLatin1StringView("status"),
+             QLatin1StringView("Show what imsa serves and until when."), runStatus},
+            {QLatin1StringView("profiles"),
+             QLatin1StringView("List profiles and where their keys are."), runProfiles},
+            {QLatin1StringView("logout"), QLatin1StringView("Forget the MFA session."), runLogout},
+            {QLatin1StringView("doctor"),
+             QLatin1StringView("Check the whole chain from imsa to the AWS tools."),
+             [keyStore](const QStringList &arguments, Io &io) {
+                 return runDoctor(arguments, io, keyStore);
+             }},
+            {QLatin1StringView("completion"),
+             QLatin1StringView("Print a bash, zsh or fish completion script."), runCompletion},
+            {QLatin1StringView("__complete-profiles"), QLatin1StringView(), runCompleteProfiles},
+    };
+}
+
+QStringList publicCommandNames()
+{
+    QStringList names;
+    for (const Command &command : commands({})) {
+        if (!command.summary.isEmpty())
+            names.append(command.name);
+    }
+    return names;
+}
+
+} // namespace imsa::cli

@@ -1,0 +1,122 @@
+#include "runservice.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QSocketNotifier>
+#include <QTextStream>
+
+#include "filelimit.h"
+#include "logsetup.h"
+#include "service.h"
+
+namespace imsa::app {
+
+namespace {
+
+enum ExitCode : int {
+    ExitOk = 0,
+    ExitFailure = 1,
+    ExitUsage = 2
+};
+
+/// SIGTERM/SIGINT end the app cleanly (systemd stops it with SIGTERM): the signal handler only
+/// writes to a pipe; the event loop does the rest.
+void quitOnSignals()
+{
+    static int pipeFds[2];
+    if (pipe2(pipeFds, O_CLOEXEC) != 0)
+        return;
+
+    struct sigaction action
+    { };
+
+    action.sa_handler = [](int) {
+        const char byte = 1;
+        [[maybe_unused]] const ssize_t written = ::write(pipeFds[1], &byte, 1);
+    };
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGTERM, &action, nullptr);
+    sigaction(SIGINT, &action, nullptr);
+    auto *notifier = new QSocketNotifier(pipeFds[0], QSocketNotifier::Read, qApp);
+    QObject::connect(notifier, &QSocketNotifier::activated, qApp, &QCoreApplication::quit);
+}
+
+int serve(const Service::Options &options, const UiFactory &uiFactory, QTextStream &err)
+{
+    quitOnSignals();
+    Service service(options);
+    std::optional<int> failure;
+    QObject::connect(&service, &Service::startFailed, qApp,
+                     [&](Service::StartFailure reason, const QString &message) {
+                         err << "imsa start: " << message << "\n";
+                         err.flush();
+                         // A second start finds the first one running: that is success, as
+                         // with `imsa start`.
+                         failure = reason == Service::StartFailure::AlreadyRunning ? ExitOk
+                                                                                   : ExitFailure;
+                         // Ends the loop when the failure comes from it (the helper); does
+                         // nothing before exec().
+                         QCoreApplication::exit(*failure);
+                     });
+    QObject::connect(&service, &Service::stopRequested, qApp, &QCoreApplication::quit,
+                     Qt::QueuedConnection);
+    QObject::connect(&service, &Service::started, qApp, [&] {
+        if (uiFactory)
+            uiFactory(service);
+    });
+    service.start();
+    // Most failures (the lock, the runtime directory, a port in use) come from start() itself,
+    // before there is a loop for exit() to end; exec() would then run forever.
+    if (failure)
+        return *failure;
+    const int loopExit = QCoreApplication::exec();
+    service.shutDown();
+    return failure.value_or(loopExit);
+}
+
+} // namespace
+
+int runService(const QStringList &arguments, const UiFactory &uiFactory)
+{
+    QTextStream err(stderr);
+    QCommandLineParser parser;
+    const QCommandLineOption listen(QStringLiteral("listen"),
+                                    QStringLiteral("Serve on ADDR:PORT."), QStringLiteral("ADDR:PORT"));
+    const QCommandLineOption logFile(QStringLiteral("log-file"),
+                                     QStringLiteral("Log here instead of stderr."),
+                                     QStringLiteral("FILE"));
+    const QCommandLineOption imdsv2Only(QStringLiteral("imdsv2-only"),
+                                        QStringLiteral("Refuse IMDSv1 requests."));
+    parser.addOptions({listen, logFile, imdsv2Only});
+    if (!parser.parse(arguments) || !parser.positionalArguments().isEmpty()) {
+        err << "imsa start: "
+            << (parser.errorText().isEmpty()
+                        ? QStringLiteral("unexpected argument '%1'")
+                                  .arg(parser.positionalArguments().first())
+                        : parser.errorText())
+            << "\n";
+        return ExitUsage;
+    }
+    Service::Options options;
+    if (parser.isSet(listen)) {
+        auto parsed = ListenAddress::parse(parser.value(listen));
+        if (!parsed) {
+            err << "imsa start: --listen: " << parsed.error() << "\n";
+            return ExitUsage;
+        }
+        options.listen = parsed.value();
+    }
+    options.imdsv2Only = parser.isSet(imdsv2Only);
+    options.helperPath = qEnvironmentVariable("IMSA_HELPER");
+
+    setUpLogging(parser.value(logFile));
+    // Before anything opens a descriptor; the connection caps are derived from it.
+    raiseOpenFileLimit();
+    return serve(options, uiFactory, err);
+}
+
+} // namespace imsa::app

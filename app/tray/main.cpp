@@ -1,0 +1,44 @@
+#include <QApplication>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QTranslator>
+
+#include "platform/processhardening.h"
+#include "service/runservice.h"
+#include "service/service.h"
+#include "trayapp.h"
+
+// imsa-tray: the app with its tray icon, the only program that loads Qt Widgets. `imsa start`
+// runs it in a graphical session; it is not meant to be run by hand.
+
+namespace {
+
+/// imsa's own strings from the embedded catalogue of the system locale, and Qt's (standard
+/// buttons, context menus) from the system's Qt translations when installed.
+void installTranslations(QApplication &application)
+{
+    auto *own = new QTranslator(&application);
+    if (own->load(QLocale(), QStringLiteral("imsa"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+        QApplication::installTranslator(own);
+    auto *qt = new QTranslator(&application);
+    if (qt->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
+                 QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(qt);
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    using namespace imsa;
+    // Hardening does not survive the exec from `imsa start --foreground`: it is done again here.
+    app::hardenProcess();
+    QApplication application(argc, argv);
+    // Closing the MFA dialog or the profiles window must not end the app.
+    QApplication::setQuitOnLastWindowClosed(false);
+    installTranslations(application);
+    return app::runService(QApplication::arguments(), [](app::Service &service) {
+        new tray::TrayApp(service);
+        service.setMfaDialogAvailable(true);
+    });
+}

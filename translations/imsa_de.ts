@@ -24,20 +24,8 @@
         <translation>Zugriff verweigert: %1</translation>
     </message>
     <message>
-        <source>The access key of %1 is not valid: %2</source>
-        <translation>Der Zugriffsschlüssel von %1 ist ungültig: %2</translation>
-    </message>
-    <message>
-        <source>The secret key of %1 does not match its access key.</source>
-        <translation>Der geheime Schlüssel von %1 passt nicht zu seinem Zugriffsschlüssel.</translation>
-    </message>
-    <message>
         <source>This computer&apos;s clock is off, so AWS refused the request: %1</source>
         <translation>Die Uhr dieses Computers geht falsch, deshalb hat AWS die Anfrage abgelehnt: %1</translation>
-    </message>
-    <message>
-        <source>The MFA session has expired.</source>
-        <translation>Die MFA-Sitzung ist abgelaufen.</translation>
     </message>
     <message>
         <source>Cannot reach AWS STS: %1</source>
@@ -48,16 +36,44 @@
         <translation>AWS STS ist überlastet oder gestört, imsa versucht es weiter: %1</translation>
     </message>
     <message>
-        <source>The STS call failed (%1).</source>
-        <translation>Der STS-Aufruf ist fehlgeschlagen (%1).</translation>
-    </message>
-    <message>
         <source>%1 h</source>
         <translation>%1 Std.</translation>
     </message>
     <message>
         <source>%1 s</source>
         <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>The access key of profile &apos;%1&apos; is not valid: %2</source>
+        <translation>Der Zugriffsschlüssel von Profil „%1“ ist ungültig: %2</translation>
+    </message>
+    <message>
+        <source>The secret key of profile &apos;%1&apos; does not match its access key.</source>
+        <translation>Der geheime Schlüssel von Profil „%1“ passt nicht zu seinem Zugriffsschlüssel.</translation>
+    </message>
+    <message>
+        <source>The MFA session of profile &apos;%1&apos; has expired.</source>
+        <translation>Die MFA-Sitzung von Profil „%1“ ist abgelaufen.</translation>
+    </message>
+    <message>
+        <source>The STS request of profile &apos;%1&apos; is not valid: %2</source>
+        <translation>Die STS-Anfrage von Profil „%1“ ist ungültig: %2</translation>
+    </message>
+    <message>
+        <source>The STS endpoint sent an answer imsa cannot read: %1</source>
+        <translation>Der STS-Endpunkt hat eine Antwort geschickt, die imsa nicht lesen kann: %1</translation>
+    </message>
+    <message>
+        <source>The STS call of profile &apos;%1&apos; failed: %2</source>
+        <translation>Der STS-Aufruf von Profil „%1“ ist fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>abgelaufen</translation>
+    </message>
+    <message>
+        <source>%1 left</source>
+        <translation>noch %1</translation>
     </message>
 </context>
 <context>

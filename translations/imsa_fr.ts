@@ -24,20 +24,8 @@
         <translation>Accès refusé&#xa0;: %1</translation>
     </message>
     <message>
-        <source>The access key of %1 is not valid: %2</source>
-        <translation>La clé d’accès de %1 n’est pas valide&#xa0;: %2</translation>
-    </message>
-    <message>
-        <source>The secret key of %1 does not match its access key.</source>
-        <translation>La clé secrète de %1 ne correspond pas à sa clé d’accès.</translation>
-    </message>
-    <message>
         <source>This computer&apos;s clock is off, so AWS refused the request: %1</source>
         <translation>L’horloge de cet ordinateur n’est pas à l’heure, AWS a donc refusé la requête&#xa0;: %1</translation>
-    </message>
-    <message>
-        <source>The MFA session has expired.</source>
-        <translation>La session MFA a expiré.</translation>
     </message>
     <message>
         <source>Cannot reach AWS STS: %1</source>
@@ -48,16 +36,44 @@
         <translation>AWS STS est surchargé ou en panne, imsa continue d’essayer&#xa0;: %1</translation>
     </message>
     <message>
-        <source>The STS call failed (%1).</source>
-        <translation>L’appel à STS a échoué (%1).</translation>
-    </message>
-    <message>
         <source>%1 h</source>
         <translation>%1 h</translation>
     </message>
     <message>
         <source>%1 s</source>
         <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>The access key of profile &apos;%1&apos; is not valid: %2</source>
+        <translation>La clé d’accès du profil «&#xa0;%1&#xa0;» n’est pas valide&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>The secret key of profile &apos;%1&apos; does not match its access key.</source>
+        <translation>La clé secrète du profil «&#xa0;%1&#xa0;» ne correspond pas à sa clé d’accès.</translation>
+    </message>
+    <message>
+        <source>The MFA session of profile &apos;%1&apos; has expired.</source>
+        <translation>La session MFA du profil «&#xa0;%1&#xa0;» a expiré.</translation>
+    </message>
+    <message>
+        <source>The STS request of profile &apos;%1&apos; is not valid: %2</source>
+        <translation>La requête STS du profil «&#xa0;%1&#xa0;» n’est pas valide&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>The STS endpoint sent an answer imsa cannot read: %1</source>
+        <translation>Le point de terminaison STS a envoyé une réponse qu’imsa ne sait pas lire&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>The STS call of profile &apos;%1&apos; failed: %2</source>
+        <translation>L’appel STS du profil «&#xa0;%1&#xa0;» a échoué&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>expiré</translation>
+    </message>
+    <message>
+        <source>%1 left</source>
+        <translation>encore %1</translation>
     </message>
 </context>
 <context>

@@ -1,5 +1,5 @@
 #include "appcall.h"
-#include "countdown.h"
+#include "imsa/usertext.h"
 #include "mfainteraction.h"
 
 namespace imsa::cli {
@@ -22,17 +22,19 @@ int runAssume(const QStringList &arguments, Io &io)
 
     const QString profile = parser.positionalArguments().first();
     const std::optional<QJsonObject> reply =
-            callWithMfa(QStringLiteral("assume"), profile, parser.value(mfaCode), io);
+            callWithMfa(ipc::commands::assume, profile, parser.value(mfaCode), io);
     if (!reply)
         return ExitFailure;
     const QDateTime expiration =
-            QDateTime::fromString(reply->value(u"expiration").toString(), Qt::ISODate);
+            QDateTime::fromString(reply->value(ipc::keys::expiration).toString(), Qt::ISODate);
     io.out << "Serving profile " << profile;
-    if (!reply->value(u"role_arn").toString().isEmpty())
-        io.out << " (" << reply->value(u"role_arn").toString() << ")";
-    io.out << " on " << reply->value(u"endpoint").toString() << "; credentials renew automatically";
+    if (!reply->value(ipc::keys::roleArn).toString().isEmpty())
+        io.out << " (" << reply->value(ipc::keys::roleArn).toString() << ")";
+    io.out << " on " << reply->value(ipc::keys::endpoint).toString()
+           << "; credentials renew automatically";
     if (expiration.isValid())
-        io.out << " (current ones: " << remainingText(QDateTime::currentDateTimeUtc(), expiration)
+        io.out << " (current ones: "
+               << remainingText(QDateTime::currentDateTimeUtc(), expiration, TextLanguage::English)
                << ")";
     io.out << ".\n";
     return ExitOk;

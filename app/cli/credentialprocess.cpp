@@ -26,15 +26,15 @@ int runCredentialProcess(const QStringList &arguments, Io &io)
 
     const QString profile = parser.positionalArguments().first();
     const std::optional<QJsonObject> reply =
-            callWithMfa(QStringLiteral("credentials"), profile, parser.value(mfaCode), io);
+            callWithMfa(ipc::commands::credentials, profile, parser.value(mfaCode), io);
     if (!reply)
         return ExitFailure;
     const QJsonObject output{
             {QStringLiteral("Version"), 1},
-            {QStringLiteral("AccessKeyId"), reply->value(u"AccessKeyId")},
-            {QStringLiteral("SecretAccessKey"), reply->value(u"SecretAccessKey")},
-            {QStringLiteral("SessionToken"), reply->value(u"SessionToken")},
-            {QStringLiteral("Expiration"), reply->value(u"Expiration")},
+            {QStringLiteral("AccessKeyId"), reply->value(ipc::keys::accessKeyId)},
+            {QStringLiteral("SecretAccessKey"), reply->value(ipc::keys::secretAccessKey)},
+            {QStringLiteral("SessionToken"), reply->value(ipc::keys::sessionToken)},
+            {QStringLiteral("Expiration"), reply->value(ipc::keys::credentialExpiration)},
     };
     io.out << QJsonDocument(output).toJson(QJsonDocument::Compact) << "\n";
     return ExitOk;

@@ -28,14 +28,14 @@ std::optional<RunningImsa> askRunningImsa()
     ControlClient client;
     if (!client.connectToApp(controlTimeoutMs))
         return std::nullopt;
-    auto status = client.call(u"status"_s);
+    auto status = client.call(ipc::commands::status);
     if (!status)
         return std::nullopt;
     RunningImsa running;
-    running.pid = status->value(u"pid").toInteger();
-    running.endpoint = status->value(u"endpoint").toString();
-    running.activeProfile = status->value(u"profile").toString();
-    for (const QJsonValue &warning : status->value(u"warnings").toArray())
+    running.pid = status->value(ipc::keys::pid).toInteger();
+    running.endpoint = status->value(ipc::keys::endpoint).toString();
+    running.activeProfile = status->value(ipc::keys::profile).toString();
+    for (const QJsonValue &warning : status->value(ipc::keys::warnings).toArray())
         running.warnings.append(warning.toString());
     return running;
 }
@@ -72,13 +72,13 @@ EndpointProbe probeEndpoint(const QString &endpoint, bool imsaRuns)
     ControlClient client;
     if (!client.connectToApp(controlTimeoutMs))
         return probe;
-    const auto reply = client.call(u"verify-endpoint"_s,
-                                   {{u"challenge"_s, QString::fromLatin1(challenge)},
-                                    {u"proof"_s, QString::fromLatin1(probe.proof)},
-                                    {u"address"_s, probe.address.toString()},
-                                    {u"port"_s, probe.port}});
+    const auto reply = client.call(ipc::commands::verifyEndpoint,
+                                   {{ipc::keys::challenge, QString::fromLatin1(challenge)},
+                                    {ipc::keys::proof, QString::fromLatin1(probe.proof)},
+                                    {ipc::keys::address, probe.address.toString()},
+                                    {ipc::keys::port, probe.port}});
     if (reply)
-        probe.verified = reply->value(u"verified"_s).toBool();
+        probe.verified = reply->value(ipc::keys::verified).toBool();
     return probe;
 }
 

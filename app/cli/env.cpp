@@ -35,14 +35,14 @@ int runEnv(const QStringList &arguments, Io &io)
 
     const QString profile = parser.positionalArguments().first();
     const std::optional<QJsonObject> reply =
-            callWithMfa(QStringLiteral("env"), profile, parser.value(mfaCode), io);
+            callWithMfa(ipc::commands::env, profile, parser.value(mfaCode), io);
     if (!reply)
         return ExitFailure;
     io.out << exportLine(*syntax, QStringLiteral("AWS_CONTAINER_CREDENTIALS_FULL_URI"),
-                         reply->value(u"uri").toString())
+                         reply->value(ipc::keys::uri).toString())
            << "\n"
            << exportLine(*syntax, QStringLiteral("AWS_CONTAINER_AUTHORIZATION_TOKEN"),
-                         reply->value(u"token").toString())
+                         reply->value(ipc::keys::token).toString())
            << "\n"
            << exportLine(*syntax, QStringLiteral("IMSA_PROFILE"), profile) << "\n";
     return ExitOk;

@@ -35,16 +35,18 @@ int runExport(const QStringList &arguments, Io &io)
 
     const QString profile = parser.positionalArguments().first();
     const std::optional<QJsonObject> reply =
-            callWithMfa(QStringLiteral("credentials"), profile, parser.value(mfaCode), io);
+            callWithMfa(ipc::commands::credentials, profile, parser.value(mfaCode), io);
     if (!reply)
         return ExitFailure;
 
     const QList<std::pair<QString, QString>> variables{
-            {QStringLiteral("AWS_ACCESS_KEY_ID"), reply->value(u"AccessKeyId").toString()},
-            {QStringLiteral("AWS_SECRET_ACCESS_KEY"), reply->value(u"SecretAccessKey").toString()},
-            {QStringLiteral("AWS_SESSION_TOKEN"), reply->value(u"SessionToken").toString()},
+            {QStringLiteral("AWS_ACCESS_KEY_ID"), reply->value(ipc::keys::accessKeyId).toString()},
+            {QStringLiteral("AWS_SECRET_ACCESS_KEY"),
+             reply->value(ipc::keys::secretAccessKey).toString()},
+            {QStringLiteral("AWS_SESSION_TOKEN"), reply->value(ipc::keys::sessionToken).toString()},
             {QStringLiteral("IMSA_PROFILE"), profile},
-            {QStringLiteral("IMSA_PROFILE_EXPIRATION"), reply->value(u"Expiration").toString()},
+            {QStringLiteral("IMSA_PROFILE_EXPIRATION"),
+             reply->value(ipc::keys::credentialExpiration).toString()},
     };
     if (!syntax) {
         QJsonObject object;

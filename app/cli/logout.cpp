@@ -11,7 +11,7 @@ int runLogout(const QStringList &arguments, Io &io)
                                               "Forget the MFA session and every credential "
                                               "derived from it, in memory and in the key store.")))
         return *exit;
-    if (!simpleCall(QStringLiteral("logout"), {}, io))
+    if (!simpleCall(ipc::commands::logout, {}, io))
         return ExitFailure;
     io.out << "Logged out: the next request needs a new MFA code.\n";
     return ExitOk;

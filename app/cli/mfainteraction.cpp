@@ -25,15 +25,14 @@ std::optional<QJsonObject> callWithMfa(const QString &command, const QString &pr
     QString pendingCode = givenCode;
     QString giveUpReason;
     int wrongCodes = 0;
-    const QJsonObject args{{QStringLiteral("profile"), profile}};
+    const QJsonObject args{{ipc::keys::profile, profile}};
 
     QString serial;
     bool dialog = false;
     const auto askForCode = [&] {
         if (!pendingCode.isEmpty()) {
-            client.post(
-                    QStringLiteral("mfa"),
-                    {{QStringLiteral("profile"), profile}, {QStringLiteral("code"), pendingCode}});
+            client.post(ipc::commands::mfa,
+                        {{ipc::keys::profile, profile}, {ipc::keys::code, pendingCode}});
             pendingCode.clear();
             return;
         }
@@ -52,24 +51,23 @@ std::optional<QJsonObject> callWithMfa(const QString &command, const QString &pr
         client.abort();
     };
     QObject::connect(&prompt, &TtyPrompt::answered, &client, [&](const QString &code) {
-        client.post(QStringLiteral("mfa"),
-                    {{QStringLiteral("profile"), profile}, {QStringLiteral("code"), code}});
+        client.post(ipc::commands::mfa, {{ipc::keys::profile, profile}, {ipc::keys::code, code}});
     });
 
     auto reply = client.call(command, args, [&](const QString &event, const QJsonObject &data) {
-        if (event == QLatin1StringView("mfa-required")) {
-            serial = data.value(u"mfa_serial").toString();
-            dialog = data.value(u"dialog").toBool();
+        if (event == ipc::events::mfaRequired) {
+            serial = data.value(ipc::keys::mfaSerial).toString();
+            dialog = data.value(ipc::keys::dialog).toBool();
             askForCode();
-        } else if (event == QLatin1StringView("mfa-rejected")) {
-            io.err << data.value(u"message").toString() << "\n";
+        } else if (event == ipc::events::mfaRejected) {
+            io.err << data.value(ipc::keys::message).toString() << "\n";
             if (++wrongCodes >= maxWrongCodes) {
                 giveUpReason = QStringLiteral("giving up after %1 wrong codes").arg(maxWrongCodes);
                 client.abort();
                 return;
             }
             askForCode();
-        } else if (event == QLatin1StringView("mfa-satisfied")) {
+        } else if (event == ipc::events::mfaSatisfied) {
             prompt.cancel(QStringLiteral("MFA code accepted."));
         }
     });

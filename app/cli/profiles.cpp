@@ -18,33 +18,33 @@ int runProfiles(const QStringList &arguments, Io &io)
                                               "and MFA device, and where its keys are kept.")))
         return *exit;
 
-    const std::optional<QJsonObject> reply = simpleCall(QStringLiteral("profiles"), {}, io);
+    const std::optional<QJsonObject> reply = simpleCall(ipc::commands::profiles, {}, io);
     if (!reply)
         return ExitFailure;
     if (parser.isSet(json)) {
         io.out << QJsonDocument(*reply).toJson(QJsonDocument::Compact) << "\n";
         return ExitOk;
     }
-    const QJsonArray profiles = reply->value(u"profiles").toArray();
+    const QJsonArray profiles = reply->value(ipc::keys::profiles).toArray();
     for (const QJsonValue &value : profiles) {
         const QJsonObject profile = value.toObject();
-        io.out << (profile.value(u"active").toBool() ? "* " : "  ")
-               << profile.value(u"name").toString() << "\n";
-        io.out << "      source: " << profile.value(u"source").toString() << "\n";
-        if (!profile.value(u"role_arn").toString().isEmpty())
-            io.out << "      role:   " << profile.value(u"role_arn").toString() << "\n";
-        if (!profile.value(u"mfa_serial").toString().isEmpty())
-            io.out << "      MFA:    " << profile.value(u"mfa_serial").toString() << "\n";
-        io.out << "      keys:   " << profile.value(u"keys").toString() << " (profile "
-               << profile.value(u"key_profile").toString() << ")\n";
+        io.out << (profile.value(ipc::keys::active).toBool() ? "* " : "  ")
+               << profile.value(ipc::keys::name).toString() << "\n";
+        io.out << "      source: " << profile.value(ipc::keys::source).toString() << "\n";
+        if (!profile.value(ipc::keys::roleArn).toString().isEmpty())
+            io.out << "      role:   " << profile.value(ipc::keys::roleArn).toString() << "\n";
+        if (!profile.value(ipc::keys::mfaSerial).toString().isEmpty())
+            io.out << "      MFA:    " << profile.value(ipc::keys::mfaSerial).toString() << "\n";
+        io.out << "      keys:   " << profile.value(ipc::keys::keyLocation).toString()
+               << " (profile " << profile.value(ipc::keys::keyProfile).toString() << ")\n";
     }
     if (profiles.isEmpty())
         io.out << firstRunHelp(ConfigPaths::fromEnvironment());
-    for (const char *key : {"errors", "rejected_reload"}) {
-        for (const QJsonValue &error : reply->value(QLatin1StringView(key)).toArray())
+    for (const QLatin1StringView key : {ipc::keys::errors, ipc::keys::rejectedReload}) {
+        for (const QJsonValue &error : reply->value(key).toArray())
             io.err << "error: " << error.toString() << "\n";
     }
-    for (const QJsonValue &notice : reply->value(u"notices").toArray())
+    for (const QJsonValue &notice : reply->value(ipc::keys::notices).toArray())
         io.err << "note: " << notice.toString() << "\n";
     return ExitOk;
 }

@@ -73,7 +73,7 @@ int runForeground(const StartOptions &options, Io &io)
 /// The running app's warnings (e.g. that it could not serve where AWS tools look).
 void printWarnings(const QJsonObject &status, Io &io)
 {
-    for (const QJsonValue &warning : status.value(u"warnings").toArray())
+    for (const QJsonValue &warning : status.value(ipc::keys::warnings).toArray())
         io.err << "warning: " << warning.toString() << "\n";
 }
 
@@ -108,11 +108,11 @@ int runDetached(const StartOptions &options, Io &io)
     while (!deadline.hasExpired()) {
         ControlClient client;
         if (client.connectToApp(100)) {
-            auto status = client.call(QStringLiteral("status"));
+            auto status = client.call(ipc::commands::status);
             if (status) {
-                io.out << "imsa is running (pid " << status->value(u"pid").toInteger()
+                io.out << "imsa is running (pid " << status->value(ipc::keys::pid).toInteger()
                        << "), serving instance metadata on "
-                       << status->value(u"endpoint").toString() << "\n";
+                       << status->value(ipc::keys::endpoint).toString() << "\n";
                 printWarnings(status.value(), io);
                 return ExitOk;
             }
@@ -196,10 +196,10 @@ int runStart(const QStringList &arguments, Io &io)
     {
         ControlClient client;
         if (client.connectToApp(200)) {
-            auto status = client.call(QStringLiteral("status"));
+            auto status = client.call(ipc::commands::status);
             io.out << "imsa is already running (pid "
-                   << (status ? status->value(u"pid").toInteger() : 0) << "), serving on "
-                   << (status ? status->value(u"endpoint").toString() : QString()) << "\n";
+                   << (status ? status->value(ipc::keys::pid).toInteger() : 0) << "), serving on "
+                   << (status ? status->value(ipc::keys::endpoint).toString() : QString()) << "\n";
             if (status)
                 printWarnings(status.value(), io);
             return ExitOk;

@@ -2,7 +2,7 @@
 #include <QJsonDocument>
 
 #include "appcall.h"
-#include "countdown.h"
+#include "imsa/usertext.h"
 
 namespace imsa::cli {
 
@@ -22,9 +22,9 @@ int runStatus(const QStringList &arguments, Io &io)
         // The app can live on without its socket (it recreates a lost one); its lock names it.
         const std::optional<qint64> pid = lockedInstancePid();
         if (parser.isSet(json)) {
-            QJsonObject state{{QStringLiteral("running"), pid.has_value()}};
+            QJsonObject state{{ipc::keys::running, pid.has_value()}};
             if (pid) {
-                state.insert(QStringLiteral("pid"), *pid);
+                state.insert(ipc::keys::pid, *pid);
                 state.insert(QStringLiteral("error"), unreachableMessage(*pid));
             }
             io.out << QJsonDocument(state).toJson(QJsonDocument::Compact) << "\n";
@@ -34,7 +34,7 @@ int runStatus(const QStringList &arguments, Io &io)
         // Exit 1 like every command that needs the app: scripts use it to test for a running imsa.
         return ExitFailure;
     }
-    auto reply = client.call(QStringLiteral("status"));
+    auto reply = client.call(ipc::commands::status);
     if (!reply) {
         io.err << "imsa status: " << reply.error().message << "\n";
         return ExitFailure;
@@ -46,31 +46,33 @@ int runStatus(const QStringList &arguments, Io &io)
     }
 
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    io.out << "imsa is running (pid " << status.value(u"pid").toInteger() << ")\n";
-    io.out << "  endpoint:     " << status.value(u"endpoint").toString() << "\n";
-    const QString profile = status.value(u"profile").toString();
+    io.out << "imsa is running (pid " << status.value(ipc::keys::pid).toInteger() << ")\n";
+    io.out << "  endpoint:     " << status.value(ipc::keys::endpoint).toString() << "\n";
+    const QString profile = status.value(ipc::keys::profile).toString();
     io.out << "  profile:      "
            << (profile.isEmpty() ? QStringLiteral("(none; run: imsa assume PROFILE)") : profile)
            << "\n";
-    if (!status.value(u"role_arn").toString().isEmpty())
-        io.out << "  role:         " << status.value(u"role_arn").toString() << "\n";
+    if (!status.value(ipc::keys::roleArn).toString().isEmpty())
+        io.out << "  role:         " << status.value(ipc::keys::roleArn).toString() << "\n";
     if (!profile.isEmpty())
-        io.out << "  state:        " << status.value(u"state").toString() << "\n";
-    if (status.contains(u"sts_endpoint"))
-        io.out << "  STS endpoint: " << status.value(u"sts_endpoint").toString() << " (not AWS)\n";
+        io.out << "  state:        " << status.value(ipc::keys::state).toString() << "\n";
+    if (status.contains(ipc::keys::stsEndpoint))
+        io.out << "  STS endpoint: " << status.value(ipc::keys::stsEndpoint).toString()
+               << " (not AWS)\n";
     const auto printExpiry = [&](const char *label, const QJsonValue &value) {
         const QDateTime time = QDateTime::fromString(value.toString(), Qt::ISODate);
         if (time.isValid())
-            io.out << label << value.toString() << " (" << remainingText(now, time) << ")\n";
+            io.out << label << value.toString() << " ("
+                   << remainingText(now, time, TextLanguage::English) << ")\n";
     };
-    printExpiry("  credentials:  ", status.value(u"expiration"));
-    printExpiry("  MFA session:  ", status.value(u"mfa_session_expiration"));
-    io.out << "  key store:    " << status.value(u"key_store").toString() << "\n";
-    if (status.contains(u"last_error"))
-        io.out << "  last error:   " << status.value(u"last_error").toString() << "\n";
-    for (const QJsonValue &warning : status.value(u"warnings").toArray())
+    printExpiry("  credentials:  ", status.value(ipc::keys::expiration));
+    printExpiry("  MFA session:  ", status.value(ipc::keys::mfaSessionExpiration));
+    io.out << "  key store:    " << status.value(ipc::keys::keyStore).toString() << "\n";
+    if (status.contains(ipc::keys::lastError))
+        io.out << "  last error:   " << status.value(ipc::keys::lastError).toString() << "\n";
+    for (const QJsonValue &warning : status.value(ipc::keys::warnings).toArray())
         io.out << "warning: " << warning.toString() << "\n";
-    for (const QJsonValue &error : status.value(u"config_errors").toArray())
+    for (const QJsonValue &error : status.value(ipc::keys::configErrors).toArray())
         io.out << "configuration change rejected: " << error.toString() << "\n";
     return ExitOk;
 }

@@ -18,12 +18,12 @@ std::optional<qint64> requestStop(Io &io)
 {
     ControlClient client;
     if (client.connectToApp()) {
-        const auto reply = client.call(QStringLiteral("stop"));
+        const auto reply = client.call(ipc::commands::stop);
         if (!reply) {
             io.err << "imsa stop: " << reply.error().message << "\n";
             return std::nullopt;
         }
-        return reply->value(u"pid").toInteger();
+        return reply->value(ipc::keys::pid).toInteger();
     }
     const std::optional<qint64> pid = lockedInstancePid();
     if (!pid) {

@@ -11,6 +11,7 @@
 #include "imsa/keystore.h"
 #include "imsa/logging.h"
 #include "imsa/stsendpoint.h"
+#include "imsa/usertext.h"
 #include "profilestore.h"
 #include "service.h"
 
@@ -25,11 +26,11 @@ QJsonValue isoOrNull(const QDateTime &time)
 
 QJsonObject credentialsJson(const QString &profile, const AwsCredentials &credentials)
 {
-    return {{QStringLiteral("profile"), profile},
-            {QStringLiteral("AccessKeyId"), credentials.accessKeyId},
-            {QStringLiteral("SecretAccessKey"), credentials.secretAccessKey},
-            {QStringLiteral("SessionToken"), credentials.sessionToken},
-            {QStringLiteral("Expiration"), isoOrNull(credentials.expiration)}};
+    return {{ipc::keys::profile, profile},
+            {ipc::keys::accessKeyId, credentials.accessKeyId},
+            {ipc::keys::secretAccessKey, credentials.secretAccessKey},
+            {ipc::keys::sessionToken, credentials.sessionToken},
+            {ipc::keys::credentialExpiration, isoOrNull(credentials.expiration)}};
 }
 
 QString stateName(ProfileState state)
@@ -64,21 +65,31 @@ ControlHandler::ControlHandler(Service &service, QObject *parent)
     , m_service(service)
 { }
 
-void ControlHandler::handle(ControlConnection *connection, const ipc::Request &request)
+const QHash<QString, ControlHandler::Command> &ControlHandler::commandTable()
 {
     static const QHash<QString, Command> commands{
-            {QStringLiteral("status"), &ControlHandler::status},
-            {QStringLiteral("profiles"), &ControlHandler::profiles},
-            {QStringLiteral("assume"), &ControlHandler::assume},
-            {QStringLiteral("credentials"), &ControlHandler::credentials},
-            {QStringLiteral("env"), &ControlHandler::env},
-            {QStringLiteral("mfa"), &ControlHandler::mfa},
-            {QStringLiteral("renew"), &ControlHandler::renew},
-            {QStringLiteral("logout"), &ControlHandler::logout},
-            {QStringLiteral("stop"), &ControlHandler::stop},
-            {QStringLiteral("verify-endpoint"), &ControlHandler::verifyEndpoint},
+            {ipc::commands::status, &ControlHandler::status},
+            {ipc::commands::profiles, &ControlHandler::profiles},
+            {ipc::commands::assume, &ControlHandler::assume},
+            {ipc::commands::credentials, &ControlHandler::credentials},
+            {ipc::commands::env, &ControlHandler::env},
+            {ipc::commands::mfa, &ControlHandler::mfa},
+            {ipc::commands::renew, &ControlHandler::renew},
+            {ipc::commands::logout, &ControlHandler::logout},
+            {ipc::commands::stop, &ControlHandler::stop},
+            {ipc::commands::verifyEndpoint, &ControlHandler::verifyEndpoint},
     };
-    const Command command = commands.value(request.command);
+    return commands;
+}
+
+QStringList ControlHandler::commandNames()
+{
+    return commandTable().keys();
+}
+
+void ControlHandler::handle(ControlConnection *connection, const ipc::Request &request)
+{
+    const Command command = commandTable().value(request.command);
     if (!command) {
         connection->sendError(request.id,
                               {QString(ipc::errors::unknownCommand),
@@ -92,7 +103,7 @@ void ControlHandler::handle(ControlConnection *connection, const ipc::Request &r
 const Profile *ControlHandler::requireProfile(ControlConnection &connection,
                                               const ipc::Request &request)
 {
-    const QString name = request.args.value(u"profile").toString();
+    const QString name = request.args.value(ipc::keys::profile).toString();
     const ProfileSet &set = m_service.profileStore().profiles();
     if (const Profile *profile = set.find(name))
         return profile;
@@ -119,30 +130,28 @@ void ControlHandler::status(ControlConnection &connection, const ipc::Request &r
     CredentialBroker &broker = m_service.broker();
     const QString active = broker.activeProfile();
     const ProfileStatus status = broker.status(active);
-    const Profile *profile = m_service.profileStore().profiles().find(active);
+    const Profile *found = m_service.profileStore().profiles().find(active);
+    const Profile profile = found ? *found : Profile{};
     QJsonObject result{
-            {QStringLiteral("running"), true},
-            {QStringLiteral("endpoint"), m_service.endpointUrl()},
-            {QStringLiteral("profile"), active.isEmpty() ? QJsonValue() : QJsonValue(active)},
-            {QStringLiteral("role_arn"),
-             profile && profile->hasRole() ? QJsonValue(profile->roleArn) : QJsonValue()},
-            {QStringLiteral("state"), stateName(status.state)},
-            {QStringLiteral("expiration"), isoOrNull(status.credentialsExpiration)},
-            {QStringLiteral("mfa_session_expiration"), isoOrNull(status.mfaSessionExpiration)},
-            {QStringLiteral("pid"), QCoreApplication::applicationPid()},
-            {QStringLiteral("key_store"), m_service.keyStore().description()},
-            {QStringLiteral("warnings"), QJsonArray::fromStringList(m_service.warnings())},
-            {QStringLiteral("config_errors"),
-             errorList(m_service.profileStore().rejectedReloadErrors())},
+            {ipc::keys::running, true},
+            {ipc::keys::endpoint, m_service.endpointUrl()},
+            {ipc::keys::profile, active.isEmpty() ? QJsonValue() : QJsonValue(active)},
+            {ipc::keys::roleArn, profile.hasRole() ? QJsonValue(profile.roleArn) : QJsonValue()},
+            {ipc::keys::state, stateName(status.state)},
+            {ipc::keys::expiration, isoOrNull(status.credentialsExpiration)},
+            {ipc::keys::mfaSessionExpiration, isoOrNull(status.mfaSessionExpiration)},
+            {ipc::keys::pid, QCoreApplication::applicationPid()},
+            {ipc::keys::keyStore, m_service.keyStore().description()},
+            {ipc::keys::warnings, QJsonArray::fromStringList(m_service.warnings())},
+            {ipc::keys::configErrors, errorList(m_service.profileStore().rejectedReloadErrors())},
     };
     if (status.lastError)
-        result.insert(QStringLiteral("last_error"), status.lastError->message);
+        result.insert(ipc::keys::lastError,
+                      stsErrorText(*status.lastError, profile, TextLanguage::English));
     // Where the broker's STS calls go (its environment is the app's), when not to AWS.
-    const StsEndpoint sts = resolveStsEndpoint(profile ? *profile : Profile{},
-                                               QProcessEnvironment::systemEnvironment());
+    const StsEndpoint sts = resolveStsEndpoint(profile, QProcessEnvironment::systemEnvironment());
     if (!isAwsStsEndpoint(sts.url))
-        result.insert(QStringLiteral("sts_endpoint"),
-                      sts.url.toDisplayString(QUrl::RemoveUserInfo));
+        result.insert(ipc::keys::stsEndpoint, sts.url.toDisplayString(QUrl::RemoveUserInfo));
     connection.sendReply(request.id, result);
 }
 
@@ -152,24 +161,24 @@ void ControlHandler::profiles(ControlConnection &connection, const ipc::Request 
     QJsonArray list;
     for (const Profile &profile : set.profiles) {
         list.append(QJsonObject{
-                {QStringLiteral("name"), profile.name},
-                {QStringLiteral("source"), profile.sourceFile},
-                {QStringLiteral("role_arn"), profile.roleArn},
-                {QStringLiteral("mfa_serial"), profile.mfaSerial},
-                {QStringLiteral("region"), profile.region},
-                {QStringLiteral("key_profile"), profile.keyProfile},
-                {QStringLiteral("keys"),
+                {ipc::keys::name, profile.name},
+                {ipc::keys::source, profile.sourceFile},
+                {ipc::keys::roleArn, profile.roleArn},
+                {ipc::keys::mfaSerial, profile.mfaSerial},
+                {ipc::keys::region, profile.region},
+                {ipc::keys::keyProfile, profile.keyProfile},
+                {ipc::keys::keyLocation,
                  profile.secretLocation == SecretLocation::KeyStore ? QStringLiteral("keychain")
                                                                     : QStringLiteral("file")},
-                {QStringLiteral("state"), stateName(m_service.broker().status(profile.name).state)},
-                {QStringLiteral("active"), profile.name == m_service.broker().activeProfile()},
+                {ipc::keys::state, stateName(m_service.broker().status(profile.name).state)},
+                {ipc::keys::active, profile.name == m_service.broker().activeProfile()},
         });
     }
     connection.sendReply(request.id,
-                         {{QStringLiteral("profiles"), list},
-                          {QStringLiteral("errors"), errorList(set.errors)},
-                          {QStringLiteral("notices"), errorList(set.notices)},
-                          {QStringLiteral("rejected_reload"),
+                         {{ipc::keys::profiles, list},
+                          {ipc::keys::errors, errorList(set.errors)},
+                          {ipc::keys::notices, errorList(set.notices)},
+                          {ipc::keys::rejectedReload,
                            errorList(m_service.profileStore().rejectedReloadErrors())}});
 }
 
@@ -185,12 +194,11 @@ void ControlHandler::assume(ControlConnection &connection, const ipc::Request &r
             broker, connection, request.id, *profile, m_service.hasMfaDialog(),
             [this, roleArn = profile->roleArn](ControlConnection &client, const QString &id,
                                                const AwsCredentials &credentials) {
-                client.sendReply(
-                        id,
-                        {{QStringLiteral("profile"), m_service.broker().activeProfile()},
-                         {QStringLiteral("role_arn"), roleArn},
-                         {QStringLiteral("endpoint"), m_service.endpointUrl()},
-                         {QStringLiteral("expiration"), isoOrNull(credentials.expiration)}});
+                client.sendReply(id,
+                                 {{ipc::keys::profile, m_service.broker().activeProfile()},
+                                  {ipc::keys::roleArn, roleArn},
+                                  {ipc::keys::endpoint, m_service.endpointUrl()},
+                                  {ipc::keys::expiration, isoOrNull(credentials.expiration)}});
             });
     wait->start();
 }
@@ -228,11 +236,10 @@ void ControlHandler::env(ControlConnection &connection, const ipc::Request &requ
                                          const AwsCredentials &credentials) {
                 client.sendReply(
                         id,
-                        {{QStringLiteral("profile"), name},
-                         {QStringLiteral("uri"), m_service.containerUrl(name)},
-                         {QStringLiteral("token"),
-                          QString::fromLatin1(m_service.containerToken(name))},
-                         {QStringLiteral("expiration"), isoOrNull(credentials.expiration)}});
+                        {{ipc::keys::profile, name},
+                         {ipc::keys::uri, m_service.containerUrl(name)},
+                         {ipc::keys::token, QString::fromLatin1(m_service.containerToken(name))},
+                         {ipc::keys::expiration, isoOrNull(credentials.expiration)}});
             });
     wait->start();
 }
@@ -242,7 +249,7 @@ void ControlHandler::mfa(ControlConnection &connection, const ipc::Request &requ
     const Profile *profile = requireProfile(connection, request);
     if (!profile)
         return;
-    const QString code = request.args.value(u"code").toString();
+    const QString code = request.args.value(ipc::keys::code).toString();
     static const QRegularExpression sixDigits(QStringLiteral("^\\d{6}$"));
     if (!sixDigits.match(code).hasMatch()) {
         connection.sendError(request.id,
@@ -260,7 +267,7 @@ void ControlHandler::renew(ControlConnection &connection, const ipc::Request &re
     const QString active = m_service.broker().activeProfile();
     if (!active.isEmpty())
         m_service.broker().renew(active);
-    connection.sendReply(request.id, {{QStringLiteral("profile"), active}});
+    connection.sendReply(request.id, {{ipc::keys::profile, active}});
 }
 
 void ControlHandler::logout(ControlConnection &connection, const ipc::Request &request)
@@ -271,7 +278,7 @@ void ControlHandler::logout(ControlConnection &connection, const ipc::Request &r
 
 void ControlHandler::stop(ControlConnection &connection, const ipc::Request &request)
 {
-    connection.sendReply(request.id, {{QStringLiteral("pid"), QCoreApplication::applicationPid()}});
+    connection.sendReply(request.id, {{ipc::keys::pid, QCoreApplication::applicationPid()}});
     Q_EMIT m_service.stopRequested();
 }
 
@@ -279,8 +286,8 @@ void ControlHandler::stop(ControlConnection &connection, const ipc::Request &req
 // challenger's connection went). Says whether that answer came from this app.
 void ControlHandler::verifyEndpoint(ControlConnection &connection, const ipc::Request &request)
 {
-    const QHostAddress address(request.args.value(u"address").toString());
-    const int port = request.args.value(u"port").toInt(-1);
+    const QHostAddress address(request.args.value(ipc::keys::address).toString());
+    const int port = request.args.value(ipc::keys::port).toInt(-1);
     if (address.isNull() || port < 0 || port > 65535) {
         connection.sendError(request.id,
                              {QString(ipc::errors::badRequest),
@@ -288,10 +295,10 @@ void ControlHandler::verifyEndpoint(ControlConnection &connection, const ipc::Re
         return;
     }
     const bool verified = m_service.endpointIdentity().verify(
-            request.args.value(u"challenge").toString().toLatin1(),
-            request.args.value(u"proof").toString().toLatin1(), address,
+            request.args.value(ipc::keys::challenge).toString().toLatin1(),
+            request.args.value(ipc::keys::proof).toString().toLatin1(), address,
             static_cast<quint16>(port));
-    connection.sendReply(request.id, {{QStringLiteral("verified"), verified}});
+    connection.sendReply(request.id, {{ipc::keys::verified, verified}});
 }
 
 } // namespace imsa::app

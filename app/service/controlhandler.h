@@ -1,6 +1,8 @@
 #pragma once
 
+#include <QHash>
 #include <QObject>
+#include <QStringList>
 
 #include "imsa/ipcmessage.h"
 
@@ -23,8 +25,13 @@ public:
 
     void handle(imsa::app::ControlConnection *connection, const imsa::ipc::Request &request);
 
+    /// The commands handle() carries out, for checking them against ipc::commands::all.
+    static QStringList commandNames();
+
 private:
     using Command = void (ControlHandler::*)(ControlConnection &, const ipc::Request &);
+
+    static const QHash<QString, Command> &commandTable();
 
     void status(ControlConnection &connection, const ipc::Request &request);
     void profiles(ControlConnection &connection, const ipc::Request &request);

@@ -4,7 +4,7 @@
 
 #include "controlserver.h"
 #include "imsa/credentialbroker.h"
-#include "stserrortext.h"
+#include "imsa/usertext.h"
 
 namespace imsa::app {
 
@@ -35,12 +35,13 @@ void CredentialWait::start()
             [this](const QString &profile, const StsError &error) {
                 if (concernsMe(profile) && m_connection)
                     m_connection->sendEvent(
-                            m_requestId, QStringLiteral("mfa-rejected"),
-                            {{QStringLiteral("message"), stsErrorText(error, m_profile)}});
+                            m_requestId, ipc::events::mfaRejected,
+                            {{ipc::keys::message,
+                              stsErrorText(error, m_profile, TextLanguage::English)}});
             });
     connect(&m_broker, &CredentialBroker::mfaSatisfied, this, [this](const QString &profile) {
         if (concernsMe(profile) && m_connection)
-            m_connection->sendEvent(m_requestId, QStringLiteral("mfa-satisfied"), {});
+            m_connection->sendEvent(m_requestId, ipc::events::mfaSatisfied, {});
     });
 
     checkCredentials();
@@ -63,10 +64,10 @@ void CredentialWait::sendMfaRequired()
 {
     if (!m_connection)
         return;
-    m_connection->sendEvent(m_requestId, QStringLiteral("mfa-required"),
-                            {{QStringLiteral("profile"), m_profile.name},
-                             {QStringLiteral("mfa_serial"), m_profile.mfaSerial},
-                             {QStringLiteral("dialog"), m_hasMfaDialog}});
+    m_connection->sendEvent(m_requestId, ipc::events::mfaRequired,
+                            {{ipc::keys::profile, m_profile.name},
+                             {ipc::keys::mfaSerial, m_profile.mfaSerial},
+                             {ipc::keys::dialog, m_hasMfaDialog}});
 }
 
 void CredentialWait::checkCredentials()
@@ -89,7 +90,8 @@ void CredentialWait::handleStatusChanged(const QString &profile)
     const ProfileStatus status = m_broker.status(profile);
     if (status.state == ProfileState::Failed && status.lastError
         && !status.lastError->isTransient())
-        return fail(QString(ipc::errors::stsError), stsErrorText(*status.lastError, m_profile));
+        return fail(QString(ipc::errors::stsError),
+                    stsErrorText(*status.lastError, m_profile, TextLanguage::English));
     if (status.state == ProfileState::Inactive)
         return fail(QString(ipc::errors::mfaCancelled),
                     QStringLiteral("MFA was cancelled; profile '%1' is not active").arg(profile));

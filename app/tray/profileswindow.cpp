@@ -8,6 +8,7 @@
 #include <QVBoxLayout>
 
 #include "imsa/redact.h"
+#include "imsa/usertext.h"
 #include "keyeditor.h"
 #include "service/keymanager.h"
 #include "service/profilestore.h"
@@ -140,11 +141,14 @@ void ProfilesWindow::showProfile(const Profile &profile)
                                                               : tr("in %1").arg(file));
     addRow(tr("MFA device"), profile.mfaSerial);
     addRow(tr("MFA session"),
-           profile.needsMfa() ? StatusText::seconds(profile.mfaSessionDurationSeconds) : QString());
+           profile.needsMfa()
+                   ? configuredDurationText(profile.mfaSessionDurationSeconds, TextLanguage::User)
+                   : QString());
     addRow(tr("Role"), profile.roleArn);
     if (profile.hasRole()) {
         addRow(tr("Role session name"), profile.roleSessionName);
-        addRow(tr("Role credentials"), StatusText::seconds(profile.roleDurationSeconds));
+        addRow(tr("Role credentials"),
+               configuredDurationText(profile.roleDurationSeconds, TextLanguage::User));
     }
     addRow(tr("External ID"), profile.externalId);
     addRow(tr("Region"), profile.region);

@@ -8,6 +8,7 @@
 #include "imsa/clock.h"
 #include "imsa/credentialbroker.h"
 #include "imsa/logging.h"
+#include "imsa/usertext.h"
 #include "platform/autostart.h"
 #include "platform/shellquote.h"
 #include "statustext.h"
@@ -80,7 +81,7 @@ TrayController::TrayController(CredentialBroker &broker, Clock &clock, QObject *
             [this](const QString &profile, const StsError &error) {
                 const Profile settings =
                         findProfile(m_broker.profiles(), profile).value_or(Profile{});
-                Q_EMIT mfaCodeRejected(profile, StatusText::error(error, settings));
+                Q_EMIT mfaCodeRejected(profile, stsErrorText(error, settings, TextLanguage::User));
                 refresh();
             });
     connect(&m_broker, &CredentialBroker::mfaSatisfied, this, [this](const QString &profile) {
@@ -125,8 +126,9 @@ QStringList TrayController::statusParts(const Snapshot &state) const
         parts << tr("getting credentials…");
         break;
     case ProfileState::Failed:
-        parts << (state.status.lastError ? StatusText::error(*state.status.lastError, profile)
-                                         : tr("failed"));
+        parts << (state.status.lastError
+                          ? stsErrorText(*state.status.lastError, profile, TextLanguage::User)
+                          : tr("failed"));
         break;
     case ProfileState::Ready:
         // Without MFA, or with a role on a live session, the broker renews on its own; a base
@@ -136,10 +138,11 @@ QStringList TrayController::statusParts(const Snapshot &state) const
         if (state.status.lastError)
             parts << tr("renewal failed, retrying");
         if (state.sessionEnd.isValid())
-            parts << tr("MFA session ends in %1").arg(StatusText::duration(now, state.sessionEnd));
+            parts << tr("MFA session ends in %1")
+                             .arg(countdownText(now, state.sessionEnd, TextLanguage::User));
         else if (profile.needsMfa() && state.credentialsEnd.isValid())
             parts << tr("MFA session ended, credentials valid for %1")
-                             .arg(StatusText::duration(now, state.credentialsEnd));
+                             .arg(countdownText(now, state.credentialsEnd, TextLanguage::User));
         break;
     }
     return parts;
@@ -373,7 +376,8 @@ void TrayController::checkSessionEnd(const Snapshot &state)
         m_warnedSessionEnd = state.sessionEnd;
         notify({tr("MFA session ends soon"),
                 tr("The MFA session of %1 ends in %2. Click to renew it now.")
-                        .arg(state.active, StatusText::duration(now, state.sessionEnd)),
+                        .arg(state.active,
+                             countdownText(now, state.sessionEnd, TextLanguage::User)),
                 Notification::Severity::Information, state.active});
     }
 }
@@ -407,7 +411,7 @@ void TrayController::handleRefreshFailed(const QString &profile, const StsError 
     m_failing.insert(profile);
     const Profile settings = findProfile(m_broker.profiles(), profile).value_or(Profile{});
     notify({tr("Could not renew the credentials of %1").arg(profile),
-            StatusText::error(error, settings),
+            stsErrorText(error, settings, TextLanguage::User),
             Notification::Severity::Warning,
             {}});
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <array>
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSet>
@@ -30,6 +32,80 @@ inline constexpr QLatin1StringView mfaCancelled{"mfa-cancelled"};
 inline constexpr QLatin1StringView stsError{"sts-error"};
 inline constexpr QLatin1StringView notAvailable{"not-available"};
 } // namespace errors
+
+// The names both ends spell: the app's ControlHandler and credential waits, the CLI and doctor.
+// A name is part of the protocol (version 1), so changing one breaks older clients.
+
+/// Commands a client sends (Request::command).
+namespace commands {
+inline constexpr QLatin1StringView status{"status"};
+inline constexpr QLatin1StringView profiles{"profiles"};
+inline constexpr QLatin1StringView assume{"assume"};
+inline constexpr QLatin1StringView credentials{"credentials"};
+inline constexpr QLatin1StringView env{"env"};
+inline constexpr QLatin1StringView mfa{"mfa"};
+inline constexpr QLatin1StringView renew{"renew"};
+inline constexpr QLatin1StringView logout{"logout"};
+inline constexpr QLatin1StringView stop{"stop"};
+inline constexpr QLatin1StringView verifyEndpoint{"verify-endpoint"};
+/// Every command above; tst_controlhandler checks that the app handles exactly these.
+inline constexpr std::array all{status, profiles, assume, credentials, env,
+                                mfa,    renew,    logout, stop,        verifyEndpoint};
+} // namespace commands
+
+/// Events the app sends while a request is pending (Response::event).
+namespace events {
+inline constexpr QLatin1StringView mfaRequired{"mfa-required"}; ///< profile, mfaSerial, dialog
+inline constexpr QLatin1StringView mfaRejected{"mfa-rejected"}; ///< message
+inline constexpr QLatin1StringView mfaSatisfied{"mfa-satisfied"};
+} // namespace events
+
+/// Keys of request args, reply results and event data.
+namespace keys {
+// Request args.
+inline constexpr QLatin1StringView profile{"profile"};
+inline constexpr QLatin1StringView code{"code"};
+inline constexpr QLatin1StringView challenge{"challenge"};
+inline constexpr QLatin1StringView proof{"proof"};
+inline constexpr QLatin1StringView address{"address"};
+inline constexpr QLatin1StringView port{"port"};
+// status (and profile for assume, env and renew).
+inline constexpr QLatin1StringView running{"running"};
+inline constexpr QLatin1StringView endpoint{"endpoint"};
+inline constexpr QLatin1StringView roleArn{"role_arn"};
+inline constexpr QLatin1StringView state{"state"};
+inline constexpr QLatin1StringView expiration{"expiration"};
+inline constexpr QLatin1StringView mfaSessionExpiration{"mfa_session_expiration"};
+inline constexpr QLatin1StringView pid{"pid"};
+inline constexpr QLatin1StringView keyStore{"key_store"};
+inline constexpr QLatin1StringView warnings{"warnings"};
+inline constexpr QLatin1StringView configErrors{"config_errors"};
+inline constexpr QLatin1StringView lastError{"last_error"};
+inline constexpr QLatin1StringView stsEndpoint{"sts_endpoint"};
+// profiles: lists, and one entry per profile.
+inline constexpr QLatin1StringView profiles{"profiles"};
+inline constexpr QLatin1StringView errors{"errors"};
+inline constexpr QLatin1StringView notices{"notices"};
+inline constexpr QLatin1StringView rejectedReload{"rejected_reload"};
+inline constexpr QLatin1StringView name{"name"};
+inline constexpr QLatin1StringView source{"source"};
+inline constexpr QLatin1StringView mfaSerial{"mfa_serial"};
+inline constexpr QLatin1StringView region{"region"};
+inline constexpr QLatin1StringView keyProfile{"key_profile"};
+inline constexpr QLatin1StringView keyLocation{"keys"}; ///< "keychain" or "file"
+inline constexpr QLatin1StringView active{"active"};
+// credentials: spelled as AWS's credential_process output, which the CLI passes on.
+inline constexpr QLatin1StringView accessKeyId{"AccessKeyId"};
+inline constexpr QLatin1StringView secretAccessKey{"SecretAccessKey"};
+inline constexpr QLatin1StringView sessionToken{"SessionToken"};
+inline constexpr QLatin1StringView credentialExpiration{"Expiration"};
+// env, verify-endpoint, and events.
+inline constexpr QLatin1StringView uri{"uri"};
+inline constexpr QLatin1StringView token{"token"};
+inline constexpr QLatin1StringView verified{"verified"};
+inline constexpr QLatin1StringView dialog{"dialog"};
+inline constexpr QLatin1StringView message{"message"};
+} // namespace keys
 
 struct Request
 {

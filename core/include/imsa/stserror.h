@@ -5,6 +5,7 @@
 namespace imsa {
 
 /// What went wrong with an STS call, in terms a user (or the broker) can act on.
+/// Other stays last: tst_usertext checks every code up to it for a sentence of its own.
 enum class StsErrorCode {
     WrongMfaCode, ///< AccessDenied with "MultiFactorAuthentication failed"
     AccessDenied, ///< not allowed to assume the role, or similar

@@ -20,6 +20,7 @@
 #include "platform/runtimedir.h"
 #include "platform/statedir.h"
 #include "profilestore.h"
+#include "sessionnotifier.h"
 
 namespace imsa::app {
 
@@ -77,6 +78,10 @@ void Service::continueWithKeyStore(std::unique_ptr<KeyStore> keyStore, const QSt
     });
     m_view = new BrokerView(*m_broker, m_clock, this);
     m_mfaProcess = new MfaProcessRunner(*m_broker, this);
+    m_sessionNotifier = new SessionNotifier(*m_broker, m_clock, this);
+    // Without the tray this is how a user hears of it outside the log; the tray takes over
+    // once its icon shows.
+    m_sessionNotifier->setDesktopNotifications(true);
 
     ImdsServer::Options serverOptions{m_options.imdsv2Only, m_imdsTokens, m_containerTokens};
     m_imdsServer = new ImdsServer(*m_view, m_clock, serverOptions, this);

@@ -24,6 +24,7 @@ class ControlServer;
 class ImdsServer;
 class MfaProcessRunner;
 class ProfileStore;
+class SessionNotifier;
 
 /// The running app without its face: profiles, key store, broker, metadata server and control
 /// socket. The headless mode runs just this; the tray shows it.
@@ -62,6 +63,9 @@ public:
     KeyStore &keyStore() { return *m_keyStore; }
 
     const KeyStore &keyStore() const { return *m_keyStore; }
+
+    /// Warns before the active MFA session ends: in the log and as a desktop notification.
+    SessionNotifier &sessionNotifier() { return *m_sessionNotifier; }
 
     /// The metadata endpoint URL, e.g. "http://169.254.169.254/".
     QString endpointUrl() const;
@@ -125,6 +129,7 @@ private:
     ControlServer *m_controlServer = nullptr;
     ControlHandler *m_controlHandler = nullptr;
     MfaProcessRunner *m_mfaProcess = nullptr;
+    SessionNotifier *m_sessionNotifier = nullptr;
     QString m_runtimeDir;
     bool m_hasMfaDialog = false;
     bool m_servesMetadataAddress = false; ///< on 169.254.169.254:80, set up by imsa-helper

@@ -3,15 +3,15 @@
 #include <QList>
 #include <QMenu>
 
-#include "traycontroller.h"
+#include "menumodel.h"
 
 class QActionGroup;
 
 namespace imsa::tray {
 
-/// Draws the controller's menu entries into a QMenu and reports what was picked. Entries that
-/// keep their shape are updated in place, so an open menu follows the countdown without
-/// flickering or closing.
+/// Draws MenuModel's entries into a QMenu and reports what was picked. Entries that keep their
+/// shape are updated in place, so an open menu follows the countdown without flickering or
+/// closing.
 class ProfileMenu final : public QMenu
 {
     Q_OBJECT

@@ -13,6 +13,7 @@
 #include "service/profilestore.h"
 #include "profileswindow.h"
 #include "service/service.h"
+#include "service/sessionnotifier.h"
 #include "trayicon.h"
 
 namespace imsa::tray {
@@ -39,7 +40,7 @@ void bringToFront(QWidget *window)
 TrayApp::TrayApp(app::Service &service)
     : QObject(&service)
     , m_service(service)
-    , m_controller(service.broker(), m_clock)
+    , m_controller(service.broker(), m_clock, service.sessionNotifier())
     , m_keys(service.keyStore(), service.broker())
 {
     connect(&service.profileStore(), &app::ProfileStore::changed, &m_controller,
@@ -82,6 +83,9 @@ void TrayApp::showIconWhenTrayAppears()
     if (QSystemTrayIcon::isSystemTrayAvailable()) {
         m_icon = std::make_unique<TrayIcon>(m_controller);
         m_icon->show();
+        // The icon's messages now tell of the session's end (through the same desktop
+        // notifications where the tray is a StatusNotifierItem): one of each is enough.
+        m_service.sessionNotifier().setDesktopNotifications(false);
         qCInfo(lcTray) << "tray icon shown";
         return;
     }

@@ -1,9 +1,6 @@
 #include "traycontroller.h"
 
 #include <chrono>
-#include <optional>
-
-#include <QHash>
 
 #include "imsa/clock.h"
 #include "imsa/credentialbroker.h"
@@ -11,33 +8,13 @@
 #include "imsa/usertext.h"
 #include "platform/autostart.h"
 #include "platform/shellquote.h"
-#include "statustext.h"
+#include "service/sessionnotifier.h"
 
 namespace imsa::tray {
 
 namespace {
 
 constexpr qint64 minuteMsecs = 60 * 1000;
-
-/// A copy: the broker hands out its profile list by value.
-std::optional<Profile> findProfile(const QList<Profile> &profiles, const QString &name)
-{
-    for (const Profile &profile : profiles) {
-        if (profile.name == name)
-            return profile;
-    }
-    return std::nullopt;
-}
-
-MenuEntry makeEntry(MenuEntry::Kind kind, const QString &text = {},
-                    MenuEntry::Action action = MenuEntry::Action::None)
-{
-    MenuEntry entry;
-    entry.kind = kind;
-    entry.text = text;
-    entry.action = action;
-    return entry;
-}
 
 /// Milliseconds until a "N min" countdown to `target` shows the next number.
 qint64 msecsToNextMinute(const QDateTime &now, const QDateTime &target)
@@ -52,9 +29,18 @@ qint64 msecsToNextMinute(const QDateTime &now, const QDateTime &target)
 } // namespace
 
 TrayController::TrayController(CredentialBroker &broker, Clock &clock, QObject *parent)
+    : TrayController(broker, clock, *new app::SessionNotifier(broker, clock), parent)
+{
+    m_sessionNotifier.setParent(this);
+}
+
+TrayController::TrayController(CredentialBroker &broker, Clock &clock,
+                               app::SessionNotifier &sessionNotifier, QObject *parent)
     : QObject(parent)
     , m_broker(broker)
     , m_clock(clock)
+    , m_sessionNotifier(sessionNotifier)
+    , m_model(broker, clock)
 {
     m_tick.setSingleShot(true);
     // Minute boundaries of a countdown deserve the precise timer: coarse ones fire up to 5 %
@@ -79,92 +65,44 @@ TrayController::TrayController(CredentialBroker &broker, Clock &clock, QObject *
             });
     connect(&m_broker, &CredentialBroker::mfaCodeRejected, this,
             [this](const QString &profile, const StsError &error) {
-                const Profile settings =
-                        findProfile(m_broker.profiles(), profile).value_or(Profile{});
-                Q_EMIT mfaCodeRejected(profile, stsErrorText(error, settings, TextLanguage::User));
+                Q_EMIT mfaCodeRejected(profile, stsErrorText(error, m_model.profile(profile), TextLanguage::User));
                 refresh();
             });
     connect(&m_broker, &CredentialBroker::mfaSatisfied, this, [this](const QString &profile) {
         Q_EMIT mfaSatisfied(profile);
         refresh();
     });
+    connect(&m_sessionNotifier, &app::SessionNotifier::sessionEndingSoon, this,
+            [this](const QString &profile, const QDateTime &sessionEnd) {
+                notify({tr("MFA session ends soon"),
+                        tr("The MFA session of %1 ends in %2. Click to renew it now.")
+                                .arg(profile, countdownText(m_clock.now(), sessionEnd, TextLanguage::User)),
+                        Notification::Severity::Information, profile});
+                refresh();
+            });
+    connect(&m_sessionNotifier, &app::SessionNotifier::sessionEnded, this,
+            [this](const QString &profile) {
+                notify({tr("MFA session ended"),
+                        tr("%1 needs a new MFA code. Click to renew.").arg(profile),
+                        Notification::Severity::Warning, profile});
+            });
     refresh();
-}
-
-TrayController::Snapshot TrayController::snapshot() const
-{
-    Snapshot snapshot;
-    snapshot.active = m_broker.activeProfile();
-    if (snapshot.active.isEmpty())
-        return snapshot;
-    snapshot.profile = findProfile(m_broker.profiles(), snapshot.active).value_or(Profile{});
-    snapshot.status = m_broker.status(snapshot.active);
-    if (snapshot.status.mfaSessionExpiration.isValid())
-        snapshot.sessionEnd =
-                snapshot.status.mfaSessionExpiration.addSecs(-CredentialBroker::minServeSeconds);
-    if (snapshot.status.credentialsExpiration.isValid())
-        snapshot.credentialsEnd =
-                snapshot.status.credentialsExpiration.addSecs(-CredentialBroker::minServeSeconds);
-    return snapshot;
-}
-
-QStringList TrayController::statusParts(const Snapshot &state) const
-{
-    if (state.active.isEmpty())
-        return {tr("no active profile")};
-    const QDateTime now = m_clock.now();
-    QStringList parts{StatusText::profileLabel(state.profile)};
-    const Profile &profile = state.profile;
-    switch (state.status.state) {
-    case ProfileState::Inactive:
-        parts << tr("inactive");
-        break;
-    case ProfileState::NeedsMfa:
-        parts << tr("MFA code needed");
-        break;
-    case ProfileState::Fetching:
-        parts << tr("getting credentials…");
-        break;
-    case ProfileState::Failed:
-        parts << (state.status.lastError
-                          ? stsErrorText(*state.status.lastError, profile, TextLanguage::User)
-                          : tr("failed"));
-        break;
-    case ProfileState::Ready:
-        // Without MFA, or with a role on a live session, the broker renews on its own; a base
-        // profile with MFA serves the session itself, which only a new code extends.
-        if (!profile.needsMfa() || (profile.hasRole() && state.sessionEnd.isValid()))
-            parts << tr("credentials renew automatically");
-        if (state.status.lastError)
-            parts << tr("renewal failed, retrying");
-        if (state.sessionEnd.isValid())
-            parts << tr("MFA session ends in %1")
-                             .arg(countdownText(now, state.sessionEnd, TextLanguage::User));
-        else if (profile.needsMfa() && state.credentialsEnd.isValid())
-            parts << tr("MFA session ended, credentials valid for %1")
-                             .arg(countdownText(now, state.credentialsEnd, TextLanguage::User));
-        break;
-    }
-    return parts;
 }
 
 QString TrayController::statusText() const
 {
-    const Snapshot state = snapshot();
-    if (state.active.isEmpty())
-        return tr("No active profile");
-    return statusParts(state).join(QStringLiteral(" · "));
+    return m_model.statusText();
 }
 
 QString TrayController::toolTip() const
 {
-    return tr("imsa — %1").arg(statusParts(snapshot()).join(QStringLiteral(" · ")));
+    return tr("imsa — %1").arg(m_model.statusParts(m_model.active()).join(QStringLiteral(" · ")));
 }
 
 IconState TrayController::iconState() const
 {
-    const Snapshot state = snapshot();
-    if (state.active.isEmpty())
+    const MenuModel::Active state = m_model.active();
+    if (state.name.isEmpty())
         return IconState::Idle;
     switch (state.status.state) {
     case ProfileState::NeedsMfa:
@@ -181,88 +119,14 @@ IconState TrayController::iconState() const
     if (!state.profile.needsMfa())
         return IconState::Active;
     if (!state.sessionEnd.isValid()
-        || m_clock.now().secsTo(state.sessionEnd) <= warnBeforeSessionEndSeconds)
+        || m_clock.now().secsTo(state.sessionEnd) <= app::SessionNotifier::leadSeconds)
         return IconState::Expiring;
     return IconState::Active;
 }
 
-QList<MenuEntry> TrayController::profileEntries() const
-{
-    using Kind = MenuEntry::Kind;
-    const QList<Profile> profiles = m_broker.profiles();
-    const QString active = m_broker.activeProfile();
-    const auto entryFor = [&active](const Profile &profile) {
-        MenuEntry entry = makeEntry(Kind::Profile, profile.name);
-        entry.profile = profile.name;
-        entry.hint = profile.roleArn;
-        entry.checkable = true;
-        entry.checked = profile.name == active;
-        return entry;
-    };
-    QList<MenuEntry> entries;
-    if (profiles.isEmpty()) {
-        MenuEntry none =
-                makeEntry(Kind::Action, tr("No profiles: add them to ~/.imsa or ~/.aws/config"));
-        none.enabled = false;
-        return {none};
-    }
-    if (profiles.size() <= groupAbove) {
-        for (const Profile &profile : profiles)
-            entries.append(entryFor(profile));
-        return entries;
-    }
-    // Many profiles: one section per base identity (same keys, same MFA device), in the order
-    // the identities first appear, so the profiles one MFA code unlocks stand together.
-    QStringList identities;
-    QHash<QString, QList<const Profile *>> members;
-    QHash<QString, int> keyProfileUses;
-    for (const Profile &profile : profiles) {
-        const QString identity = profile.baseIdentity();
-        if (!members.contains(identity)) {
-            identities.append(identity);
-            ++keyProfileUses[profile.keyProfile];
-        }
-        members[identity].append(&profile);
-    }
-    for (const QString &identity : std::as_const(identities)) {
-        const Profile &first = *members.value(identity).constFirst();
-        QString heading = first.keyProfile;
-        if (keyProfileUses.value(first.keyProfile) > 1 && first.needsMfa())
-            heading = tr("%1 (MFA %2)")
-                              .arg(first.keyProfile, first.mfaSerial.section(QLatin1Char('/'), -1));
-        entries.append(makeEntry(Kind::Section, heading));
-        for (const Profile *profile : members.value(identity))
-            entries.append(entryFor(*profile));
-    }
-    return entries;
-}
-
 QList<MenuEntry> TrayController::menuEntries() const
 {
-    using Kind = MenuEntry::Kind;
-    using Action = MenuEntry::Action;
-    const bool hasActive = !m_broker.activeProfile().isEmpty();
-    const auto action = [](const QString &text, Action id, bool enabled) {
-        MenuEntry entry = makeEntry(Kind::Action, text, id);
-        entry.enabled = enabled;
-        return entry;
-    };
-    const MenuEntry separator = makeEntry(Kind::Separator);
-
-    QList<MenuEntry> entries;
-    MenuEntry status = makeEntry(Kind::Status, statusText());
-    status.enabled = false;
-    entries << status << separator << profileEntries() << separator;
-    entries << action(tr("Renew now"), Action::RenewNow, hasActive)
-            << action(tr("Copy export command"), Action::CopyExport, hasActive)
-            << action(tr("Copy env command"), Action::CopyEnv, hasActive)
-            << action(tr("Forget MFA session"), Action::ForgetMfa, !m_broker.profiles().isEmpty())
-            << separator << action(tr("Profiles and keys…"), Action::ProfilesWindow, true);
-    MenuEntry login = action(tr("Start at login"), Action::StartAtLogin, true);
-    login.checkable = true;
-    login.checked = app::isAutostartEnabled();
-    entries << login << separator << action(tr("Quit"), Action::Quit, true);
-    return entries;
+    return m_model.entries();
 }
 
 void TrayController::setWarnings(const QStringList &warnings)
@@ -343,46 +207,16 @@ void TrayController::handleMessageClicked()
 
 QString TrayController::mfaSerial(const QString &profile) const
 {
-    return findProfile(m_broker.profiles(), profile).value_or(Profile{}).mfaSerial;
+    return m_model.profile(profile).mfaSerial;
 }
 
 void TrayController::refresh()
 {
-    const Snapshot state = snapshot();
-    checkSessionEnd(state);
-    scheduleTick(state);
+    scheduleTick(m_model.active());
     Q_EMIT changed();
 }
 
-void TrayController::checkSessionEnd(const Snapshot &state)
-{
-    const QDateTime now = m_clock.now();
-    if (m_watchedSessionEnd.isValid() && now >= m_watchedSessionEnd) {
-        notify({tr("MFA session ended"),
-                tr("%1 needs a new MFA code. Click to renew.").arg(m_watchedProfile),
-                Notification::Severity::Warning, m_watchedProfile});
-        m_watchedSessionEnd = {};
-    }
-    // A session that goes away before its end was forgotten on purpose (logout), and one of
-    // another profile is not the user's concern: neither is announced.
-    if (!state.sessionEnd.isValid() || state.sessionEnd <= now) {
-        m_watchedSessionEnd = {};
-        return;
-    }
-    m_watchedProfile = state.active;
-    m_watchedSessionEnd = state.sessionEnd;
-    if (now.secsTo(state.sessionEnd) <= warnBeforeSessionEndSeconds
-        && m_warnedSessionEnd != state.sessionEnd) {
-        m_warnedSessionEnd = state.sessionEnd;
-        notify({tr("MFA session ends soon"),
-                tr("The MFA session of %1 ends in %2. Click to renew it now.")
-                        .arg(state.active,
-                             countdownText(now, state.sessionEnd, TextLanguage::User)),
-                Notification::Severity::Information, state.active});
-    }
-}
-
-void TrayController::scheduleTick(const Snapshot &state)
+void TrayController::scheduleTick(const MenuModel::Active &state)
 {
     const QDateTime now = m_clock.now();
     // At least once a minute: QTimer runs on a monotonic clock that stands still while the
@@ -392,12 +226,6 @@ void TrayController::scheduleTick(const Snapshot &state)
         const qint64 next = target.isValid() ? msecsToNextMinute(now, target) : -1;
         if (next > 0)
             wait = std::min(wait, next);
-    }
-    if (state.sessionEnd.isValid()) {
-        const qint64 warnIn =
-                now.msecsTo(state.sessionEnd) - qint64(warnBeforeSessionEndSeconds) * 1000;
-        if (warnIn > 0)
-            wait = std::min(wait, warnIn);
     }
     m_tick.start(std::chrono::milliseconds(wait));
 }
@@ -409,9 +237,8 @@ void TrayController::handleRefreshFailed(const QString &profile, const StsError 
     if (m_failing.contains(profile))
         return;
     m_failing.insert(profile);
-    const Profile settings = findProfile(m_broker.profiles(), profile).value_or(Profile{});
     notify({tr("Could not renew the credentials of %1").arg(profile),
-            stsErrorText(error, settings, TextLanguage::User),
+            stsErrorText(error, m_model.profile(profile), TextLanguage::User),
             Notification::Severity::Warning,
             {}});
 }

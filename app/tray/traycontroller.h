@@ -1,6 +1,5 @@
 #pragma once
 
-#include <QDateTime>
 #include <QList>
 #include <QObject>
 #include <QSet>
@@ -8,14 +7,17 @@
 #include <QStringList>
 #include <QTimer>
 
-#include "imsa/profile.h"
-#include "imsa/profilestatus.h"
 #include "imsa/stserror.h"
+#include "menumodel.h"
 
 namespace imsa {
 class Clock;
 class CredentialBroker;
 } // namespace imsa
+
+namespace imsa::app {
+class SessionNotifier;
+} // namespace imsa::app
 
 namespace imsa::tray {
 
@@ -26,39 +28,6 @@ enum class IconState {
     Expiring, ///< less than ten minutes of MFA session left, or the session is gone
     NeedsMfa, ///< waiting for an MFA code
     Error ///< the active profile failed and has nothing to serve
-};
-
-/// One line of the tray menu, as data: the menu widget only draws these.
-struct MenuEntry
-{
-    enum class Kind {
-        Status, ///< the disabled first line: active profile and countdown
-        Section, ///< a heading above the profiles of one base identity
-        Profile, ///< a radio item
-        Separator,
-        Action
-    };
-    enum class Action {
-        None,
-        RenewNow,
-        CopyExport,
-        CopyEnv,
-        ForgetMfa,
-        ProfilesWindow,
-        StartAtLogin,
-        Quit
-    };
-
-    Kind kind = Kind::Action;
-    QString text;
-    Action action = Action::None;
-    QString profile; ///< for Profile entries
-    QString hint; ///< a tooltip (the role ARN of a profile)
-    bool enabled = true;
-    bool checkable = false;
-    bool checked = false;
-
-    friend bool operator==(const MenuEntry &, const MenuEntry &) = default;
 };
 
 /// A tray message. A click on one that names a profile opens its MFA dialog.
@@ -76,21 +45,18 @@ struct Notification
     QString mfaProfile; ///< non-empty: "click to renew"
 };
 
-/// The tray's model and controller: turns the broker's state and the clock into menu entries,
-/// tooltip, icon state and notifications, and carries out what the user picks. Holds no
-/// widget, so tests drive it with a FakeClock and a broker on a fake STS.
-///
-/// The countdown is to the moment the broker stops using the MFA session
-/// (CredentialBroker::minServeSeconds before AWS's expiry): that is when a new code is needed.
+/// The tray's controller: keeps the menu (MenuModel), tooltip and icon state current with the
+/// broker and the clock, turns events into notifications, and carries out what the user picks.
+/// Holds no widget, so tests drive it with a FakeClock and a broker on a fake STS.
 class TrayController final : public QObject
 {
     Q_OBJECT
 
 public:
-    /// Above this many profiles the menu groups them under their base identity.
-    static constexpr int groupAbove = 8;
-    static constexpr int warnBeforeSessionEndSeconds = 10 * 60;
-
+    /// Announces the MFA session's end from `sessionNotifier`, which the service shares.
+    TrayController(CredentialBroker &broker, Clock &clock, app::SessionNotifier &sessionNotifier,
+                   QObject *parent = nullptr);
+    /// With a session notifier of its own.
     TrayController(CredentialBroker &broker, Clock &clock, QObject *parent = nullptr);
 
     QList<MenuEntry> menuEntries() const;
@@ -127,31 +93,17 @@ Q_SIGNALS:
     void quitRequested();
 
 private:
-    struct Snapshot
-    {
-        QString active;
-        Profile profile;
-        ProfileStatus status;
-        QDateTime sessionEnd; ///< when the broker stops using the MFA session; invalid: none
-        QDateTime credentialsEnd; ///< when the credentials stop being served; invalid: none
-    };
-
-    Snapshot snapshot() const;
-    QStringList statusParts(const Snapshot &now) const;
-    QList<MenuEntry> profileEntries() const;
-    void checkSessionEnd(const Snapshot &now);
-    void scheduleTick(const Snapshot &now);
+    void scheduleTick(const MenuModel::Active &state);
     void handleRefreshFailed(const QString &profile, const imsa::StsError &error);
     void notify(Notification notification);
 
     CredentialBroker &m_broker;
     Clock &m_clock;
+    app::SessionNotifier &m_sessionNotifier;
+    MenuModel m_model;
     QTimer m_tick;
     QStringList m_warnings;
     QSet<QString> m_failing; ///< profiles whose failure streak was already announced
-    QDateTime m_warnedSessionEnd; ///< the session end already announced as near
-    QDateTime m_watchedSessionEnd; ///< the active session's end, to announce when reached
-    QString m_watchedProfile;
     Notification m_lastNotification;
 };
 

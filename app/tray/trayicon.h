@@ -5,10 +5,9 @@
 #include <QSystemTrayIcon>
 
 #include "profilemenu.h"
+#include "traycontroller.h"
 
 namespace imsa::tray {
-
-class TrayController;
 
 /// The icon in the system tray: renders the controller's state (icon, tooltip, menu,
 /// messages) and passes clicks back. Left-click opens the same menu as right-click.

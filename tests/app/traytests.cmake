@@ -5,6 +5,7 @@ if(NOT TARGET imsa_tray)
 endif()
 
 imsa_add_test(tst_traycontroller SOURCES tst_traycontroller.cpp LIBS imsa_tray LABELS gui)
+imsa_add_test(tst_menumodel SOURCES tst_menumodel.cpp LIBS imsa_tray)
 imsa_add_test(tst_mfadialog SOURCES tst_mfadialog.cpp LIBS imsa_tray LABELS gui)
 imsa_add_test(tst_trayicon SOURCES tst_trayicon.cpp LIBS imsa_tray LABELS gui)
 imsa_add_test(tst_translations SOURCES tst_translations.cpp LIBS imsa_tray LABELS gui

@@ -286,7 +286,8 @@ CheckResult checkPortOwner(const QList<TcpListener> &listeners, const SocketOwne
     result.status = CheckStatus::Fail;
     if (owner) {
         result.found = u"%1 (pid %2) holds %3"_s.arg(owner->name).arg(owner->pid).arg(where);
-        result.fix = owner->name == u"imsa"_s
+        // The app runs as imsa-service or imsa-tray; an older version ran as imsa.
+        result.fix = owner->name.startsWith(u"imsa"_s)
                 ? u"an imsa that does not answer holds the port: kill %1, then imsa start"_s.arg(
                         owner->pid)
                 : u"stop it, or make it listen on another address than %1"_s.arg(where);

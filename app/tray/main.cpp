@@ -1,3 +1,5 @@
+#include <vector>
+
 #include <QApplication>
 #include <QLibraryInfo>
 #include <QLocale>
@@ -33,7 +35,17 @@ int main(int argc, char *argv[])
     using namespace imsa;
     // Hardening does not survive the exec from `imsa start --foreground`: it is done again here.
     app::hardenProcess();
-    QApplication application(argc, argv);
+    // Desktops know imsa by WM_CLASS "imsa" (the desktop entry, window rules), not by this
+    // program's file name, which Qt's X11 platform takes as the instance name unless given
+    // -name; QGuiApplication consumes the option, so arguments() never shows it.
+    static char nameOption[] = "-name";
+    static char nameValue[] = "imsa";
+    std::vector<char *> arguments(argv, argv + argc);
+    arguments.insert(arguments.begin() + 1, {nameOption, nameValue});
+    int count = int(arguments.size());
+    arguments.push_back(nullptr);
+    QApplication application(count, arguments.data());
+    QApplication::setApplicationName(QStringLiteral("imsa"));
     // Closing the MFA dialog or the profiles window must not end the app.
     QApplication::setQuitOnLastWindowClosed(false);
     installTranslations(application);

@@ -4,8 +4,8 @@
 #include <QTest>
 
 #include "../core/brokerrig.h"
-#include "desktopnotifier.h"
-#include "sessionnotifier.h"
+#include "service/desktopnotifier.h"
+#include "service/sessionnotifier.h"
 
 // Desktop notifications of the session's end, received by a stand-in notification server on a
 // private session bus (the test runs under dbus-run-session, see tests/app/CMakeLists.txt).

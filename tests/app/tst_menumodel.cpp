@@ -2,7 +2,7 @@
 #include <QTest>
 
 #include "../core/brokerrig.h"
-#include "menumodel.h"
+#include "tray/menumodel.h"
 
 using namespace imsa;
 using namespace imsa::test;

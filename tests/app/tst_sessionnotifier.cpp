@@ -3,7 +3,7 @@
 #include <QTest>
 
 #include "../core/brokerrig.h"
-#include "sessionnotifier.h"
+#include "service/sessionnotifier.h"
 
 using namespace imsa;
 using namespace imsa::app;

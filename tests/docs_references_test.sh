@@ -5,10 +5,8 @@
 set -eu
 source=$1
 cd "$source"
-missing=""
-for cited in $(grep -rhoE 'docs/[A-Za-z0-9_./-]+\.md' core app tests README.md | sort -u); do
-    [ -f "$cited" ] || missing="$missing $cited"
-done
+missing=$(grep -rhoE 'docs/[A-Za-z0-9_./-]+\.md' core app tests README.md | sort -u \
+    | while read -r cited; do [ -f "$cited" ] || printf ' %s' "$cited"; done)
 if [ -n "$missing" ]; then
     echo "FAIL: cited but not in the tree:$missing"
     exit 1

@@ -38,7 +38,9 @@ cleanup() {
         | grep -qx "HOME=$work/home"; then
         kill -9 "$app_pid" 2>/dev/null || true
     fi
-    [ -n "$sts_pid" ] && kill "$sts_pid" 2>/dev/null || true
+    if [ -n "$sts_pid" ]; then
+        kill "$sts_pid" 2>/dev/null || true
+    fi
     rm -rf "$work"
 }
 trap cleanup EXIT

@@ -19,8 +19,9 @@ for target in imdshandler configloader stsxml ipcmessage; do
         -max_len=8192 -print_final_stats=1 -artifact_prefix="$work/artifacts/" "$work/corpus" \
         >"$work/log.txt" 2>&1 || status=$?
     execs=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/log.txt")
-    crashes=$(ls "$work/artifacts" | wc -l)
-    echo "$target: ${execs:-?} execs/s, corpus $(ls "$work/corpus" | wc -l) files, $crashes crashes (exit $status)"
+    crashes=$(find "$work/artifacts" -type f | wc -l)
+    corpus=$(find "$work/corpus" -type f | wc -l)
+    echo "$target: ${execs:-?} execs/s, corpus $corpus files, $crashes crashes (exit $status)"
     [ "$status" -eq 0 ] && [ "$crashes" -eq 0 ] || failed=1
 done
 exit $failed

@@ -80,7 +80,7 @@ mkdir -p "$work/home" "$work/config" "$work/state" "$work/run"
 chmod 700 "$work/run"
 export HOME="$work/home" XDG_CONFIG_HOME="$work/config" XDG_STATE_HOME="$work/state"
 export XDG_CONFIG_DIRS="$work/xdg"
-export LANG=C.UTF-8 LANGUAGE= LC_ALL=
+export LANG=C.UTF-8 LANGUAGE='' LC_ALL=''
 # None of the caller's imsa and AWS settings (a developer who uses imsa has them) reach imsa.
 for variable in $(env | sed -n 's/^\(\(IMSA\|AWS\)_[A-Za-z0-9_]*\)=.*/\1/p'); do
     case $variable in
@@ -94,7 +94,8 @@ unset DBUS_SESSION_BUS_ADDRESS
 "$standin" --port 0 >"$work/sts.out" 2>&1 &
 started $!
 wait_for 10 grep -q '^LISTENING' "$work/sts.out" || fail "the STS stand-in did not start"
-export AWS_ENDPOINT_URL_STS="http://127.0.0.1:$(sed -n 's/^LISTENING //p' "$work/sts.out")/"
+sts_port=$(sed -n 's/^LISTENING //p' "$work/sts.out")
+export AWS_ENDPOINT_URL_STS="http://127.0.0.1:$sts_port/"
 
 # The stand-in's built-in user alice (tests/fakes/standinsts.cpp): its MFA code is 123456.
 cat >"$HOME/.imsa" <<'YAML'
@@ -208,12 +209,11 @@ shoot_window() {
     echo "screenshots: $out/$1.png"
 }
 
-# shoot NAME WINDOW...: a screenshot cropped to the windows given and the tray, with a margin.
+# shoot NAME: a screenshot cropped to the open popups and the tray, with a margin.
 shoot() {
     name=$1
-    shift
     left=$((icon_x - 20)) top=0 right=1024 bottom=$((icon_y + 20))
-    for window in "$@"; do
+    for window in $(popups); do
         eval "$(xdotool getwindowgeometry --shell "$window")"
         [ "$X" -lt "$left" ] && left=$X
         [ $((X + WIDTH)) -gt "$right" ] && right=$((X + WIDTH))
@@ -232,7 +232,7 @@ shoot() {
 start_imsa
 if [ "$check" = 0 ]; then
     # The file key store's warning is the first tray message.
-    wait_for 5 have_popups && sleep 0.5 && shoot tray-notification $(popups)
+    wait_for 5 have_popups && sleep 0.5 && shoot tray-notification
     close_popups
 fi
 
@@ -271,14 +271,14 @@ wait_for 15 sh -c "! kill -0 $assume_pid" || fail "imsa assume did not finish"
 # --- the menu and tooltip with prod active ---------------------------------------------------
 sleep 0.5
 open_menu
-shoot tray-menu $(popups)
+shoot tray-menu
 close_popups
 # Qt shows a tooltip after the pointer rested on the icon; a few small moves make the X
 # server report it as entered.
 xdotool mousemove 500 300 sleep 0.3 mousemove "$((icon_x - 4))" "$icon_y" sleep 0.2 \
     mousemove "$icon_x" "$icon_y" sleep 0.2 mousemove "$((icon_x + 1))" "$icon_y"
 sleep 2.5
-shoot tray-tooltip $(popups)
+shoot tray-tooltip
 
 # --- the profiles window ----------------------------------------------------------------------
 open_menu
@@ -296,4 +296,4 @@ start_imsa
 wait_for 10 grep -q 'restored active profile' "$work/imsa.log" || fail "prod was not restored"
 sleep 1
 open_menu
-shoot tray-menu-de $(popups)
+shoot tray-menu-de

@@ -43,10 +43,14 @@ done
 documents --version
 
 # The keys as the readers spell them: {"aws_access_key_id", Setting::AccessKeyId}, ...
-for key in $(grep -ohE '\{"[a-z_]+", Setting::' "$source/core/include/imsa/detail/imsayaml.h" \
-    "$source/core/include/imsa/detail/awsprofiles.h" | grep -oE '[a-z_]+' | grep -v '^Setting$'); do
+keys=$(grep -ohE '\{"[a-z_]+", Setting::' "$source/core/include/imsa/detail/imsayaml.h" \
+    "$source/core/include/imsa/detail/awsprofiles.h" | grep -oE '[a-z_]+' | grep -v '^Setting$') \
+    || fail "found no configuration keys in the profile readers"
+while read -r key; do
     documents "$key"
-done
+done <<EOF
+$keys
+EOF
 
 for variable in IMSA_CONFIG IMSA_RUNTIME_DIR IMSA_KEYSTORE IMSA_HELPER IMSA_PROFILE \
     IMSA_PROFILE_EXPIRATION AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE AWS_ENDPOINT_URL_STS \

@@ -10,14 +10,15 @@ PACKAGES="
   libcap2-bin iproute2
 "
 # Only the test suite needs these: real AWS clients, the shells the completion scripts are for,
-# a real Secret Service, an X server with a tray host, nginx and wrk for the benchmarks, and the
-# packaging checks.
+# a real Secret Service, an X server with a tray host, nginx and wrk for the benchmarks, the
+# packaging checks, and the format and shell-script checks (git lists the files they check).
 TEST_PACKAGES="
   awscli python3-boto3 curl zsh fish
   dbus dbus-x11 gnome-keyring libsecret-tools
   xvfb xauth trayer imagemagick x11-utils xdotool python3-dbus
   nginx-light wrk hyperfine
   lintian dpkg-dev file desktop-file-utils man-db systemd clang libclang-rt-14-dev
+  clang-format shellcheck git
 "
 
 with_tests=0

@@ -122,7 +122,8 @@ int runCompletion(const QStringList &arguments, Io &io)
         io.err << "imsa completion: expected one of bash, zsh, fish\n";
         return ExitUsage;
     }
-    io.out << script.replace(QStringLiteral("@COMMANDS@"), publicCommandNames().join(QLatin1Char(' ')));
+    io.out << script.replace(QStringLiteral("@COMMANDS@"),
+                             publicCommandNames().join(QLatin1Char(' ')));
     return ExitOk;
 }
 

@@ -1,3 +1,5 @@
+#include "doctor.h"
+
 #include <unistd.h>
 
 #include <QFile>
@@ -5,7 +7,6 @@
 #include <QRandomGenerator>
 
 #include "controlclient.h"
-#include "doctor.h"
 #include "doctorprobes.h"
 #include "firstrun.h"
 #include "imsa/stsendpoint.h"

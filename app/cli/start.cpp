@@ -190,7 +190,8 @@ int runStart(const QStringList &arguments, Io &io)
     if (parser.isSet(imdsv2Only))
         options.appArguments << QStringLiteral("--imdsv2-only");
     options.tray = !parser.isSet(headless)
-            && (qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY"));
+            && (qEnvironmentVariableIsSet("DISPLAY")
+                || qEnvironmentVariableIsSet("WAYLAND_DISPLAY"));
     options.logFile = parser.value(logFile);
 
     {

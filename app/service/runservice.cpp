@@ -84,8 +84,8 @@ int runService(const QStringList &arguments, const UiFactory &uiFactory)
 {
     QTextStream err(stderr);
     QCommandLineParser parser;
-    const QCommandLineOption listen(QStringLiteral("listen"),
-                                    QStringLiteral("Serve on ADDR:PORT."), QStringLiteral("ADDR:PORT"));
+    const QCommandLineOption listen(QStringLiteral("listen"), QStringLiteral("Serve on ADDR:PORT."),
+                                    QStringLiteral("ADDR:PORT"));
     const QCommandLineOption logFile(QStringLiteral("log-file"),
                                      QStringLiteral("Log here instead of stderr."),
                                      QStringLiteral("FILE"));
@@ -94,10 +94,9 @@ int runService(const QStringList &arguments, const UiFactory &uiFactory)
     parser.addOptions({listen, logFile, imdsv2Only});
     if (!parser.parse(arguments) || !parser.positionalArguments().isEmpty()) {
         err << "imsa start: "
-            << (parser.errorText().isEmpty()
-                        ? QStringLiteral("unexpected argument '%1'")
-                                  .arg(parser.positionalArguments().first())
-                        : parser.errorText())
+            << (parser.errorText().isEmpty() ? QStringLiteral("unexpected argument '%1'")
+                                                       .arg(parser.positionalArguments().first())
+                                             : parser.errorText())
             << "\n";
         return ExitUsage;
     }

@@ -74,8 +74,9 @@ QStringList MenuModel::statusParts(const Active &state) const
         parts << tr("getting credentials…");
         break;
     case ProfileState::Failed:
-        parts << (state.status.lastError ? stsErrorText(*state.status.lastError, profile, TextLanguage::User)
-                                         : tr("failed"));
+        parts << (state.status.lastError
+                          ? stsErrorText(*state.status.lastError, profile, TextLanguage::User)
+                          : tr("failed"));
         break;
     case ProfileState::Ready:
         // Without MFA, or with a role on a live session, the broker renews on its own; a base
@@ -85,7 +86,8 @@ QStringList MenuModel::statusParts(const Active &state) const
         if (state.status.lastError)
             parts << tr("renewal failed, retrying");
         if (state.sessionEnd.isValid())
-            parts << tr("MFA session ends in %1").arg(countdownText(now, state.sessionEnd, TextLanguage::User));
+            parts << tr("MFA session ends in %1")
+                             .arg(countdownText(now, state.sessionEnd, TextLanguage::User));
         else if (profile.needsMfa() && state.credentialsEnd.isValid())
             parts << tr("MFA session ended, credentials valid for %1")
                              .arg(countdownText(now, state.credentialsEnd, TextLanguage::User));

@@ -65,7 +65,8 @@ TrayController::TrayController(CredentialBroker &broker, Clock &clock,
             });
     connect(&m_broker, &CredentialBroker::mfaCodeRejected, this,
             [this](const QString &profile, const StsError &error) {
-                Q_EMIT mfaCodeRejected(profile, stsErrorText(error, m_model.profile(profile), TextLanguage::User));
+                Q_EMIT mfaCodeRejected(
+                        profile, stsErrorText(error, m_model.profile(profile), TextLanguage::User));
                 refresh();
             });
     connect(&m_broker, &CredentialBroker::mfaSatisfied, this, [this](const QString &profile) {
@@ -76,7 +77,8 @@ TrayController::TrayController(CredentialBroker &broker, Clock &clock,
             [this](const QString &profile, const QDateTime &sessionEnd) {
                 notify({tr("MFA session ends soon"),
                         tr("The MFA session of %1 ends in %2. Click to renew it now.")
-                                .arg(profile, countdownText(m_clock.now(), sessionEnd, TextLanguage::User)),
+                                .arg(profile,
+                                     countdownText(m_clock.now(), sessionEnd, TextLanguage::User)),
                         Notification::Severity::Information, profile});
                 refresh();
             });

@@ -9,9 +9,9 @@
 #include "../core/brokerrig.h"
 #include "imsa/profileloader.h"
 #include "imsa/sessioncodec.h"
-#include "tray/keyeditor.h"
 #include "service/keymanager.h"
 #include "service/profilestore.h"
+#include "tray/keyeditor.h"
 #include "tray/profileswindow.h"
 
 using namespace imsa;

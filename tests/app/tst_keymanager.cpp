@@ -9,8 +9,8 @@
 #include "../core/brokerrig.h"
 #include "imsa/profileloader.h"
 #include "imsa/sessioncodec.h"
-#include "service/keymanager.h"
 #include "keystorecalls.h"
+#include "service/keymanager.h"
 
 using namespace imsa;
 using namespace imsa::app;

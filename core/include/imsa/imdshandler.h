@@ -10,8 +10,8 @@
 
 #include "imsa/credentials.h"
 #include "imsa/detail/credentialsbodycache.h"
-#include "imsa/hostcheck.h"
 #include "imsa/detail/imdsjson.h"
+#include "imsa/hostcheck.h"
 #include "imsa/httpmessage.h"
 #include "imsa/imdstokens.h"
 #include "imsa/logging.h"

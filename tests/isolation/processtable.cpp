@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <dirent.h>
 #include <fstream>
+#include <ios>
 #include <iterator>
 #include <memory>
 #include <unistd.h>
@@ -11,10 +12,16 @@
 namespace imsa::test {
 namespace {
 
+/// A process can end while its /proc files are read; libstdc++ then throws from underflow()
+/// (ESRCH), and the process counts as gone, as if its file had not been there.
 std::string readWhole(const std::string &path)
 {
     std::ifstream file(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+    try {
+        return std::string(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+    } catch (const std::ios_base::failure &) {
+        return {};
+    }
 }
 
 std::vector<std::string> splitAtNul(const std::string &text)

@@ -35,7 +35,9 @@ check() { # check DESCRIPTION COMMAND...: one assertion
         failures=$((failures + 1))
     fi
 }
-alive() { [ -e "/proc/$1" ] && ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null; }
+# Alive: its status can be read and it is not a zombie. (A check of /proc/PID first and the state
+# after would call a process that ends between the two reads alive.)
+alive() { grep -q '^State:[[:space:]]*[^Z[:space:]]' "/proc/$1/status" 2>/dev/null; }
 dead() { ! alive "$1"; }
 has_line() { grep -qx -- "$2" "$1"; }
 has_text() { grep -qF -- "$2" "$1"; }

@@ -7,13 +7,12 @@
 #include <QStringList>
 #include <QTextStream>
 
+#include "platform/exitcode.h"
+
 namespace imsa::cli {
 
-enum ExitCode : int {
-    ExitOk = 0,
-    ExitFailure = 1,
-    ExitUsage = 2
-};
+using app::ExitCode;
+using enum app::ExitCode;
 
 /// Where commands write; tests swap in buffers.
 struct Io

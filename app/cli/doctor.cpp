@@ -68,7 +68,7 @@ EndpointProbe probeEndpoint(const QString &endpoint, bool imsaRuns)
                                           challenge.size() / qsizetype(sizeof(quint32)));
     challenge = challenge.toHex();
     EndpointProbe probe = challengeEndpoint(endpoint, challenge, endpointTimeoutMs);
-    if (!imsaRuns || !probe.error.isEmpty() || probe.proof.isEmpty())
+    if (!imsaRuns || probe.error || probe.proof.isEmpty())
         return probe;
     ControlClient client;
     if (!client.connectToApp(controlTimeoutMs))
@@ -135,7 +135,7 @@ int runDoctor(const QStringList &arguments, Io &io, const KeyStoreProbes &keySto
         keychain = keyStore.probeKeychain();
 
     const StsEndpoint sts = resolveStsEndpoint(clockProfile(profiles, running), env);
-    std::optional<Result<QDateTime, QString>> stsDate;
+    std::optional<Result<QDateTime, Failure>> stsDate;
     if (!parser.isSet(offline))
         stsDate = fetchServerDate(sts.url, stsTimeoutMs);
     const QString endpoint = toolsEndpoint(env);

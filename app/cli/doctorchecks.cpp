@@ -316,8 +316,8 @@ CheckResult checkEndpointIdentity(const QString &endpoint,
         return result;
     }
     const EndpointProbe &probe = *asked;
-    if (!probe.error.isEmpty()) {
-        result.found = u"nothing answers at %1 (%2)"_s.arg(where, probe.error);
+    if (probe.error) {
+        result.found = u"nothing answers at %1 (%2)"_s.arg(where, *probe.error);
         if (running) {
             result.status = CheckStatus::Fail;
             result.found += u"; AWS tools find no credentials there, imsa serves on %1"_s.arg(
@@ -395,7 +395,7 @@ CheckResult checkKeychain(const std::optional<KeychainProbe> &probe, const QProc
     return result;
 }
 
-CheckResult checkClock(const std::optional<Result<QDateTime, QString>> &serverDate,
+CheckResult checkClock(const std::optional<Result<QDateTime, Failure>> &serverDate,
                        const QDateTime &localNow, const QUrl &endpoint)
 {
     CheckResult result{CheckStatus::Ok, u"clock"_s, {}, {}};
@@ -407,7 +407,7 @@ CheckResult checkClock(const std::optional<Result<QDateTime, QString>> &serverDa
     }
     if (!serverDate->ok()) {
         result.status = CheckStatus::Warn;
-        result.found = u"cannot ask %1 for the time: %2"_s.arg(host, serverDate->error());
+        result.found = u"cannot ask %1 for the time: %2"_s.arg(host, serverDate->error().message);
         result.fix = u"check the network and proxy settings; STS needs this clock within 5 "
                      "minutes of its own"_s;
         return result;

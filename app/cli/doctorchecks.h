@@ -95,7 +95,7 @@ struct AwsFiles
 /// What answered a challenge at the endpoint AWS tools ask (see service/endpointidentity.h).
 struct EndpointProbe
 {
-    QString error; ///< why nothing answered; empty when something did
+    std::optional<QString> error; ///< why nothing answered; nullopt when something did
     QHostAddress address; ///< where the connection went
     quint16 port = 0;
     QByteArray proof; ///< the answer's X-Imsa-Proof; empty: it had none
@@ -164,7 +164,7 @@ CheckResult checkStsEndpoint(const StsEndpoint &endpoint);
 
 /// The offset between this clock (`localNow`, taken when the answer came) and the Date of an
 /// answer from `endpoint`; nullopt: not checked (--offline).
-CheckResult checkClock(const std::optional<Result<QDateTime, QString>> &serverDate,
+CheckResult checkClock(const std::optional<Result<QDateTime, Failure>> &serverDate,
                        const QDateTime &localNow, const QUrl &endpoint);
 
 /// Beyond this, STS refuses signed requests ("Signature expired"): SigV4 allows 5 minutes.

@@ -196,7 +196,7 @@ EndpointProbe challengeEndpoint(const QString &endpoint, const QByteArray &chall
     return probe;
 }
 
-Result<QDateTime, QString> fetchServerDate(const QUrl &url, int timeoutMs)
+Result<QDateTime, Failure> fetchServerDate(const QUrl &url, int timeoutMs)
 {
     QNetworkAccessManager network;
     QNetworkRequest request(url);
@@ -212,11 +212,11 @@ Result<QDateTime, QString> fetchServerDate(const QUrl &url, int timeoutMs)
     if (reply->hasRawHeader("Date")) {
         if (const std::optional<QDateTime> date = parseHttpDate(reply->rawHeader("Date")))
             return *date;
-        return u"its Date header is not an HTTP date"_s;
+        return Failure{u"its Date header is not an HTTP date"_s};
     }
     if (reply->error() != QNetworkReply::NoError)
-        return reply->errorString();
-    return u"its answer has no Date header"_s;
+        return Failure{reply->errorString()};
+    return Failure{u"its answer has no Date header"_s};
 }
 
 } // namespace imsa::cli

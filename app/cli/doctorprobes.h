@@ -47,6 +47,6 @@ EndpointProbe challengeEndpoint(const QString &endpoint, const QByteArray &chall
 
 /// Sends HEAD to `url` and returns the Date of the answer, whatever its status; redirects are not
 /// followed. Fails after `timeoutMs`. Runs a local event loop.
-Result<QDateTime, QString> fetchServerDate(const QUrl &url, int timeoutMs);
+Result<QDateTime, Failure> fetchServerDate(const QUrl &url, int timeoutMs);
 
 } // namespace imsa::cli

@@ -182,7 +182,7 @@ int runStart(const QStringList &arguments, Io &io)
     if (parser.isSet(listen)) {
         // Checked here too, so that a typo fails before anything starts.
         if (auto parsed = app::ListenAddress::parse(parser.value(listen)); !parsed) {
-            io.err << "imsa start: --listen: " << parsed.error() << "\n";
+            io.err << "imsa start: --listen: " << parsed.error().message << "\n";
             return ExitUsage;
         }
         options.appArguments << QStringLiteral("--listen") << parser.value(listen);

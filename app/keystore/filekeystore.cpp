@@ -41,45 +41,46 @@ std::optional<struct stat> statOf(int fd)
     return info;
 }
 
-/// The reasons to refuse the open file, or an empty string. Checked on the descriptor that is
-/// then read, so the file cannot be swapped between check and use.
-QString checkOwnership(const QString &path, int fd)
+/// Refuses a file that is not ours alone. Checked on the descriptor that is then read, so the
+/// file cannot be swapped between check and use.
+Result<Done, Failure> checkOwnership(const QString &path, int fd)
 {
     const std::optional<struct stat> info = statOf(fd);
     if (!info)
-        return u"cannot check %1: %2"_s.arg(path, QString::fromLocal8Bit(::strerror(errno)));
+        return Failure{
+                u"cannot check %1: %2"_s.arg(path, QString::fromLocal8Bit(::strerror(errno)))};
     if (!S_ISREG(info->st_mode))
-        return u"refusing to use %1: it is not a regular file"_s.arg(path);
+        return Failure{u"refusing to use %1: it is not a regular file"_s.arg(path)};
     if (info->st_uid != ::geteuid()) {
-        return u"refusing to use %1: it belongs to uid %2, not to you (uid %3); "
-               "fix it with: chown %3 %1"_s.arg(path, QString::number(info->st_uid),
-                                                QString::number(::geteuid()));
+        return Failure{u"refusing to use %1: it belongs to uid %2, not to you (uid %3); "
+                       "fix it with: chown %3 %1"_s.arg(path, QString::number(info->st_uid),
+                                                        QString::number(::geteuid()))};
     }
     if ((info->st_mode & 077) != 0) {
-        return u"refusing to use %1: other users can access it (mode %2); "
-               "fix it with: chmod 600 %1"_s.arg(path, octal(info->st_mode));
+        return Failure{u"refusing to use %1: other users can access it (mode %2); "
+                       "fix it with: chmod 600 %1"_s.arg(path, octal(info->st_mode))};
     }
-    return {};
+    return Done{};
 }
 
-QString corrupt(const QString &path, const QString &why)
+Failure corrupt(const QString &path, const QString &why)
 {
-    return u"%1 is not a valid imsa key store (%2); it was left untouched, "
-           "move it away to start over"_s.arg(path, why);
+    return Failure{u"%1 is not a valid imsa key store (%2); it was left untouched, "
+                   "move it away to start over"_s.arg(path, why)};
 }
 
 /// Creates the file's directory 0700 when it is missing. An existing directory is left as it
 /// is: the path is injectable, and tightening e.g. /tmp would break the system.
-QString ensureDirectory(const QString &dirPath)
+Result<Done, Failure> ensureDirectory(const QString &dirPath)
 {
     const QDir dir(dirPath);
     if (dir.exists())
-        return {};
+        return Done{};
     const QString parent = QFileInfo(dirPath).absolutePath();
     if (!QDir().mkpath(parent)
         || !QDir().mkdir(dirPath, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner))
-        return u"cannot create directory %1"_s.arg(dirPath);
-    return {};
+        return Failure{u"cannot create directory %1"_s.arg(dirPath)};
+    return Done{};
 }
 
 } // namespace
@@ -104,8 +105,7 @@ QString FileKeyStore::description() const
 
 void FileKeyStore::read(const QString &account, QObject *context, ReadDone done)
 {
-    using ReadResult = Result<std::optional<QByteArray>, QString>;
-    const Result<Entries, QString> loaded = load();
+    const Result<Entries, Failure> loaded = load();
     ReadResult result(std::nullopt);
     if (!loaded)
         result = ReadResult(loaded.error());
@@ -119,38 +119,38 @@ void FileKeyStore::read(const QString &account, QObject *context, ReadDone done)
 void FileKeyStore::write(const QString &account, const QByteArray &secret, QObject *context,
                          WriteDone done)
 {
-    QString error = update([&](Entries &entries) {
+    WriteResult written = update([&](Entries &entries) {
         entries.insert(account, secret);
         return true;
     });
-    QTimer::singleShot(0, context, [done = std::move(done), error = std::move(error)] {
-        done(error);
+    QTimer::singleShot(0, context, [done = std::move(done), written = std::move(written)] {
+        done(written);
     });
 }
 
 void FileKeyStore::remove(const QString &account, QObject *context, WriteDone done)
 {
-    QString error = update([&](Entries &entries) {
+    WriteResult removed = update([&](Entries &entries) {
         return entries.remove(account) > 0;
     });
-    QTimer::singleShot(0, context, [done = std::move(done), error = std::move(error)] {
-        done(error);
+    QTimer::singleShot(0, context, [done = std::move(done), removed = std::move(removed)] {
+        done(removed);
     });
 }
 
-Result<FileKeyStore::Entries, QString> FileKeyStore::load() const
+Result<FileKeyStore::Entries, Failure> FileKeyStore::load() const
 {
     QFile file(m_path);
     if (!file.exists())
         return Entries();
     // A FIFO or device would block open() or read() forever: refuse before opening.
     if (!QFileInfo(m_path).isFile())
-        return u"refusing to use %1: it is not a regular file"_s.arg(m_path);
+        return Failure{u"refusing to use %1: it is not a regular file"_s.arg(m_path)};
     if (!file.open(QIODevice::ReadOnly))
-        return u"cannot read %1: %2"_s.arg(m_path, file.errorString());
-    if (QString refused = checkOwnership(m_path, file.handle()); !refused.isEmpty()) {
-        qCWarning(lcKeyStore).noquote() << refused;
-        return refused;
+        return Failure{u"cannot read %1: %2"_s.arg(m_path, file.errorString())};
+    if (auto owned = checkOwnership(m_path, file.handle()); !owned) {
+        qCWarning(lcKeyStore).noquote() << owned.error().message;
+        return owned.error();
     }
     if (file.size() > maxFileSize)
         return corrupt(m_path, u"larger than %1 bytes"_s.arg(maxFileSize));
@@ -178,7 +178,7 @@ Result<FileKeyStore::Entries, QString> FileKeyStore::load() const
     return entries;
 }
 
-QString FileKeyStore::save(const Entries &entries) const
+KeyStore::WriteResult FileKeyStore::save(const Entries &entries) const
 {
     QJsonObject stored;
     for (auto it = entries.constBegin(); it != entries.constEnd(); ++it)
@@ -187,7 +187,7 @@ QString FileKeyStore::save(const Entries &entries) const
 
     QSaveFile file(m_path);
     if (!file.open(QIODevice::WriteOnly))
-        return u"cannot write %1: %2"_s.arg(m_path, file.errorString());
+        return Failure{u"cannot write %1: %2"_s.arg(m_path, file.errorString())};
 
     // QSaveFile creates a new file 0666 & ~umask. Narrow it while it is still empty, then check
     // on the descriptor: a file system that ignores modes (vfat, some mounts) gets no secrets.
@@ -195,28 +195,29 @@ QString FileKeyStore::save(const Entries &entries) const
     const std::optional<struct stat> info = statOf(file.handle());
     if (!narrowed || !info || (info->st_mode & 077) != 0) {
         file.cancelWriting();
-        return u"cannot write %1: the file system does not keep it private (mode 0600)"_s.arg(
-                m_path);
+        return Failure{
+                u"cannot write %1: the file system does not keep it private (mode 0600)"_s.arg(
+                        m_path)};
     }
     file.write(QJsonDocument(root).toJson(QJsonDocument::Indented));
     if (!file.commit())
-        return u"cannot write %1: %2"_s.arg(m_path, file.errorString());
-    return {};
+        return Failure{u"cannot write %1: %2"_s.arg(m_path, file.errorString())};
+    return Done{};
 }
 
-QString FileKeyStore::update(const std::function<bool(Entries &)> &change) const
+KeyStore::WriteResult FileKeyStore::update(const std::function<bool(Entries &)> &change) const
 {
-    if (QString error = ensureDirectory(QFileInfo(m_path).absolutePath()); !error.isEmpty())
-        return error;
+    if (auto directory = ensureDirectory(QFileInfo(m_path).absolutePath()); !directory)
+        return directory.error();
     QLockFile lock(m_path + u".lock"_s);
     if (!lock.tryLock(lockTimeoutMs))
-        return u"cannot lock %1: another imsa process holds %1.lock"_s.arg(m_path);
+        return Failure{u"cannot lock %1: another imsa process holds %1.lock"_s.arg(m_path)};
 
-    Result<Entries, QString> loaded = load();
+    Result<Entries, Failure> loaded = load();
     if (!loaded)
         return loaded.error();
     if (!change(loaded.value()))
-        return {};
+        return Done{};
     return save(loaded.value());
 }
 

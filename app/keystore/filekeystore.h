@@ -35,11 +35,11 @@ public:
 private:
     using Entries = QMap<QString, QByteArray>;
 
-    Result<Entries, QString> load() const;
-    QString save(const Entries &entries) const;
+    Result<Entries, Failure> load() const;
+    WriteResult save(const Entries &entries) const;
     /// Load, change, save under a lock file, so that the CLI and the service never lose each
     /// other's writes. An unreadable or corrupt file is left as it is.
-    QString update(const std::function<bool(Entries &)> &change) const;
+    WriteResult update(const std::function<bool(Entries &)> &change) const;
 
     QString m_path;
 };

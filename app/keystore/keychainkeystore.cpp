@@ -44,11 +44,21 @@ QString describeError(QKeychain::Error code, const QString &detail)
     }
 }
 
-QString timeoutMessage(std::chrono::milliseconds timeout)
+Failure timeoutFailure(std::chrono::milliseconds timeout)
 {
-    return u"Secret Service not reachable: no answer within %1 s (a keyring waiting to be "
-           "unlocked, or a hung keyring daemon)"_s.arg(
-                   std::chrono::duration_cast<std::chrono::seconds>(timeout).count());
+    return Failure{u"Secret Service not reachable: no answer within %1 s (a keyring waiting to be "
+                   "unlocked, or a hung keyring daemon)"_s.arg(
+                           std::chrono::duration_cast<std::chrono::seconds>(timeout).count())};
+}
+
+/// What a write or remove job left: done, or why not (logged here, so every caller need not).
+KeyStore::WriteResult writeOutcome(const QKeychain::Job &finished, const QString &action)
+{
+    if (finished.error() == QKeychain::NoError)
+        return Done{};
+    const QString error = describeError(finished.error(), finished.errorString());
+    qCWarning(lcKeyStore).noquote() << action << "failed:" << error;
+    return Failure{error};
 }
 
 /// Starts `job` and hands exactly one outcome to `deliver`, queued to context's thread: the
@@ -99,12 +109,11 @@ QString KeychainKeyStore::description() const
 
 void KeychainKeyStore::read(const QString &account, QObject *context, ReadDone done)
 {
-    using Outcome = Result<std::optional<QByteArray>, QString>;
     auto *job = new QKeychain::ReadPasswordJob(serviceName());
     job->setKey(account);
-    runJob<QKeychain::ReadPasswordJob, Outcome>(
+    runJob<QKeychain::ReadPasswordJob, ReadResult>(
             job, context, m_timeout,
-            [account](const QKeychain::ReadPasswordJob &finished) -> Outcome {
+            [account](const QKeychain::ReadPasswordJob &finished) -> ReadResult {
                 switch (finished.error()) {
                 case QKeychain::NoError:
                     return std::optional(finished.binaryData());
@@ -114,11 +123,11 @@ void KeychainKeyStore::read(const QString &account, QObject *context, ReadDone d
                     const QString error = describeError(finished.error(), finished.errorString());
                     qCWarning(lcKeyStore).noquote()
                             << "reading" << account << "from the keychain failed:" << error;
-                    return error;
+                    return Failure{error};
                 }
                 }
             },
-            timeoutMessage(m_timeout), std::move(done));
+            timeoutFailure(m_timeout), std::move(done));
 }
 
 void KeychainKeyStore::write(const QString &account, const QByteArray &secret, QObject *context,
@@ -127,53 +136,44 @@ void KeychainKeyStore::write(const QString &account, const QByteArray &secret, Q
     auto *job = new QKeychain::WritePasswordJob(serviceName());
     job->setKey(account);
     job->setBinaryData(secret);
-    runJob<QKeychain::WritePasswordJob, QString>(
+    runJob<QKeychain::WritePasswordJob, WriteResult>(
             job, context, m_timeout,
             [account](const QKeychain::WritePasswordJob &finished) {
-                if (finished.error() == QKeychain::NoError)
-                    return QString();
-                const QString error = describeError(finished.error(), finished.errorString());
-                qCWarning(lcKeyStore).noquote()
-                        << "writing" << account << "to the keychain failed:" << error;
-                return error;
+                return writeOutcome(finished, u"writing %1 to the keychain"_s.arg(account));
             },
-            timeoutMessage(m_timeout), std::move(done));
+            timeoutFailure(m_timeout), std::move(done));
 }
 
 void KeychainKeyStore::remove(const QString &account, QObject *context, WriteDone done)
 {
     auto *job = new QKeychain::DeletePasswordJob(serviceName());
     job->setKey(account);
-    runJob<QKeychain::DeletePasswordJob, QString>(
+    runJob<QKeychain::DeletePasswordJob, WriteResult>(
             job, context, m_timeout,
-            [account](const QKeychain::DeletePasswordJob &finished) {
+            [account](const QKeychain::DeletePasswordJob &finished) -> WriteResult {
                 // Removing what is not there leaves the store as the caller wants it.
-                if (finished.error() == QKeychain::NoError
-                    || finished.error() == QKeychain::EntryNotFound)
-                    return QString();
-                const QString error = describeError(finished.error(), finished.errorString());
-                qCWarning(lcKeyStore).noquote()
-                        << "removing" << account << "from the keychain failed:" << error;
-                return error;
+                if (finished.error() == QKeychain::EntryNotFound)
+                    return Done{};
+                return writeOutcome(finished, u"removing %1 from the keychain"_s.arg(account));
             },
-            timeoutMessage(m_timeout), std::move(done));
+            timeoutFailure(m_timeout), std::move(done));
 }
 
 void KeychainKeyStore::probe(QObject *context, std::function<void(bool, QString)> done)
 {
     auto *job = new QKeychain::ReadPasswordJob(serviceName());
     job->setKey(probeAccount());
-    runJob<QKeychain::ReadPasswordJob, QString>(
+    runJob<QKeychain::ReadPasswordJob, WriteResult>(
             job, context, probeTimeout,
-            [](const QKeychain::ReadPasswordJob &finished) {
+            [](const QKeychain::ReadPasswordJob &finished) -> WriteResult {
                 if (finished.error() == QKeychain::NoError
                     || finished.error() == QKeychain::EntryNotFound)
-                    return QString();
-                return describeError(finished.error(), finished.errorString());
+                    return Done{};
+                return Failure{describeError(finished.error(), finished.errorString())};
             },
-            timeoutMessage(probeTimeout),
-            [done = std::move(done)](const QString &why) {
-                done(why.isEmpty(), why);
+            timeoutFailure(probeTimeout),
+            [done = std::move(done)](const WriteResult &reached) {
+                done(reached.ok(), reached ? QString() : reached.error().message);
             });
 }
 

@@ -18,7 +18,7 @@ struct ListenAddress
     QString url() const;
 
     /// Parses "ADDR:PORT", "[IPV6]:PORT" or "ADDR" (port 80).
-    static Result<ListenAddress, QString> parse(const QString &text);
+    static Result<ListenAddress, Failure> parse(const QString &text);
 };
 
 inline constexpr QLatin1StringView instanceMetadataAddress{"169.254.169.254"};

@@ -106,29 +106,28 @@ ControlServer::ControlServer(QObject *parent)
     connect(&m_checkTimer, &QTimer::timeout, this, &ControlServer::ensureListening);
 }
 
-bool ControlServer::listen(const QString &socketPath, QString *error)
+Result<Done, Failure> ControlServer::listen(const QString &socketPath)
 {
     m_path = socketPath;
-    if (!listenAgain(error))
-        return false;
-    m_checkTimer.start(checkInterval);
-    return true;
+    auto listening = listenAgain();
+    if (listening)
+        m_checkTimer.start(checkInterval);
+    return listening;
 }
 
-bool ControlServer::listenAgain(QString *error)
+Result<Done, Failure> ControlServer::listenAgain()
 {
     m_server.close();
     QLocalServer::removeServer(m_path);
-    if (!m_server.listen(m_path)) {
-        *error = QStringLiteral("cannot listen on %1: %2").arg(m_path, m_server.errorString());
-        return false;
-    }
+    if (!m_server.listen(m_path))
+        return Failure{
+                QStringLiteral("cannot listen on %1: %2").arg(m_path, m_server.errorString())};
 
     struct stat info
     { };
 
     m_inode = ::lstat(QFile::encodeName(m_path).constData(), &info) == 0 ? info.st_ino : 0;
-    return true;
+    return Done{};
 }
 
 bool ControlServer::socketFileIsOurs() const
@@ -144,14 +143,15 @@ void ControlServer::ensureListening()
 {
     if (m_server.isListening() && socketFileIsOurs())
         return;
-    QString error;
-    if (listenAgain(&error)) {
+    const auto listening = listenAgain();
+    if (listening) {
         qCWarning(lcIpc).noquote()
                 << "the control socket" << m_path << "was gone; listening there again";
         m_lost = false;
     } else if (!m_lost) {
-        qCWarning(lcIpc).noquote() << "the control socket is gone and cannot be recreated:" << error
-                                   << "(retrying every" << checkInterval.count() << "ms)";
+        qCWarning(lcIpc).noquote()
+                << "the control socket is gone and cannot be recreated:"
+                << listening.error().message << "(retrying every" << checkInterval.count() << "ms)";
         m_lost = true;
     }
 }

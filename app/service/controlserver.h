@@ -8,6 +8,7 @@
 #include <QTimer>
 
 #include "imsa/ipcmessage.h"
+#include "imsa/result.h"
 
 class QLocalSocket;
 
@@ -56,7 +57,7 @@ public:
 
     /// Listens at socketPath, replacing a stale socket file left by a crashed instance. The
     /// caller must hold the instance lock, so a file that exists here is known to be stale.
-    bool listen(const QString &socketPath, QString *error);
+    Result<Done, Failure> listen(const QString &socketPath);
 
 Q_SIGNALS:
     void requestReceived(imsa::app::ControlConnection *connection,
@@ -64,7 +65,7 @@ Q_SIGNALS:
 
 private:
     void handleNewConnection();
-    bool listenAgain(QString *error);
+    Result<Done, Failure> listenAgain();
     void ensureListening();
     bool socketFileIsOurs() const;
 

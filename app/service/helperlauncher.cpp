@@ -262,7 +262,7 @@ void HelperLauncher::finish(HelperResult result)
         m_channel = -1;
     }
     m_running = false;
-    if (result.error.isEmpty())
+    if (result.ok())
         qCInfo(lcApp) << "imsa-helper handed over a socket listening on 169.254.169.254:80";
     else
         qCWarning(lcApp).noquote() << result.error;
@@ -342,7 +342,7 @@ QString HelperLauncher::setcapCommand(const QString &helperPath)
     return u"sudo setcap cap_net_bind_service,cap_net_admin+ep "_s + shellQuoted(helperPath);
 }
 
-QString HelperLauncher::removeMetadataAddress(const QString &helperPath)
+Result<Done, Failure> HelperLauncher::removeMetadataAddress(const QString &helperPath)
 {
     QProcess process;
     process.setProgram(helperPath);
@@ -361,17 +361,17 @@ QString HelperLauncher::removeMetadataAddress(const QString &helperPath)
                 : tr("no answer within %1 ms").arg(timeoutMs);
         process.kill();
         process.waitForFinished(kReapTimeoutMs);
-        return tr("Could not take 169.254.169.254 off lo: %1 (%2)").arg(helperPath, why);
+        return Failure{tr("Could not take 169.254.169.254 off lo: %1 (%2)").arg(helperPath, why)};
     }
     const QString line =
             QString::fromUtf8(process.readAllStandardOutput().left(kMaxStatusLength)).trimmed();
     if (process.exitStatus() == QProcess::NormalExit && process.exitCode() == 0 && line == u"OK"_s)
-        return {};
+        return Done{};
     const QString detail = line.startsWith(u"ERR "_s)
             ? line.mid(4)
             : QString::fromLocal8Bit(process.readAllStandardError().left(kMaxStandardErrorLength))
                       .trimmed();
-    return tr("Could not take 169.254.169.254 off lo with %1: %2").arg(helperPath, detail);
+    return Failure{tr("Could not take 169.254.169.254 off lo with %1: %2").arg(helperPath, detail)};
 }
 
 } // namespace imsa::app

@@ -7,6 +7,8 @@
 #include <QString>
 #include <QTimer>
 
+#include "imsa/result.h"
+
 namespace imsa::app {
 
 /// What one run of imsa-helper produced: a listening socket on 169.254.169.254:80, or an error
@@ -14,10 +16,12 @@ namespace imsa::app {
 struct HelperResult
 {
     /// Owned by the receiver (close-on-exec is set): pass it to QTcpServer::setSocketDescriptor()
-    /// or close it. -1 when error is set.
+    /// or close it. -1 when the run failed.
     qintptr listeningFd = -1;
-    /// Empty on success; otherwise one human sentence with the fix, e.g. the setcap command.
+    /// Why the run failed, in one human sentence with the fix (e.g. the setcap command).
     QString error;
+
+    bool ok() const { return listeningFd >= 0; }
 };
 
 /// Runs the privileged helper and receives the socket it binds. Asynchronous: start() returns at
@@ -47,9 +51,9 @@ public:
     void start();
 
     /// Runs `helperPath --remove` and waits for it (at most the default timeout): takes
-    /// 169.254.169.254/32 off `lo` again once nothing serves there. Empty on success, else one
-    /// sentence saying why not. For the app's shutdown, after the event loop has ended.
-    static QString removeMetadataAddress(const QString &helperPath);
+    /// 169.254.169.254/32 off `lo` again once nothing serves there; the failure is one sentence
+    /// saying why not. For the app's shutdown, after the event loop has ended.
+    static Result<Done, Failure> removeMetadataAddress(const QString &helperPath);
 
 Q_SIGNALS:
     void finished(const imsa::app::HelperResult &result);

@@ -46,18 +46,19 @@ KeyResult moveResult(KeyResult::Code code, const SecretLineRemoval &removal,
 /// The keys of `profile` as written in the bytes the move takes the secret line out of, so
 /// that the key store gets exactly the secret that leaves the file (the profile the window
 /// shows may be older than the file).
-Result<AwsCredentials, QString> keysInFile(const SecretLineRemoval &removal)
+Result<AwsCredentials, Failure> keysInFile(const SecretLineRemoval &removal)
 {
     const ProfileSet set = parseImsaYaml(removal.before, removal.file);
     const Profile *profile = set.find(removal.profile);
     if (!profile)
-        return QStringLiteral("profile '%1' is not valid in the file as it is now")
-                .arg(removal.profile);
+        return Failure{QStringLiteral("profile '%1' is not valid in the file as it is now")
+                               .arg(removal.profile)};
     if (profile->keyProfile != profile->name)
-        return QStringLiteral("profile '%1' uses the keys of profile '%2'; move that one's secret")
-                .arg(profile->name, profile->keyProfile);
+        return Failure{
+                QStringLiteral("profile '%1' uses the keys of profile '%2'; move that one's secret")
+                        .arg(profile->name, profile->keyProfile)};
     if (profile->secretLocation != SecretLocation::File || profile->secretAccessKey.isEmpty())
-        return QStringLiteral("profile '%1' has no secret in the file").arg(profile->name);
+        return Failure{QStringLiteral("profile '%1' has no secret in the file").arg(profile->name)};
     AwsCredentials keys;
     keys.accessKeyId = profile->accessKeyId;
     keys.secretAccessKey = profile->secretAccessKey;
@@ -90,21 +91,22 @@ Result<Done, KeyResult> KeyManager::saveKeys(const QString &profile, const QStri
     keys.accessKeyId = keyId;
     keys.secretAccessKey = secret;
     setBusy(true);
-    m_keyStore.write(
-            profile, encodeBaseKeys(keys), this, [this, profile, keyId](const QString &error) {
-                KeyResult result = makeResult(error.isEmpty() ? KeyResult::Code::Saved
-                                                              : KeyResult::Code::SaveFailed,
-                                              profile, error);
-                result.keyId = redactKeyId(keyId);
-                if (error.isEmpty()) {
-                    qCInfo(lcKeyStore).noquote()
-                            << "stored keys" << result.keyId << "for" << profile;
-                    // The broker caches keys it read and stops trying a profile whose keys were
-                    // missing; the same profile list again makes it read the key store afresh.
-                    m_broker.setProfiles(m_broker.profiles());
-                }
-                finish(result);
-            });
+    m_keyStore.write(profile, encodeBaseKeys(keys), this,
+                     [this, profile, keyId](const KeyStore::WriteResult &written) {
+                         KeyResult result = written ? makeResult(KeyResult::Code::Saved, profile)
+                                                    : makeResult(KeyResult::Code::SaveFailed,
+                                                                 profile, written.error().message);
+                         result.keyId = redactKeyId(keyId);
+                         if (written) {
+                             qCInfo(lcKeyStore).noquote()
+                                     << "stored keys" << result.keyId << "for" << profile;
+                             // The broker caches keys it read and stops trying a profile whose keys
+                             // were missing; the same profile list again makes it read the key
+                             // store afresh.
+                             m_broker.setProfiles(m_broker.profiles());
+                         }
+                         finish(result);
+                     });
     return Done{};
 }
 
@@ -129,19 +131,21 @@ Result<Done, KeyResult> KeyManager::moveSecret(const Profile &profile)
     }
     const auto keys = keysInFile(removal.value());
     if (!keys) {
-        refusal.detail = keys.error();
+        refusal.detail = keys.error().message;
         return refusal;
     }
     const QByteArray stored = encodeBaseKeys(keys.value());
     setBusy(true);
-    m_keyStore.write(profile.name, stored, this,
-                     [this, removal = removal.value(), stored](const QString &error) {
-                         if (!error.isEmpty()) {
-                             finish(moveResult(KeyResult::Code::StoreFailed, removal, error));
-                             return;
-                         }
-                         verifyMove(removal, stored);
-                     });
+    m_keyStore.write(
+            profile.name, stored, this,
+            [this, removal = removal.value(), stored](const KeyStore::WriteResult &written) {
+                if (!written) {
+                    finish(moveResult(KeyResult::Code::StoreFailed, removal,
+                                      written.error().message));
+                    return;
+                }
+                verifyMove(removal, stored);
+            });
     return Done{};
 }
 
@@ -151,10 +155,10 @@ void KeyManager::verifyMove(const SecretLineRemoval &removal, const QByteArray &
     // collection, a full or broken store) would turn the move into a loss: only the secret's
     // return unchanged lets it leave the file.
     m_keyStore.read(
-            removal.profile, this,
-            [this, removal, stored](const Result<std::optional<QByteArray>, QString> &read) {
+            removal.profile, this, [this, removal, stored](const KeyStore::ReadResult &read) {
                 if (!read) {
-                    finish(moveResult(KeyResult::Code::VerifyFailed, removal, read.error()));
+                    finish(moveResult(KeyResult::Code::VerifyFailed, removal,
+                                      read.error().message));
                     return;
                 }
                 if (!read.value() || *read.value() != stored) {

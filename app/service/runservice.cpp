@@ -11,17 +11,12 @@
 
 #include "filelimit.h"
 #include "logsetup.h"
+#include "platform/exitcode.h"
 #include "service.h"
 
 namespace imsa::app {
 
 namespace {
-
-enum ExitCode : int {
-    ExitOk = 0,
-    ExitFailure = 1,
-    ExitUsage = 2
-};
 
 /// SIGTERM/SIGINT end the app cleanly (systemd stops it with SIGTERM): the signal handler only
 /// writes to a pipe; the event loop does the rest.
@@ -104,7 +99,7 @@ int runService(const QStringList &arguments, const UiFactory &uiFactory)
     if (parser.isSet(listen)) {
         auto parsed = ListenAddress::parse(parser.value(listen));
         if (!parsed) {
-            err << "imsa start: --listen: " << parsed.error() << "\n";
+            err << "imsa start: --listen: " << parsed.error().message << "\n";
             return ExitUsage;
         }
         options.listen = parsed.value();

@@ -101,7 +101,7 @@ void Service::bindMetadataServer()
     connect(launcher, &HelperLauncher::finished, this,
             [this, launcher](const HelperResult &result) {
                 launcher->deleteLater();
-                if (result.listeningFd < 0)
+                if (!result.ok())
                     return serveOnFallbackAddress(result.error);
                 if (!m_imdsServer->adoptListeningSocket(result.listeningFd)) {
                     ::close(static_cast<int>(result.listeningFd));
@@ -162,9 +162,8 @@ void Service::finishStart()
     limitConnections();
 
     m_controlServer = new ControlServer(this);
-    QString error;
-    if (!m_controlServer->listen(controlSocketPath(m_runtimeDir), &error))
-        return fail(error);
+    if (const auto listening = m_controlServer->listen(controlSocketPath(m_runtimeDir)); !listening)
+        return fail(listening.error().message);
     m_controlHandler = new ControlHandler(*this, this);
     connect(m_controlServer, &ControlServer::requestReceived, m_controlHandler,
             &ControlHandler::handle);
@@ -201,11 +200,11 @@ void Service::shutDown()
     // The helper removes the address only when nothing listens on it any more.
     delete std::exchange(m_imdsServer, nullptr);
     m_servesMetadataAddress = false;
-    const QString error = HelperLauncher::removeMetadataAddress(helperPath());
-    if (error.isEmpty())
+    const auto removed = HelperLauncher::removeMetadataAddress(helperPath());
+    if (removed)
         qCInfo(lcApp) << "took 169.254.169.254 off lo";
     else
-        qCWarning(lcApp).noquote() << error;
+        qCWarning(lcApp).noquote() << removed.error().message;
 }
 
 QString Service::helperPath() const

@@ -9,7 +9,7 @@
 
 namespace imsa::test {
 
-using ReadResult = Result<std::optional<QByteArray>, QString>;
+using ReadResult = KeyStore::ReadResult;
 
 /// The asynchronous KeyStore calls, waited for: what the key store tests need to compare
 /// results line by line. A callback that does not come within the timeout reads as an error.
@@ -29,28 +29,35 @@ public:
                 ReadResult(noCallback()));
     }
 
+    /// The failure's message, empty when the write was done: the tests compare messages.
     QString write(KeyStore &store, const QString &account, const QByteArray &secret) const
     {
-        return wait<QString>(
+        return message(wait<KeyStore::WriteResult>(
                 [&](QObject *context, auto done) {
                     store.write(account, secret, context, done);
                 },
-                noCallback());
+                noCallback()));
     }
 
+    /// The failure's message, empty when the entry is gone.
     QString remove(KeyStore &store, const QString &account) const
     {
-        return wait<QString>(
+        return message(wait<KeyStore::WriteResult>(
                 [&](QObject *context, auto done) {
                     store.remove(account, context, done);
                 },
-                noCallback());
+                noCallback()));
     }
 
 private:
-    QString noCallback() const
+    Failure noCallback() const
     {
-        return QStringLiteral("no callback within %1 s").arg(m_timeoutMs / 1000);
+        return Failure{QStringLiteral("no callback within %1 s").arg(m_timeoutMs / 1000)};
+    }
+
+    static QString message(const KeyStore::WriteResult &result)
+    {
+        return result ? QString() : result.error().message;
     }
 
     template <typename T, typename Start>

@@ -38,8 +38,8 @@ void tst_ControlServer::init()
     m_dir = std::make_unique<QTemporaryDir>();
     m_path = m_dir->filePath(u"control.sock"_s);
     m_server = std::make_unique<ControlServer>();
-    QString error;
-    QVERIFY2(m_server->listen(m_path, &error), qPrintable(error));
+    const auto listening = m_server->listen(m_path);
+    QVERIFY2(listening.ok(), qPrintable(listening ? QString() : listening.error().message));
     // Answer every request with its command name, so that tests see what was parsed.
     connect(m_server.get(), &ControlServer::requestReceived, m_server.get(),
             [](ControlConnection *connection, const ipc::Request &request) {
@@ -147,8 +147,8 @@ void tst_ControlServer::staleSocketFileIsReplaced()
         stale.close();
     }
     ControlServer second;
-    QString error;
-    QVERIFY2(second.listen(m_path, &error), qPrintable(error));
+    const auto listening = second.listen(m_path);
+    QVERIFY2(listening.ok(), qPrintable(listening ? QString() : listening.error().message));
 }
 
 QTEST_GUILESS_MAIN(tst_ControlServer)

@@ -388,13 +388,13 @@ void tst_Doctor::checkKeychain()
 
 void tst_Doctor::checkClock_data()
 {
-    using DateResult = std::optional<imsa::Result<QDateTime, QString>>;
+    using DateResult = std::optional<imsa::Result<QDateTime, imsa::Failure>>;
     QTest::addColumn<DateResult>("serverDate");
     addOutcomeColumns();
     const QDateTime now(QDate(2026, 11, 25), QTime(10, 0, 0), Qt::UTC);
     QTest::addRow("offline") << DateResult() << CheckStatus::Skip << u"--offline"_s << QString();
     QTest::addRow("unreachable")
-            << DateResult(u"Connection refused"_s) << CheckStatus::Warn
+            << DateResult(imsa::Failure{u"Connection refused"_s}) << CheckStatus::Warn
             << u"cannot ask sts.eu-west-1.amazonaws.com for the time: Connection refused"_s
             << u"5 minutes"_s;
     QTest::addRow("in step") << DateResult(now) << CheckStatus::Ok << u"agrees"_s << QString();
@@ -414,7 +414,7 @@ void tst_Doctor::checkClock_data()
 
 void tst_Doctor::checkClock()
 {
-    using DateResult = std::optional<imsa::Result<QDateTime, QString>>;
+    using DateResult = std::optional<imsa::Result<QDateTime, imsa::Failure>>;
     QFETCH(DateResult, serverDate);
     const QDateTime now(QDate(2026, 11, 25), QTime(10, 0, 0), Qt::UTC);
     verifyOutcome(

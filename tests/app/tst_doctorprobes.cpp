@@ -120,11 +120,12 @@ void tst_DoctorProbes::fetchServerDate()
     QFETCH(QString, expected);
     StandInHttp server(response);
     QVERIFY(server.listen(QHostAddress::LocalHost));
-    const imsa::Result<QDateTime, QString> date = imsa::cli::fetchServerDate(server.url(), 5000);
+    const imsa::Result<QDateTime, imsa::Failure> date =
+            imsa::cli::fetchServerDate(server.url(), 5000);
     if (date)
         QCOMPARE(date.value().toString(Qt::ISODate), expected);
     else
-        QVERIFY2(date.error().contains(expected), qPrintable(date.error()));
+        QVERIFY2(date.error().message.contains(expected), qPrintable(date.error().message));
 }
 
 void tst_DoctorProbes::fetchServerDateTimesOut()
@@ -133,7 +134,8 @@ void tst_DoctorProbes::fetchServerDateTimesOut()
     QVERIFY(silent.listen(QHostAddress::LocalHost));
     QElapsedTimer timer;
     timer.start();
-    const imsa::Result<QDateTime, QString> date = imsa::cli::fetchServerDate(silent.url(), 300);
+    const imsa::Result<QDateTime, imsa::Failure> date =
+            imsa::cli::fetchServerDate(silent.url(), 300);
     QVERIFY(!date.ok());
     QVERIFY2(timer.elapsed() < 5000, "the timeout bounds the wait");
 }

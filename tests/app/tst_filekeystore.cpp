@@ -27,7 +27,7 @@ const imsa::test::KeyStoreCalls blocking(callbackTimeoutMs);
 QString show(const ReadResult &result)
 {
     if (!result.ok())
-        return u"error: "_s + result.error();
+        return u"error: "_s + result.error().message;
     if (!result.value())
         return u"missing"_s;
     return u"value "_s + QString::fromLatin1(result.value()->toHex());
@@ -322,7 +322,7 @@ void tst_FileKeyStore::callbacksWaitForEventLoop()
     bool read = false;
     bool removed = false;
 
-    store.write(u"aws"_s, "secret", &context, [&](const QString &) {
+    store.write(u"aws"_s, "secret", &context, [&](const imsa::KeyStore::WriteResult &) {
         wrote = true;
     });
     QVERIFY(!wrote);
@@ -330,7 +330,7 @@ void tst_FileKeyStore::callbacksWaitForEventLoop()
         read = true;
     });
     QVERIFY(!read);
-    store.remove(u"aws"_s, &context, [&](const QString &) {
+    store.remove(u"aws"_s, &context, [&](const imsa::KeyStore::WriteResult &) {
         removed = true;
     });
     QVERIFY(!removed);
@@ -343,7 +343,7 @@ void tst_FileKeyStore::callbackDroppedWhenContextDies()
     FileKeyStore store(m_path);
     auto doomed = std::make_unique<QObject>();
     bool called = false;
-    store.write(u"aws"_s, "secret", doomed.get(), [&](const QString &) {
+    store.write(u"aws"_s, "secret", doomed.get(), [&](const imsa::KeyStore::WriteResult &) {
         called = true;
     });
     doomed.reset();
@@ -390,18 +390,18 @@ void tst_FileKeyStore::corruptFileIsReportedAndKept()
     const ReadResult read = blocking.read(store, u"aws"_s);
     QVERIFY(!read.ok());
     if (reasonIsPrefix) {
-        QVERIFY2(read.error().startsWith(prefix) && read.error().endsWith(suffix),
-                 qPrintable(read.error()));
+        QVERIFY2(read.error().message.startsWith(prefix) && read.error().message.endsWith(suffix),
+                 qPrintable(read.error().message));
     } else {
-        QCOMPARE(read.error(), prefix + suffix);
+        QCOMPARE(read.error().message, prefix + suffix);
     }
     // Whatever the file holds stays out of messages: it may be a secret.
-    QVERIFY(!read.error().contains("sekrit"_L1));
-    QVERIFY(!read.error().contains("c2Vrcml0"_L1));
+    QVERIFY(!read.error().message.contains("sekrit"_L1));
+    QVERIFY(!read.error().message.contains("c2Vrcml0"_L1));
 
     // Neither a write nor a remove replaces the user's data with a fresh store.
-    QCOMPARE(blocking.write(store, u"other"_s, "x"), read.error());
-    QCOMPARE(blocking.remove(store, u"aws"_s), read.error());
+    QCOMPARE(blocking.write(store, u"other"_s, "x"), read.error().message);
+    QCOMPARE(blocking.remove(store, u"aws"_s), read.error().message);
     QCOMPARE(contentsOf(m_path), content);
 }
 

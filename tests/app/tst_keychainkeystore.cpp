@@ -73,7 +73,7 @@ QString chooseNow()
 QString show(const ReadResult &result)
 {
     if (!result.ok())
-        return u"error: "_s + result.error();
+        return u"error: "_s + result.error().message;
     if (!result.value())
         return u"missing"_s;
     return u"value "_s + QString::fromLatin1(result.value()->toHex());
@@ -256,7 +256,7 @@ void tst_KeychainKeyStore::callbackDroppedWhenContextDies()
     KeychainKeyStore store;
     auto doomed = std::make_unique<QObject>();
     bool called = false;
-    store.write(u"dropped"_s, "secret", doomed.get(), [&](const QString &) {
+    store.write(u"dropped"_s, "secret", doomed.get(), [&](const imsa::KeyStore::WriteResult &) {
         called = true;
     });
     QVERIFY(!called);

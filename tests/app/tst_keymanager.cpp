@@ -65,7 +65,7 @@ public:
             case ReadBack::Same:
                 break;
             case ReadBack::Fails:
-                result = QStringLiteral("the collection is locked");
+                result = Failure{QStringLiteral("the collection is locked")};
                 break;
             case ReadBack::Nothing:
                 result = std::optional<QByteArray>();

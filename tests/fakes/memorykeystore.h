@@ -28,7 +28,7 @@ public:
         m_log << QStringLiteral("read ") + account;
         enqueue(context, [this, account, done = std::move(done)] {
             if (!m_failure.isEmpty()) {
-                done(m_failure);
+                done(Failure{m_failure});
                 return;
             }
             const auto it = m_entries.constFind(account);
@@ -44,7 +44,7 @@ public:
         enqueue(context, [this, account, secret, done = std::move(done)] {
             if (m_failure.isEmpty())
                 m_entries.insert(account, secret);
-            done(m_failure);
+            done(outcome());
         });
     }
 
@@ -54,7 +54,7 @@ public:
         enqueue(context, [this, account, done = std::move(done)] {
             if (m_failure.isEmpty())
                 m_entries.remove(account);
-            done(m_failure);
+            done(outcome());
         });
     }
 
@@ -98,6 +98,13 @@ private:
         QPointer<QObject> context;
         std::function<void()> run;
     };
+
+    WriteResult outcome() const
+    {
+        if (m_failure.isEmpty())
+            return Done{};
+        return Failure{m_failure};
+    }
 
     void enqueue(QObject *context, std::function<void()> run)
     {

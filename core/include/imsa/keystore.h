@@ -19,10 +19,11 @@ class KeyStore
 public:
     virtual ~KeyStore() = default;
 
-    /// std::nullopt when no entry exists; an error string when the store failed.
-    using ReadDone = std::function<void(Result<std::optional<QByteArray>, QString>)>;
-    /// An empty string on success, else what failed.
-    using WriteDone = std::function<void(QString error)>;
+    /// std::nullopt when no entry exists; a Failure when the store could not be read.
+    using ReadResult = Result<std::optional<QByteArray>, Failure>;
+    using WriteResult = Result<Done, Failure>;
+    using ReadDone = std::function<void(ReadResult)>;
+    using WriteDone = std::function<void(WriteResult)>;
 
     virtual void read(const QString &account, QObject *context, ReadDone done) = 0;
     virtual void write(const QString &account, const QByteArray &secret, QObject *context,

@@ -52,8 +52,7 @@ public:
         if (waiters.size() > 1)
             return;
         m_keyStore.read(profile.keyProfile, context,
-                        [this, account = profile.keyProfile](
-                                Result<std::optional<QByteArray>, QString> entry) {
+                        [this, account = profile.keyProfile](KeyStore::ReadResult entry) {
                             finish(account, std::move(entry));
                         });
     }
@@ -70,7 +69,7 @@ private:
         Done done;
     };
 
-    void finish(const QString &account, Result<std::optional<QByteArray>, QString> entry)
+    void finish(const QString &account, KeyStore::ReadResult entry)
     {
         std::optional<StsError> error;
         if (!entry) {
@@ -79,7 +78,7 @@ private:
                              QStringLiteral("could not read the secret key of profile '") + account
                                      + QStringLiteral("' from the key store (")
                                      + m_keyStore.description() + QStringLiteral("): ")
-                                     + entry.error()};
+                                     + entry.error().message};
         } else if (!entry.value()) {
             error = StsError{StsErrorCode::InvalidKeys,
                              {},

@@ -153,7 +153,7 @@ public:
 
 private:
     std::optional<AwsCredentials> decode(const QString &identity,
-                                         const Result<std::optional<QByteArray>, QString> &stored);
+                                         const KeyStore::ReadResult &stored);
 
     KeyStore &m_keyStore;
     QObject *m_context;
@@ -205,8 +205,8 @@ inline void MfaSessionStore::readStored(const Profile &profile, Restored restore
     Identity &identity = identityOf(profile);
     identity.stored = Identity::StoredSession::Reading;
     m_keyStore.read(sessionAccount(key), m_context,
-                    [this, key, generation = identity.generation, restored = std::move(restored)](
-                            const Result<std::optional<QByteArray>, QString> &stored) {
+                    [this, key, generation = identity.generation,
+                     restored = std::move(restored)](const KeyStore::ReadResult &stored) {
                         Identity *current = find(key, generation);
                         if (!current)
                             return;
@@ -215,13 +215,12 @@ inline void MfaSessionStore::readStored(const Profile &profile, Restored restore
                     });
 }
 
-inline std::optional<AwsCredentials>
-MfaSessionStore::decode(const QString &identity,
-                        const Result<std::optional<QByteArray>, QString> &stored)
+inline std::optional<AwsCredentials> MfaSessionStore::decode(const QString &identity,
+                                                             const KeyStore::ReadResult &stored)
 {
     if (!stored) {
         qCWarning(lcBroker).noquote().nospace() << "could not read the stored MFA session of "
-                                                << identity << ": " << stored.error();
+                                                << identity << ": " << stored.error().message;
         return std::nullopt;
     }
     if (!stored.value())
@@ -240,21 +239,23 @@ MfaSessionStore::decode(const QString &identity,
 inline void MfaSessionStore::save(const QString &identity, const AwsCredentials &session)
 {
     m_keyStore.write(sessionAccount(identity), encodeSessionCredentials(session), m_context,
-                     [identity](const QString &error) {
-                         if (!error.isEmpty())
+                     [identity](const KeyStore::WriteResult &written) {
+                         if (!written)
                              qCWarning(lcBroker).noquote().nospace()
                                      << "could not store the MFA session of " << identity << ": "
-                                     << error;
+                                     << written.error().message;
                      });
 }
 
 inline void MfaSessionStore::removeStored(const QString &identity)
 {
-    m_keyStore.remove(sessionAccount(identity), m_context, [identity](const QString &error) {
-        if (!error.isEmpty())
-            qCWarning(lcBroker).noquote().nospace()
-                    << "could not remove the stored MFA session of " << identity << ": " << error;
-    });
+    m_keyStore.remove(sessionAccount(identity), m_context,
+                      [identity](const KeyStore::WriteResult &removed) {
+                          if (!removed)
+                              qCWarning(lcBroker).noquote().nospace()
+                                      << "could not remove the stored MFA session of " << identity
+                                      << ": " << removed.error().message;
+                      });
 }
 
 } // namespace imsa::detail

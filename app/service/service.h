@@ -66,6 +66,8 @@ public:
 
     /// Warns before the active MFA session ends: in the log and as a desktop notification.
     SessionNotifier &sessionNotifier() { return *m_sessionNotifier; }
+    /// The clock the broker and the servers run on, for whatever shows their times.
+    Clock &clock() { return m_clock; }
 
     /// The metadata endpoint URL, e.g. "http://169.254.169.254/".
     QString endpointUrl() const;

@@ -40,7 +40,7 @@ void bringToFront(QWidget *window)
 TrayApp::TrayApp(app::Service &service)
     : QObject(&service)
     , m_service(service)
-    , m_controller(service.broker(), m_clock, service.sessionNotifier())
+    , m_controller(service.broker(), service.clock(), service.sessionNotifier())
     , m_keys(service.keyStore(), service.broker())
 {
     connect(&service.profileStore(), &app::ProfileStore::changed, &m_controller,

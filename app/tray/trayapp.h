@@ -7,7 +7,6 @@
 #include <QPointer>
 #include <QTimer>
 
-#include "imsa/clock.h"
 #include "service/keymanager.h"
 #include "traycontroller.h"
 
@@ -40,7 +39,6 @@ private:
     void openProfilesWindow();
 
     app::Service &m_service;
-    SystemClock m_clock;
     TrayController m_controller;
     app::KeyManager m_keys; ///< here, not in the window: a move outlives a closed window
     std::unique_ptr<TrayIcon> m_icon;

@@ -75,6 +75,14 @@
         <source>%1 left</source>
         <translation>noch %1</translation>
     </message>
+    <message>
+        <source>MFA session ends soon</source>
+        <translation>MFA-Sitzung endet bald</translation>
+    </message>
+    <message>
+        <source>MFA session ended</source>
+        <translation>MFA-Sitzung beendet</translation>
+    </message>
 </context>
 <context>
     <name>imsa::tray::KeyEditor</name>
@@ -368,16 +376,8 @@
         <translation>imsa braucht Ihre Aufmerksamkeit</translation>
     </message>
     <message>
-        <source>MFA session ended</source>
-        <translation>MFA-Sitzung beendet</translation>
-    </message>
-    <message>
         <source>%1 needs a new MFA code. Click to renew.</source>
         <translation>%1 braucht einen neuen MFA-Code. Zum Erneuern klicken.</translation>
-    </message>
-    <message>
-        <source>MFA session ends soon</source>
-        <translation>MFA-Sitzung endet bald</translation>
     </message>
     <message>
         <source>The MFA session of %1 ends in %2. Click to renew it now.</source>

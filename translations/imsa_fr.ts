@@ -75,6 +75,14 @@
         <source>%1 left</source>
         <translation>encore %1</translation>
     </message>
+    <message>
+        <source>MFA session ends soon</source>
+        <translation>La session MFA se termine bientôt</translation>
+    </message>
+    <message>
+        <source>MFA session ended</source>
+        <translation>Session MFA terminée</translation>
+    </message>
 </context>
 <context>
     <name>imsa::tray::KeyEditor</name>
@@ -368,16 +376,8 @@
         <translation>imsa a besoin de votre attention</translation>
     </message>
     <message>
-        <source>MFA session ended</source>
-        <translation>Session MFA terminée</translation>
-    </message>
-    <message>
         <source>%1 needs a new MFA code. Click to renew.</source>
         <translation>%1 a besoin d’un nouveau code MFA. Cliquez pour renouveler.</translation>
-    </message>
-    <message>
-        <source>MFA session ends soon</source>
-        <translation>La session MFA se termine bientôt</translation>
     </message>
     <message>
         <source>The MFA session of %1 ends in %2. Click to renew it now.</source>

@@ -86,7 +86,7 @@ void SessionNotifier::warn(const QDateTime &now)
     qCWarning(lcApp).noquote() << QStringLiteral("the MFA session of %1 ends in %2, at %3")
                                           .arg(m_profile, left, m_end.toString(Qt::ISODate));
     if (m_desktop)
-        m_desktop->show(QStringLiteral("MFA session ends soon"),
+        m_desktop->show(sessionEndingSoonTitle(TextLanguage::English),
                         QStringLiteral("The MFA session of %1 ends in %2 (%3). Then imsa "
                                        "needs a new MFA code.")
                                 .arg(m_profile, left,
@@ -101,7 +101,7 @@ void SessionNotifier::announceEnd()
             QStringLiteral("the MFA session of %1 ended; a new MFA code is needed").arg(m_profile);
     qCWarning(lcApp).noquote() << message;
     if (m_desktop)
-        m_desktop->show(QStringLiteral("MFA session ended"),
+        m_desktop->show(sessionEndedTitle(TextLanguage::English),
                         QStringLiteral("%1 needs a new MFA code.").arg(m_profile),
                         DesktopNotifier::Urgency::Critical);
     Q_EMIT sessionEnded(m_profile);

@@ -75,7 +75,7 @@ TrayController::TrayController(CredentialBroker &broker, Clock &clock,
     });
     connect(&m_sessionNotifier, &app::SessionNotifier::sessionEndingSoon, this,
             [this](const QString &profile, const QDateTime &sessionEnd) {
-                notify({tr("MFA session ends soon"),
+                notify({sessionEndingSoonTitle(TextLanguage::User),
                         tr("The MFA session of %1 ends in %2. Click to renew it now.")
                                 .arg(profile,
                                      countdownText(m_clock.now(), sessionEnd, TextLanguage::User)),
@@ -84,7 +84,7 @@ TrayController::TrayController(CredentialBroker &broker, Clock &clock,
             });
     connect(&m_sessionNotifier, &app::SessionNotifier::sessionEnded, this,
             [this](const QString &profile) {
-                notify({tr("MFA session ended"),
+                notify({sessionEndedTitle(TextLanguage::User),
                         tr("%1 needs a new MFA code. Click to renew.").arg(profile),
                         Notification::Severity::Warning, profile});
             });

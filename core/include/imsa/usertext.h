@@ -121,4 +121,16 @@ inline QString configuredDurationText(int seconds, TextLanguage language)
     return detail::userText(language, QT_TRANSLATE_NOOP("StatusText", "%1 s")).arg(seconds);
 }
 
+/// The title of the notice that the active MFA session ends soon (the tray's and the desktop's).
+inline QString sessionEndingSoonTitle(TextLanguage language)
+{
+    return detail::userText(language, QT_TRANSLATE_NOOP("StatusText", "MFA session ends soon"));
+}
+
+/// The title of the notice that the active MFA session has ended.
+inline QString sessionEndedTitle(TextLanguage language)
+{
+    return detail::userText(language, QT_TRANSLATE_NOOP("StatusText", "MFA session ended"));
+}
+
 } // namespace imsa

@@ -9,14 +9,9 @@
 # otherwise.
 # Usage: netns_cloud_e2e.sh IMSA_BINARY IMSA_HELPER STANDIN_STS
 set -eu
-
-if [ "$(id -u)" != 0 ]; then
-    echo "SKIP: needs root to create network namespaces (run: sudo ctest -L root)"
-    exit 77
-fi
-if [ "${IMSA_IN_NETNS:-}" != 1 ]; then
-    IMSA_IN_NETNS=1 exec unshare --net "$0" "$@"
-fi
+# shellcheck source-path=SCRIPTDIR source=netns_common.sh
+. "$(dirname "$0")/netns_common.sh"
+enter_own_network_namespace "$@"
 
 imsa=$1
 helper=$2
@@ -24,19 +19,10 @@ standin=$3
 work=$(mktemp -d)
 cloud_pid=""
 service_pid=""
-sts_pid=""
-sts_url=""
 
 fail() {
     echo "FAIL: $*"
     exit 1
-}
-
-# The user's view: a clean environment pointing imsa at this script's files.
-as_user() {
-    env -i PATH=/usr/bin:/bin HOME="$work/home" IMSA_CONFIG="$work/home/.imsa" \
-        IMSA_RUNTIME_DIR="$work/run" XDG_STATE_HOME="$work/state" IMSA_KEYSTORE=file \
-        IMSA_HELPER="$helper" AWS_ENDPOINT_URL_STS="$sts_url" AWS_DEFAULT_REGION=eu-west-1 "$@"
 }
 
 on_lo() {
@@ -82,10 +68,7 @@ cloud_says() {
 for _ in $(seq 100); do [ "$(cloud_says)" = i-0123456789abcdef0 ] && break; sleep 0.05; done
 [ "$(cloud_says)" = i-0123456789abcdef0 ] || fail "the stand-in cloud metadata service is not up"
 
-"$standin" --port 0 > "$work/sts.out" &
-sts_pid=$!
-for _ in $(seq 100); do grep -q LISTENING "$work/sts.out" 2>/dev/null && break; sleep 0.05; done
-sts_url="http://127.0.0.1:$(awk '/LISTENING/ {print $2}' "$work/sts.out")/"
+start_standin_sts
 mkdir -p "$work/home"
 cat > "$work/home/.imsa" <<'YAML'
 dev:

@@ -6,30 +6,15 @@
 # otherwise.
 # Usage: netns_e2e.sh IMSA_BINARY IMSA_HELPER STANDIN_STS
 set -eu
-
-if [ "$(id -u)" != 0 ]; then
-    echo "SKIP: needs root to create a network namespace (run: sudo ctest -L root)"
-    exit 77
-fi
-if [ "${IMSA_IN_NETNS:-}" != 1 ]; then
-    IMSA_IN_NETNS=1 exec unshare --net "$0" "$@"
-fi
+# shellcheck source-path=SCRIPTDIR source=netns_common.sh
+. "$(dirname "$0")/netns_common.sh"
+enter_own_network_namespace "$@"
 
 imsa=$1
 helper=$2
 standin=$3
 work=$(mktemp -d)
-sts_url=""
-sts_pid=""
 app_pid=""
-# The user's whole environment: nothing points the clients at imsa, they must find it at the
-# default IMDS address. imsa-test-isolate's marks stay, to tell whose a leftover is.
-as_user() {
-    env -i PATH=/usr/bin:/bin HOME="$work/home" IMSA_CONFIG="$work/home/.imsa" \
-        IMSA_RUNTIME_DIR="$work/run" XDG_STATE_HOME="$work/state" IMSA_KEYSTORE=file \
-        IMSA_HELPER="$helper" AWS_ENDPOINT_URL_STS="$sts_url" AWS_DEFAULT_REGION=eu-west-1 \
-        IMSA_TEST_NAME="${IMSA_TEST_NAME:-}" IMSA_TEST_TAG="${IMSA_TEST_TAG:-}" "$@"
-}
 # The app: `imsa stop` as the user who started it, then by pid if it still runs. The stand-in
 # by pid.
 cleanup() {
@@ -51,10 +36,7 @@ if ip -o addr show dev lo | grep -q 169.254.169.254; then
     echo "FAIL: the new namespace already has 169.254.169.254"; exit 1
 fi
 
-"$standin" --port 0 > "$work/sts.out" &
-sts_pid=$!
-for _ in $(seq 100); do grep -q LISTENING "$work/sts.out" 2>/dev/null && break; sleep 0.05; done
-sts_url="http://127.0.0.1:$(awk '/LISTENING/ {print $2}' "$work/sts.out")/"
+start_standin_sts
 
 mkdir -p "$work/home"
 cat > "$work/home/.imsa" <<'YAML'

@@ -147,6 +147,7 @@ private Q_SLOTS:
     void similarNames_data();
     void similarNames();
     void find();
+    void longExtendsChain();
 };
 
 void tst_ProfileLoader::initTestCase()
@@ -503,6 +504,34 @@ void tst_ProfileLoader::find()
     QVERIFY(profile);
     QCOMPARE(profile->roleSessionName, u"SomeOtherSessionName"_s);
     QVERIFY(!set.find(u"Profile_Two"_s));
+}
+
+void tst_ProfileLoader::longExtendsChain()
+{
+    // Each level extends the one before; every 100th names its own session. Each level gets
+    // its nearest setting, whatever the depth (the resolver merges each level once, from its
+    // parent's; it used to walk the whole chain again for every profile).
+    constexpr int depth = 3000;
+    QByteArray yaml = input("p0:\n  aws_access_key_id: $KEY\n  aws_secret_access_key: $SECRET\n"
+                            "  role_arn: arn:aws:iam::123456789012:role/Deep\n");
+    for (int level = 1; level < depth; ++level) {
+        yaml += "p" + QByteArray::number(level) + ":\n  extends: p" + QByteArray::number(level - 1)
+                + "\n";
+        if (level % 100 == 0)
+            yaml += "  role_session_name: s" + QByteArray::number(level) + "\n";
+    }
+    const ProfileSet set = parseImsaYaml(yaml, imsaName);
+    QCOMPARE(strings(set.errors), QStringList());
+    QCOMPARE(set.profiles.size(), depth);
+    for (const int level : {1, 99, 100, 101, 2999}) {
+        const Profile *profile = set.find(u"p%1"_s.arg(level));
+        QVERIFY(profile);
+        QCOMPARE(profile->keyProfile, u"p0"_s);
+        QCOMPARE(profile->accessKeyId, QLatin1StringView(key));
+        QCOMPARE(profile->roleArn, u"arn:aws:iam::123456789012:role/Deep"_s);
+        if (level >= 100)
+            QCOMPARE(profile->roleSessionName, u"s%1"_s.arg(level / 100 * 100));
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_ProfileLoader)

@@ -26,6 +26,7 @@ public:
         : m_profiles(document.profiles)
         , m_failures(size_t(document.profiles.size()))
         , m_state(size_t(document.profiles.size()), State::New)
+        , m_merged(size_t(document.profiles.size()))
     {
         for (qsizetype i = 0; i < m_profiles.size(); ++i) {
             m_index.insert(m_profiles[i].name, i);
@@ -125,14 +126,33 @@ private:
         }
     }
 
-    Result<Profile, ConfigError> build(qsizetype i) const
+    using Settings = std::map<Setting, RawValue>;
+
+    /// Profile i's settings with everything it inherits, its own first. Each profile's are
+    /// merged once, from its parent's: a chain of n profiles costs n merges, not n² lookups.
+    /// Only for profiles without a failure, whose chain therefore ends.
+    const Settings &settingsOf(qsizetype i)
+    {
+        QList<qsizetype> unmerged;
+        for (std::optional<qsizetype> node = i; node && !m_merged[size_t(*node)];
+             node = parentOf(*node))
+            unmerged.append(*node);
+        for (qsizetype k = unmerged.size() - 1; k >= 0; --k) {
+            const qsizetype node = unmerged[k];
+            Settings settings;
+            if (const std::optional<qsizetype> parent = parentOf(node))
+                settings = *m_merged[size_t(*parent)];
+            for (const auto &[setting, value] : m_profiles[node].values)
+                settings.insert_or_assign(setting, value);
+            m_merged[size_t(node)] = std::move(settings);
+        }
+        return *m_merged[size_t(i)];
+    }
+
+    Result<Profile, ConfigError> build(qsizetype i)
     {
         const RawProfile &raw = m_profiles[i];
-        std::map<Setting, RawValue> settings;
-        for (std::optional<qsizetype> node = i; node; node = parentOf(*node)) {
-            for (const auto &[setting, value] : m_profiles[*node].values)
-                settings.try_emplace(setting, value);
-        }
+        const Settings &settings = settingsOf(i);
         const auto key = settings.find(Setting::AccessKeyId);
         if (key == settings.end()) {
             Place place = raw.place;
@@ -159,6 +179,7 @@ private:
     QStringList m_names;
     std::vector<std::optional<ConfigError>> m_failures;
     std::vector<State> m_state;
+    std::vector<std::optional<Settings>> m_merged; ///< by settingsOf()
 };
 
 } // namespace imsa::detail

@@ -37,7 +37,7 @@ struct StartOptions
 QString appProgram(const StartOptions &options)
 {
     if (options.tray) {
-        const QString tray = app::internalProgramPath(QStringLiteral("imsa-tray"));
+        QString tray = app::internalProgramPath(QStringLiteral("imsa-tray"));
         if (QFileInfo::exists(tray))
             return tray;
     }

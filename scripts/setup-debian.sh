@@ -11,14 +11,15 @@ PACKAGES="
 "
 # Only the test suite needs these: real AWS clients, the shells the completion scripts are for,
 # a real Secret Service, an X server with a tray host, nginx and wrk for the benchmarks, the
-# packaging checks, and the format and shell-script checks (git lists the files they check).
+# packaging checks, and the lint checks: format, clang-tidy, shell scripts (git lists the files
+# they check).
 TEST_PACKAGES="
   awscli python3-boto3 curl zsh fish
   dbus dbus-x11 gnome-keyring libsecret-tools
   xvfb xauth trayer imagemagick x11-utils xdotool python3-dbus
   nginx-light wrk hyperfine
   lintian dpkg-dev file desktop-file-utils man-db systemd clang libclang-rt-14-dev
-  clang-format shellcheck git
+  clang-format clang-tidy shellcheck git
 "
 
 with_tests=0

@@ -36,7 +36,7 @@ std::optional<RunningImsa> askRunningImsa()
     running.pid = status->value(ipc::keys::pid).toInteger();
     running.endpoint = status->value(ipc::keys::endpoint).toString();
     running.activeProfile = status->value(ipc::keys::profile).toString();
-    for (const QJsonValue &warning : status->value(ipc::keys::warnings).toArray())
+    for (const auto &warning : status->value(ipc::keys::warnings).toArray())
         running.warnings.append(warning.toString());
     return running;
 }

@@ -227,7 +227,7 @@ CheckResult checkProxy(const QProcessEnvironment &env)
     const QString lower = env.value(u"no_proxy"_s, env.value(u"NO_PROXY"_s));
     const QString upper = env.value(u"NO_PROXY"_s, env.value(u"no_proxy"_s));
     const Exemption weakest = std::min(exemption(lower), exemption(upper));
-    const QString proxy = proxies.first();
+    const QString &proxy = proxies.first();
     const QString fix = u"export NO_PROXY=169.254.169.254,$NO_PROXY "
                         "no_proxy=169.254.169.254,$no_proxy"_s;
     switch (weakest) {

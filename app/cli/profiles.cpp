@@ -26,7 +26,7 @@ int runProfiles(const QStringList &arguments, Io &io)
         return ExitOk;
     }
     const QJsonArray profiles = reply->value(ipc::keys::profiles).toArray();
-    for (const QJsonValue &value : profiles) {
+    for (const auto &value : profiles) {
         const QJsonObject profile = value.toObject();
         io.out << (profile.value(ipc::keys::active).toBool() ? "* " : "  ")
                << profile.value(ipc::keys::name).toString() << "\n";
@@ -41,10 +41,10 @@ int runProfiles(const QStringList &arguments, Io &io)
     if (profiles.isEmpty())
         io.out << firstRunHelp(ConfigPaths::fromEnvironment());
     for (const QLatin1StringView key : {ipc::keys::errors, ipc::keys::rejectedReload}) {
-        for (const QJsonValue &error : reply->value(key).toArray())
+        for (const auto &error : reply->value(key).toArray())
             io.err << "error: " << error.toString() << "\n";
     }
-    for (const QJsonValue &notice : reply->value(ipc::keys::notices).toArray())
+    for (const auto &notice : reply->value(ipc::keys::notices).toArray())
         io.err << "note: " << notice.toString() << "\n";
     return ExitOk;
 }

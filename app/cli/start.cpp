@@ -37,7 +37,7 @@ struct StartOptions
 QString appProgram(const StartOptions &options)
 {
     if (options.tray) {
-        const QString tray = app::internalProgramPath(QStringLiteral("imsa-tray"));
+        QString tray = app::internalProgramPath(QStringLiteral("imsa-tray"));
         if (QFileInfo::exists(tray))
             return tray;
     }
@@ -73,7 +73,7 @@ int runForeground(const StartOptions &options, Io &io)
 /// The running app's warnings (e.g. that it could not serve where AWS tools look).
 void printWarnings(const QJsonObject &status, Io &io)
 {
-    for (const QJsonValue &warning : status.value(ipc::keys::warnings).toArray())
+    for (const auto &warning : status.value(ipc::keys::warnings).toArray())
         io.err << "warning: " << warning.toString() << "\n";
 }
 

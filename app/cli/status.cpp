@@ -70,9 +70,9 @@ int runStatus(const QStringList &arguments, Io &io)
     io.out << "  key store:    " << status.value(ipc::keys::keyStore).toString() << "\n";
     if (status.contains(ipc::keys::lastError))
         io.out << "  last error:   " << status.value(ipc::keys::lastError).toString() << "\n";
-    for (const QJsonValue &warning : status.value(ipc::keys::warnings).toArray())
+    for (const auto &warning : status.value(ipc::keys::warnings).toArray())
         io.out << "warning: " << warning.toString() << "\n";
-    for (const QJsonValue &error : status.value(ipc::keys::configErrors).toArray())
+    for (const auto &error : status.value(ipc::keys::configErrors).toArray())
         io.out << "configuration change rejected: " << error.toString() << "\n";
     return ExitOk;
 }

@@ -197,7 +197,8 @@ int run(int argc, char **argv)
 } // namespace
 } // namespace imsa::helper
 
-int main(int argc, char **argv)
+// An exception that escapes ends the helper (std::terminate): failing closed is what it should do.
+int main(int argc, char **argv) // NOLINT(bugprone-exception-escape)
 {
     // Nothing from the caller's environment may steer a privileged process; nothing here
     // reads it, and clearing it keeps it so for libc as well.

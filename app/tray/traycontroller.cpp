@@ -245,7 +245,7 @@ void TrayController::handleRefreshFailed(const QString &profile, const StsError 
             {}});
 }
 
-void TrayController::notify(Notification notification)
+void TrayController::notify(const Notification &notification)
 {
     qCInfo(lcTray).noquote() << "notification:" << notification.title;
     m_lastNotification = notification;

@@ -95,7 +95,7 @@ Q_SIGNALS:
 private:
     void scheduleTick(const MenuModel::Active &state);
     void handleRefreshFailed(const QString &profile, const imsa::StsError &error);
-    void notify(Notification notification);
+    void notify(const Notification &notification);
 
     CredentialBroker &m_broker;
     Clock &m_clock;

@@ -128,7 +128,7 @@ private:
     void startAssumeRole(const QString &name, const AwsCredentials &signing, bool chained);
     void startSessionToken(const QString &name, const AwsCredentials &baseKeys);
     void callAnswered(const QString &name, quint64 generation, const QString &sessionKeyId,
-                      StsResult<AssumedRole> result);
+                      const StsResult<AssumedRole> &result);
     void callFailed(Entry &entry, const StsError &error, const QString &sessionKeyId);
     void needMfaSession(const QString &name);
     void storedSessionRead(const QString &identity, const std::optional<AwsCredentials> &stored);
@@ -214,7 +214,7 @@ inline void CredentialBroker::setProfiles(const QList<Profile> &profiles)
             entry.generation = ++m_lastGeneration;
         }
         entry.profile = profile;
-        entries.insert(profile.name, std::move(entry));
+        entries.emplace(profile.name, std::move(entry));
         order.append(profile.name);
     }
     for (const QString &name : std::as_const(m_order)) {

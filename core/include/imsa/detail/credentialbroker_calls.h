@@ -57,7 +57,7 @@ inline void CredentialBroker::startAssumeRole(const QString &name, const AwsCred
     m_sts.assumeRole(params, this,
                      [this, name, generation = entry.generation,
                       sessionKeyId](StsResult<AssumedRole> result) {
-                         callAnswered(name, generation, sessionKeyId, std::move(result));
+                         callAnswered(name, generation, sessionKeyId, result);
                      });
 }
 
@@ -83,7 +83,7 @@ inline void CredentialBroker::startSessionToken(const QString &name, const AwsCr
 /// `sessionKeyId` names the MFA session the call was signed with; empty for base keys.
 inline void CredentialBroker::callAnswered(const QString &name, quint64 generation,
                                            const QString &sessionKeyId,
-                                           StsResult<AssumedRole> result)
+                                           const StsResult<AssumedRole> &result)
 {
     Entry *entry = findEntry(name, generation);
     if (!entry)
@@ -208,7 +208,7 @@ inline void CredentialBroker::codeAnswered(const Profile &profile, quint64 gener
         return;
     identity->codeInFlight = false;
     if (!result) {
-        const StsError error = result.error();
+        const StsError &error = result.error();
         qCWarning(lcBroker).noquote().nospace()
                 << "profile " << profile.name << ": MFA code not accepted: " << error.awsCode << " "
                 << error.message;

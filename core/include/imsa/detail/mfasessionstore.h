@@ -105,7 +105,7 @@ public:
             Identity identity;
             identity.keyFingerprint = keyFingerprint(profile);
             identity.generation = ++m_lastGeneration;
-            it = m_identities.insert(profile.baseIdentity(), std::move(identity));
+            it = m_identities.emplace(profile.baseIdentity(), std::move(identity));
         }
         return *it;
     }
@@ -180,8 +180,8 @@ inline void MfaSessionStore::reconcile(const QList<Profile> &profiles)
     }
     for (auto it = m_identities.begin(); it != m_identities.end();)
         it = used.contains(it.key()) ? std::next(it) : m_identities.erase(it);
-    for (auto it = m_identities.begin(); it != m_identities.end(); ++it) {
-        it->waiting.removeIf([&names](const QString &name) {
+    for (Identity &identity : m_identities) {
+        identity.waiting.removeIf([&names](const QString &name) {
             return !names.contains(name);
         });
     }

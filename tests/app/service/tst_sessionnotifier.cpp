@@ -2,7 +2,7 @@
 #include <QSignalSpy>
 #include <QTest>
 
-#include "../core/brokerrig.h"
+#include "core/brokerrig.h"
 #include "service/sessionnotifier.h"
 
 using namespace imsa;

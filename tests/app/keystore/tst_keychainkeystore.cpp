@@ -9,9 +9,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "fakes/keystorecalls.h"
 #include "keystore/keychainkeystore.h"
 #include "keystore/keystorefactory.h"
-#include "keystorecalls.h"
 
 using namespace Qt::StringLiterals;
 using imsa::app::KeychainKeyStore;

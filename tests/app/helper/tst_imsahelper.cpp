@@ -16,7 +16,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "helpertestsupport.h"
+#include "fakes/helpertestsupport.h"
 
 using namespace imsa::test;
 using namespace Qt::StringLiterals;

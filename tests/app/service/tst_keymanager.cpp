@@ -6,10 +6,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "../core/brokerrig.h"
+#include "core/brokerrig.h"
+#include "fakes/keystorecalls.h"
 #include "imsa/profileloader.h"
 #include "imsa/sessioncodec.h"
-#include "keystorecalls.h"
 #include "service/keymanager.h"
 
 using namespace imsa;

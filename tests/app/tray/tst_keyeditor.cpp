@@ -6,7 +6,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "../core/brokerrig.h"
+#include "core/brokerrig.h"
 #include "imsa/profileloader.h"
 #include "imsa/sessioncodec.h"
 #include "service/keymanager.h"

@@ -3,7 +3,7 @@
 #include <QSignalSpy>
 #include <QTest>
 
-#include "../core/brokerrig.h"
+#include "core/brokerrig.h"
 #include "service/desktopnotifier.h"
 #include "service/sessionnotifier.h"
 

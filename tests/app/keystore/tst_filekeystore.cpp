@@ -10,8 +10,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "fakes/keystorecalls.h"
 #include "keystore/filekeystore.h"
-#include "keystorecalls.h"
 
 using namespace Qt::StringLiterals;
 using imsa::app::FileKeyStore;

@@ -7,7 +7,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "helpertestsupport.h"
+#include "fakes/helpertestsupport.h"
 
 using namespace imsa::app;
 using namespace imsa::test;

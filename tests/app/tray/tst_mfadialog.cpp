@@ -5,7 +5,7 @@
 #include <QPushButton>
 #include <QTest>
 
-#include "../core/brokerrig.h"
+#include "core/brokerrig.h"
 #include "tray/mfadialog.h"
 #include "tray/traycontroller.h"
 

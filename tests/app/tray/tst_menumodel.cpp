@@ -1,7 +1,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include "../core/brokerrig.h"
+#include "core/brokerrig.h"
 #include "tray/menumodel.h"
 
 using namespace imsa;

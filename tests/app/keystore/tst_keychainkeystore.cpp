@@ -16,9 +16,9 @@
 using namespace Qt::StringLiterals;
 using imsa::app::KeychainKeyStore;
 
-// Runs under tests/app/run-with-keyring.sh, twice: against a private, unlocked GNOME Keyring
-// (IMSA_TEST_KEYRING=private), and with no session bus at all (IMSA_TEST_KEYRING=none, only
-// the *WithoutBus functions). Each function skips itself in the other setting, and everything
+// Runs under tests/app/keystore/run-with-keyring.sh, twice: against a private, unlocked GNOME
+// Keyring (IMSA_TEST_KEYRING=private), and with no session bus at all (IMSA_TEST_KEYRING=none,
+// only the *WithoutBus functions). Each function skips itself in the other setting, and everything
 // skips when started by hand, so that nothing ever touches a real keyring.
 
 namespace {
@@ -159,7 +159,7 @@ void tst_KeychainKeyStore::init()
     const bool withoutBus =
             QString::fromLatin1(QTest::currentTestFunction()).endsWith("WithoutBus"_L1);
     if (keyring.isEmpty())
-        QSKIP("run through tests/app/run-with-keyring.sh; refusing to touch a real keyring");
+        QSKIP("run through run-with-keyring.sh; refusing to touch a real keyring");
     if (withoutBus && keyring != "none"_L1)
         QSKIP("needs no session bus: runs as the ctest entry tst_keychainkeystore_nobus");
     if (!withoutBus && keyring != "private"_L1)

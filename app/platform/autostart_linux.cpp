@@ -53,7 +53,7 @@ QString systemEntry()
     if (dirs.isEmpty())
         dirs = QStringLiteral("/etc/xdg");
     for (const QString &dir : dirs.split(QLatin1Char(':'), Qt::SkipEmptyParts)) {
-        const QString path = dir + QStringLiteral("/autostart/imsa.desktop");
+        QString path = dir + QStringLiteral("/autostart/imsa.desktop");
         if (!QDir::isRelativePath(dir) && QFile::exists(path))
             return path;
     }

@@ -13,7 +13,7 @@ namespace {
 
 QString defaultRuntimeDir()
 {
-    const QString explicitDir = qEnvironmentVariable("IMSA_RUNTIME_DIR");
+    QString explicitDir = qEnvironmentVariable("IMSA_RUNTIME_DIR");
     if (!explicitDir.isEmpty())
         return explicitDir;
     const QString xdg = qEnvironmentVariable("XDG_RUNTIME_DIR");

@@ -12,7 +12,7 @@ QString stateDir()
     QString base = qEnvironmentVariable("XDG_STATE_HOME");
     if (base.isEmpty())
         base = QDir::homePath() + QStringLiteral("/.local/state");
-    const QString path = base + QStringLiteral("/imsa");
+    QString path = base + QStringLiteral("/imsa");
     QDir().mkpath(base);
     // 0700 from creation on; one an older version made too open is narrowed.
     const QByteArray native = QFile::encodeName(path);

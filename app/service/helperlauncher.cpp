@@ -253,7 +253,7 @@ void HelperLauncher::handleTimeout()
                     .arg(m_timeout.count())});
 }
 
-void HelperLauncher::finish(HelperResult result)
+void HelperLauncher::finish(const HelperResult &result)
 {
     m_timer.stop();
     stopProcess();

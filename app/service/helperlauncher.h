@@ -63,7 +63,7 @@ private:
     void handleProcessFinished(int exitCode, QProcess::ExitStatus exitStatus);
     void handleProcessError(QProcess::ProcessError error);
     void handleTimeout();
-    void finish(HelperResult result);
+    void finish(const HelperResult &result);
     void stopProcess();
 
     QString failureText(const QByteArray &statusLine, int exitCode, QProcess::ExitStatus exitStatus,

@@ -148,10 +148,10 @@ inline QString singleLineValueProblem(const QByteArray &value)
         return QStringLiteral("its value is written in flow style or with a tag");
     if (first == '"' || first == '\'') {
         for (qsizetype i = 1; i < value.size(); ++i) {
-            if (first == '"' && value[i] == '\\') {
-                ++i;
-            } else if (first == '\'' && value[i] == '\'' && i + 1 < value.size()
-                       && value[i + 1] == '\'') {
+            // An escaped character ("...\"...") or a doubled quote ('...''...') is skipped.
+            if ((first == '"' && value[i] == '\\')
+                || (first == '\'' && value[i] == '\'' && i + 1 < value.size()
+                    && value[i + 1] == '\'')) {
                 ++i;
             } else if (value[i] == first) {
                 if (!withoutComment(value.mid(i + 1).trimmed()).isEmpty())

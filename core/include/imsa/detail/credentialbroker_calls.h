@@ -56,7 +56,7 @@ inline void CredentialBroker::startAssumeRole(const QString &name, const AwsCred
     const QString sessionKeyId = chained ? signing.accessKeyId : QString();
     m_sts.assumeRole(params, this,
                      [this, name, generation = entry.generation,
-                      sessionKeyId](StsResult<AssumedRole> result) {
+                      sessionKeyId](const StsResult<AssumedRole> &result) {
                          callAnswered(name, generation, sessionKeyId, result);
                      });
 }

@@ -111,7 +111,7 @@ inline QString instanceIdFor(const QString &profile, const QString &accountId)
 /// The architecture name EC2 uses for this build (i386 | x86_64 | arm64).
 inline QString ec2Architecture()
 {
-    const QString build = QSysInfo::buildCpuArchitecture();
+    QString build = QSysInfo::buildCpuArchitecture();
     if (build == QLatin1StringView("i386") || build == QLatin1StringView("arm64"))
         return build;
     return QStringLiteral("x86_64");

@@ -66,6 +66,7 @@ public:
 
     /// Warns before the active MFA session ends: in the log and as a desktop notification.
     SessionNotifier &sessionNotifier() { return *m_sessionNotifier; }
+
     /// The clock the broker and the servers run on, for whatever shows their times.
     Clock &clock() { return m_clock; }
 

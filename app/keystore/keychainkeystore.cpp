@@ -163,16 +163,16 @@ void KeychainKeyStore::probe(QObject *context, std::function<void(bool, QString)
 {
     auto *job = new QKeychain::ReadPasswordJob(serviceName());
     job->setKey(probeAccount());
-    runJob<QKeychain::ReadPasswordJob, WriteResult>(
+    runJob<QKeychain::ReadPasswordJob, Result<Done, Failure>>(
             job, context, probeTimeout,
-            [](const QKeychain::ReadPasswordJob &finished) -> WriteResult {
+            [](const QKeychain::ReadPasswordJob &finished) -> Result<Done, Failure> {
                 if (finished.error() == QKeychain::NoError
                     || finished.error() == QKeychain::EntryNotFound)
                     return Done{};
                 return Failure{describeError(finished.error(), finished.errorString())};
             },
             timeoutFailure(probeTimeout),
-            [done = std::move(done)](const WriteResult &reached) {
+            [done = std::move(done)](const Result<Done, Failure> &reached) {
                 done(reached.ok(), reached ? QString() : reached.error().message);
             });
 }

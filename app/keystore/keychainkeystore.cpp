@@ -5,9 +5,11 @@
 
 #include <qt6keychain/keychain.h>
 
+#include <QCoreApplication>
 #include <QPointer>
 #include <QTimer>
 
+#include "glibpump.h"
 #include "imsa/logging.h"
 
 using namespace Qt::StringLiterals;
@@ -74,21 +76,28 @@ void runJob(JobType *job, QObject *context, std::chrono::milliseconds timeout,
         if (!std::exchange(*delivered, true))
             deliver(std::move(outcome));
     };
+    // GLib runs until the job finishes or its time is up, whichever comes first; a job that
+    // answers after its timeout is taken up when the next job runs GLib again.
+    auto glib = std::make_shared<std::shared_ptr<void>>(keepGlibMainContextRunning());
+    QTimer::singleShot(timeout, QCoreApplication::instance(), [glib] {
+        glib->reset();
+    });
 
     // The job is deliberately not a child of context: QtKeychain's libsecret callbacks keep a
     // raw pointer to it, so it must live until it finishes and deletes itself (autoDelete).
-    QObject::connect(
-            job, &QKeychain::Job::finished, job,
-            [job, guard = QPointer<QObject>(context), extract = std::move(extract), deliverOnce] {
-                if (!guard)
-                    return;
-                QMetaObject::invokeMethod(
-                        guard.data(),
-                        [deliverOnce, outcome = extract(*job)] {
-                            deliverOnce(outcome);
-                        },
-                        Qt::QueuedConnection);
-            });
+    QObject::connect(job, &QKeychain::Job::finished, job,
+                     [job, guard = QPointer<QObject>(context), extract = std::move(extract),
+                      deliverOnce, glib] {
+                         glib->reset();
+                         if (!guard)
+                             return;
+                         QMetaObject::invokeMethod(
+                                 guard.data(),
+                                 [deliverOnce, outcome = extract(*job)] {
+                                     deliverOnce(outcome);
+                                 },
+                                 Qt::QueuedConnection);
+                     });
     // After a result the timer stays armed; when it fires it finds the flag set.
     QTimer::singleShot(timeout, context, [deliverOnce, timedOut = std::move(timedOut)] {
         deliverOnce(timedOut);

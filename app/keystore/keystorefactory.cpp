@@ -1,5 +1,10 @@
 #include "keystorefactory.h"
 
+#include <optional>
+
+#include <QDBusConnection>
+#include <QDBusConnectionInterface>
+#include <QDBusReply>
 #include <QTimer>
 
 #include "filekeystore.h"
@@ -17,7 +22,39 @@ QString fileWarning(const QString &reason, const QString &path)
     return u"%1; secrets are kept in %2 (mode 0600, not encrypted)"_s.arg(reason, path);
 }
 
+/// Why no Secret Service can answer, found without a timeout: the bus daemon answers at once
+/// whether a name is owned or activatable. Nothing when one may answer.
+std::optional<QString> secretServiceAbsence()
+{
+    const auto secrets = u"org.freedesktop.secrets"_s;
+    const QDBusConnection bus = QDBusConnection::sessionBus();
+    if (!bus.isConnected())
+        return u"no D-Bus session bus: %1"_s.arg(bus.lastError().message());
+    const QDBusConnectionInterface *daemon = bus.interface();
+    const QDBusReply<bool> owned = daemon->isServiceRegistered(secrets);
+    if (owned.isValid() && owned.value())
+        return std::nullopt;
+    const QDBusReply<QStringList> activatable = daemon->activatableServiceNames();
+    if (activatable.isValid() && activatable.value().contains(secrets))
+        return std::nullopt;
+    if (!owned.isValid() || !activatable.isValid())
+        return std::nullopt; // a bus that does not say: let the bounded probe find out
+    return u"nothing on the D-Bus session bus provides %1 (no keyring daemon running or "
+           "installed)"_s.arg(secrets);
+}
+
 } // namespace
+
+void probeSecretService(QObject *context, std::function<void(bool available, QString why)> done)
+{
+    if (std::optional<QString> absent = secretServiceAbsence()) {
+        QTimer::singleShot(0, context, [done = std::move(done), why = *std::move(absent)] {
+            done(false, why);
+        });
+        return;
+    }
+    KeychainKeyStore::probe(context, std::move(done));
+}
 
 void chooseKeyStore(QObject *context, KeyStoreChosen done)
 {
@@ -45,7 +82,7 @@ void chooseKeyStore(QObject *context, KeyStoreChosen done)
                 forced);
         qCWarning(lcKeyStore).noquote() << ignored;
     }
-    KeychainKeyStore::probe(
+    probeSecretService(
             context, [done = std::move(done), ignored](bool available, const QString &why) {
                 if (available) {
                     qCInfo(lcKeyStore) << "key store: Secret Service";

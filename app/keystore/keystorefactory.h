@@ -15,7 +15,12 @@ namespace imsa::app {
 /// warn about).
 using KeyStoreChosen = std::function<void(std::unique_ptr<KeyStore> store, QString warning)>;
 
-/// Picks where secrets live: the keychain when KeychainKeyStore::probe() says it answers, else
+/// Whether the Secret Service answers: no at once when there is no session bus or nothing on it
+/// owns or can start org.freedesktop.secrets; else KeychainKeyStore::probe(), whose wait is
+/// bounded for a keyring that exists but hangs. `done` runs once, later, in context's thread.
+void probeSecretService(QObject *context, std::function<void(bool available, QString why)> done);
+
+/// Picks where secrets live: the keychain when probeSecretService() says it answers, else
 /// the 0600 file (FileKeyStore::defaultPath()) with a warning that it is not encrypted. The
 /// environment variable IMSA_KEYSTORE=keychain|file skips the probe and forces one (tests,
 /// headless servers). `done` runs once, later, in context's thread; never if context dies.

@@ -1,20 +1,22 @@
 #!/bin/sh
 # Runs a command against a private, unlocked GNOME Keyring on a private D-Bus session bus, so
 # that keychain tests never see the user's real keyring, and removes every trace afterwards.
-# With --no-bus the command runs with no session bus at all (the headless SSH case) to check
-# the failure path.
+# With --no-bus the command runs with no session bus at all (the headless SSH case), with
+# --bus-only on a private session bus where nothing owns or can start a Secret Service (a
+# server with D-Bus but no keyring), to check the failure paths.
 #
-# Usage: run-with-keyring.sh [--no-bus] COMMAND [ARGS...]
-# The command sees IMSA_TEST_KEYRING=private (or =none with --no-bus) and fresh HOME/XDG dirs.
+# Usage: run-with-keyring.sh [--no-bus | --bus-only] COMMAND [ARGS...]
+# The command sees IMSA_TEST_KEYRING=private (=none with --no-bus, =busonly with --bus-only) and
+# fresh HOME/XDG dirs.
 set -eu
 
 mode=private
-if [ "${1:-}" = "--no-bus" ]; then
-    mode=none
-    shift
-fi
+case "${1:-}" in
+--no-bus) mode=none; shift ;;
+--bus-only) mode=busonly; shift ;;
+esac
 if [ $# -eq 0 ]; then
-    echo "usage: $0 [--no-bus] COMMAND [ARGS...]" >&2
+    echo "usage: $0 [--no-bus | --bus-only] COMMAND [ARGS...]" >&2
     exit 2
 fi
 
@@ -38,6 +40,24 @@ unset DBUS_SESSION_BUS_ADDRESS DISPLAY WAYLAND_DISPLAY GNOME_KEYRING_CONTROL \
 status=0
 if [ "$mode" = none ]; then
     "$@" || status=$?
+elif [ "$mode" = busonly ]; then
+    # The standard session configuration without its service directories: no D-Bus activation.
+    mkdir -m 700 "$tmp/services"
+    cat >"$tmp/bus.conf" <<EOF
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:dir=$tmp/run</listen>
+  <servicedir>$tmp/services</servicedir>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+EOF
+    dbus-run-session --config-file="$tmp/bus.conf" -- "$@" || status=$?
 else
     # --unlock creates the login keyring with this password and unlocks it, so no prompt can
     # appear. The daemon runs in the foreground so that it can be stopped by pid: a forked one

@@ -33,6 +33,13 @@ const QString noCallback = u"no callback within 20 s"_s;
 // gdbusaddress.c), behind the prefix KeychainKeyStore adds for every backend failure.
 const QString noBusError =
         u"Secret Service not reachable: Cannot autolaunch D-Bus without X11 $DISPLAY"_s;
+// What probeSecretService() says before any keychain call: no bus (libdbus's words, through
+// QtDBus), or a bus on which nothing provides the Secret Service.
+const QString noSessionBus =
+        u"no D-Bus session bus: Unable to autolaunch a dbus-daemon without a $DISPLAY for X11"_s;
+const QString noSecretService =
+        u"nothing on the D-Bus session bus provides org.freedesktop.secrets (no keyring daemon "
+        "running or installed)"_s;
 
 /// "available" or "unavailable: WHY", so that QCOMPARE prints the reason.
 QString probeNow()
@@ -40,6 +47,23 @@ QString probeNow()
     QObject context;
     std::optional<QString> outcome;
     KeychainKeyStore::probe(&context, [&](bool available, const QString &why) {
+        outcome = available ? u"available"_s : u"unavailable: "_s + why;
+    });
+    if (!QTest::qWaitFor(
+                [&] {
+                    return outcome.has_value();
+                },
+                callbackTimeoutMs))
+        return noCallback;
+    return *outcome;
+}
+
+/// probeSecretService() as "available" or "unavailable: WHY".
+QString probeSecretServiceNow()
+{
+    QObject context;
+    std::optional<QString> outcome;
+    imsa::app::probeSecretService(&context, [&](bool available, const QString &why) {
         outcome = available ? u"available"_s : u"unavailable: "_s + why;
     });
     if (!QTest::qWaitFor(
@@ -139,6 +163,9 @@ private Q_SLOTS:
     void readFailsWithoutBus();
     void writeFailsWithoutBus();
     void chooseFallsBackToFileWithoutBus();
+    void probeSecretServiceDecidesAtOnceWithoutBus();
+    void probeSecretServiceDecidesAtOnceWithoutSecretService();
+    void chooseFallsBackToFileWithoutSecretService();
 
     void cleanup();
 
@@ -156,13 +183,16 @@ void tst_KeychainKeyStore::initTestCase()
 void tst_KeychainKeyStore::init()
 {
     const QString keyring = qEnvironmentVariable("IMSA_TEST_KEYRING");
-    const bool withoutBus =
-            QString::fromLatin1(QTest::currentTestFunction()).endsWith("WithoutBus"_L1);
+    const QString function = QString::fromLatin1(QTest::currentTestFunction());
+    const bool withoutBus = function.endsWith("WithoutBus"_L1);
+    const bool withoutSecretService = function.endsWith("WithoutSecretService"_L1);
     if (keyring.isEmpty())
         QSKIP("run through run-with-keyring.sh; refusing to touch a real keyring");
     if (withoutBus && keyring != "none"_L1)
         QSKIP("needs no session bus: runs as the ctest entry tst_keychainkeystore_nobus");
-    if (!withoutBus && keyring != "private"_L1)
+    if (withoutSecretService && keyring != "busonly"_L1)
+        QSKIP("needs a bare bus: runs as the ctest entry tst_keychainkeystore_busonly");
+    if (!withoutBus && !withoutSecretService && keyring != "private"_L1)
         QSKIP("needs the private keyring: runs as the ctest entry tst_keychainkeystore");
 }
 
@@ -354,8 +384,28 @@ void tst_KeychainKeyStore::chooseFallsBackToFileWithoutBus()
 {
     const QString file = m_stateHome.path() + u"/imsa/keystore.json"_s;
     QCOMPARE(chooseNow(),
-             u"file "_s + file + u" (not encrypted)\nno Secret Service available ("_s + noBusError
+             u"file "_s + file + u" (not encrypted)\nno Secret Service available ("_s + noSessionBus
                      + u"); secrets are kept in "_s + file + u" (mode 0600, not encrypted)"_s);
+}
+
+void tst_KeychainKeyStore::probeSecretServiceDecidesAtOnceWithoutBus()
+{
+    // Decided from the bus connection, not by a keychain call that could wait for its timeout.
+    QCOMPARE(probeSecretServiceNow(), u"unavailable: "_s + noSessionBus);
+}
+
+void tst_KeychainKeyStore::probeSecretServiceDecidesAtOnceWithoutSecretService()
+{
+    QCOMPARE(probeSecretServiceNow(), u"unavailable: "_s + noSecretService);
+}
+
+void tst_KeychainKeyStore::chooseFallsBackToFileWithoutSecretService()
+{
+    const QString file = m_stateHome.path() + u"/imsa/keystore.json"_s;
+    QCOMPARE(chooseNow(),
+             u"file "_s + file + u" (not encrypted)\nno Secret Service available ("_s
+                     + noSecretService + u"); secrets are kept in "_s + file
+                     + u" (mode 0600, not encrypted)"_s);
 }
 
 QTEST_GUILESS_MAIN(tst_KeychainKeyStore)

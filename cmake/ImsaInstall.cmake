@@ -1,9 +1,10 @@
 # Install rules for everything no target installs itself: desktop entries, icon, systemd user
 # unit, shell completions, man page, copyright, changelog. `cmake --install` and the Debian
 # package put the same files in the same places (DESTDIR works). The targets install
-# /usr/bin/imsa and, in /usr/libexec/imsa, imsa-service, imsa-tray and imsa-helper; the helper's group and capabilities need
-# root, so the package's postinst sets them and a source install runs the commands in imsa(1),
-# INSTALLATION. Translations need nothing here: the .qm files are embedded in the binary.
+# /usr/bin/imsa and, in /usr/libexec/imsa, imsa-cli, imsa-service, imsa-tray and imsa-helper; the
+# helper's group and capabilities need root, so the package's postinst sets them and a source
+# install runs the commands in imsa(1), INSTALLATION. Translations need nothing here: the .qm
+# files are embedded in the binary.
 include(GNUInstallDirs)
 
 set(IMSA_GENERATED_DIR ${CMAKE_BINARY_DIR}/generated)
@@ -50,16 +51,16 @@ imsa_install_gzipped(${PROJECT_SOURCE_DIR}/installers/man/imsa.1 ${CMAKE_INSTALL
 # A native package's changelog is changelog.gz (lintian: no-changelog).
 imsa_install_gzipped(${PROJECT_SOURCE_DIR}/installers/debian/changelog ${CMAKE_INSTALL_DOCDIR})
 
-# The completion scripts come from the binary just built, so they always match its command
-# table. An ASan build runs fine here; leak reports at exit would only fail the build.
+# The completion scripts come from the CLI just built (imsa-cli, which holds the command table),
+# so they always match it. An ASan build runs fine here; leak reports at exit would only fail the build.
 set(IMSA_COMPLETION_FILES)
 foreach(shell bash zsh fish)
     set(output ${IMSA_GENERATED_DIR}/completion.${shell})
     add_custom_command(
         OUTPUT ${output}
         COMMAND ${CMAKE_COMMAND} -E env ASAN_OPTIONS=detect_leaks=0
-                sh -c "\"$0\" completion ${shell} > \"$1\"" $<TARGET_FILE:imsa> ${output}
-        DEPENDS imsa
+                sh -c "\"$0\" completion ${shell} > \"$1\"" $<TARGET_FILE:imsa-cli> ${output}
+        DEPENDS imsa-cli
         COMMENT "Generating the ${shell} completion"
         VERBATIM)
     list(APPEND IMSA_COMPLETION_FILES ${output})

@@ -1,7 +1,26 @@
 #include "command.h"
 #include "doctor.h"
+#include "runtime/prompt.h"
 
 namespace imsa::cli {
+
+namespace {
+
+/// `imsa prompt` as imsa-cli runs it; `imsa` answers it without starting imsa-cli at all.
+int runPrompt(const QStringList &arguments, Io &io)
+{
+    std::vector<std::string> rest;
+    for (const QString &argument : arguments.mid(1))
+        rest.push_back(argument.toStdString());
+    std::string out;
+    std::string err;
+    const int status = runtime::runPrompt(rest, out, err);
+    io.out << QString::fromStdString(out);
+    io.err << QString::fromStdString(err);
+    return status;
+}
+
+} // namespace
 
 int runStart(const QStringList &, Io &);
 int runAssume(const QStringList &, Io &);
@@ -31,6 +50,9 @@ QList<Command> commands(const KeyStoreProbes &keyStore)
              QLatin1StringView("Print credential_process JSON for PROFILE."), runCredentialProcess},
             {QLatin1StringView("status"),
              QLatin1StringView("Show what imsa serves and until when."), runStatus},
+            {QLatin1StringView("prompt"),
+             QLatin1StringView("Print the active profile and time left, for a shell prompt."),
+             runPrompt},
             {QLatin1StringView("profiles"),
              QLatin1StringView("List profiles and where their keys are."), runProfiles},
             {QLatin1StringView("logout"), QLatin1StringView("Forget the MFA session."), runLogout},

@@ -34,7 +34,9 @@ _imsa() {
         return
     fi
     case "$prev" in
-        --format) COMPREPLY=($(compgen -W "sh fish powershell json" -- "$cur")); return ;;
+        --format)
+            [ "${COMP_WORDS[1]}" = prompt ] && return
+            COMPREPLY=($(compgen -W "sh fish powershell json" -- "$cur")); return ;;
         --listen|--log-file|--mfa-code) return ;;
         completion) COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")); return ;;
     esac
@@ -47,6 +49,7 @@ _imsa() {
             fi ;;
         start) COMPREPLY=($(compgen -W "--foreground --headless --listen --log-file --imdsv2-only --help" -- "$cur")) ;;
         status|profiles) COMPREPLY=($(compgen -W "--json --help" -- "$cur")) ;;
+        prompt) COMPREPLY=($(compgen -W "--format --help" -- "$cur")) ;;
         *) COMPREPLY=($(compgen -W "--help" -- "$cur")) ;;
     esac
 }
@@ -63,7 +66,7 @@ _imsa() {
         return
     fi
     case "$words[CURRENT-1]" in
-        --format) compadd -- sh fish powershell json; return ;;
+        --format) [[ $words[2] == prompt ]] || compadd -- sh fish powershell json; return ;;
         completion) compadd -- bash zsh fish; return ;;
     esac
     case "$words[2]" in
@@ -75,6 +78,7 @@ _imsa() {
             fi ;;
         start) compadd -- --foreground --headless --listen --log-file --imdsv2-only --help ;;
         status|profiles) compadd -- --json --help ;;
+        prompt) compadd -- --format --help ;;
         *) compadd -- --help ;;
     esac
 }
@@ -90,6 +94,7 @@ for cmd in assume export env credential-process
 end
 complete -c imsa -n "__fish_seen_subcommand_from export env" -l format -xa "sh fish powershell json"
 complete -c imsa -n "__fish_seen_subcommand_from status profiles" -l json
+complete -c imsa -n "__fish_seen_subcommand_from prompt" -l format -r
 complete -c imsa -n "__fish_seen_subcommand_from start" -l foreground -l headless -l imdsv2-only
 complete -c imsa -n "__fish_seen_subcommand_from start" -l listen -r
 complete -c imsa -n "__fish_seen_subcommand_from start" -l log-file -r

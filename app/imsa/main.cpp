@@ -1,36 +1,36 @@
 #include <cstdio>
 
 #include <QCoreApplication>
-#include <QEventLoop>
 #include <QLoggingCategory>
-#include <QTimer>
 
 #include "cli/command.h"
 #include "cli/doctor.h"
-#include "keystore/filekeystore.h"
-#include "keystore/keychainkeystore.h"
+#include "cli/doctorprobes.h"
 #include "platform/coreapplication.h"
+#include "platform/installpaths.h"
 #include "platform/processhardening.h"
+#include "platform/statedir.h"
 
-// The imsa command line: the composition root of the CLI. The apps that `imsa start` runs are
-// programs of their own (imsa-service, imsa-tray), so no command loads Qt Widgets, Gui or the
-// HTTP server.
+// imsa-cli, the command line's composition root. `imsa` (app/launcher) runs it for every command
+// but --version and `prompt`. The apps that `imsa start` runs are programs of their own
+// (imsa-service, imsa-tray), and the doctor asks imsa-service about the key store, so no command
+// loads Qt Widgets, Gui, the HTTP server, QtDBus or QtKeychain.
 
 namespace {
 
+/// Asks imsa-service, which chooses the key store when the app starts, whether the Secret
+/// Service answers. Its own wait is bounded (5 s for a keyring that hangs); this bound only
+/// guards against a service that never ends.
 imsa::cli::KeychainProbe probeKeychain()
 {
-    using imsa::app::KeychainKeyStore;
-    imsa::cli::KeychainProbe result{false, QStringLiteral("no answer")};
-    QEventLoop loop;
-    KeychainKeyStore::probe(&loop, [&](bool available, const QString &why) {
-        result = imsa::cli::KeychainProbe{available, why};
-        loop.quit();
-    });
-    // The probe has its own timeout; this one only guards against a callback that never comes.
-    QTimer::singleShot(KeychainKeyStore::probeTimeout * 2, &loop, &QEventLoop::quit);
-    loop.exec();
-    return result;
+    const imsa::cli::CommandOutput probe =
+            imsa::cli::runCommand(imsa::app::internalProgramPath(QStringLiteral("imsa-service")),
+                                  {QStringLiteral("--probe-key-store")}, 15'000);
+    if (!probe.started || !probe.error.isEmpty())
+        return {false, QStringLiteral("imsa-service --probe-key-store: %1").arg(probe.error)};
+    if (probe.exitCode == 0)
+        return {true, {}};
+    return {false, QString::fromUtf8(probe.standardOutput).trimmed()};
 }
 
 void printUsage(QTextStream &stream)
@@ -76,7 +76,7 @@ int main(int argc, char *argv[])
         out << "imsa " << QCoreApplication::applicationVersion() << "\n";
         return cli::ExitOk;
     }
-    const cli::KeyStoreProbes keyStore{probeKeychain, app::FileKeyStore::defaultPath()};
+    const cli::KeyStoreProbes keyStore{probeKeychain, app::keyStoreFilePath()};
     for (const cli::Command &command : cli::commands(keyStore)) {
         if (command.name == name)
             return command.run(arguments, io);

@@ -16,6 +16,7 @@
 #include <QTimer>
 
 #include "imsa/logging.h"
+#include "platform/statedir.h"
 
 using namespace Qt::StringLiterals;
 
@@ -91,11 +92,7 @@ FileKeyStore::FileKeyStore(QString path)
 
 QString FileKeyStore::defaultPath()
 {
-    QString stateHome = qEnvironmentVariable("XDG_STATE_HOME");
-    // The XDG base directory spec says relative paths are invalid and must be ignored.
-    if (stateHome.isEmpty() || QDir::isRelativePath(stateHome))
-        stateHome = QDir::homePath() + u"/.local/state"_s;
-    return stateHome + u"/imsa/keystore.json"_s;
+    return keyStoreFilePath();
 }
 
 QString FileKeyStore::description() const

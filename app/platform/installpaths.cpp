@@ -2,19 +2,17 @@
 
 #include <QCoreApplication>
 #include <QDir>
-#include <QFileInfo>
+#include <QFile>
+
+#include "runtime/runtimepaths.h"
 
 namespace imsa::app {
 
 QString internalProgramPath(const QString &applicationDir, const QString &name)
 {
-    const QDir dir(applicationDir);
-    for (const QString &candidate :
-         {dir.filePath(QStringLiteral("../libexec/imsa/") + name), dir.filePath(name)}) {
-        if (QFileInfo::exists(candidate))
-            return QDir::cleanPath(candidate);
-    }
-    return QStringLiteral("/usr/libexec/imsa/") + name;
+    const std::string path = runtime::internalProgramPath(
+            QFile::encodeName(applicationDir).toStdString(), QFile::encodeName(name).toStdString());
+    return QDir::cleanPath(QFile::decodeName(path.c_str()));
 }
 
 QString internalProgramPath(const QString &name)

@@ -4,11 +4,8 @@
 
 namespace imsa::app {
 
-/// Where imsa's internal programs (imsa-helper, imsa-service, imsa-tray) are, seen from the
-/// directory of a program of the same installation: <dir>/../libexec/imsa/<name> when installed
-/// (`dir` is /usr/bin for the CLI and /usr/libexec/imsa for the apps, which both resolve to
-/// /usr/libexec/imsa), else <dir>/<name> (the build tree puts every program in one folder),
-/// else /usr/libexec/imsa/<name>.
+/// Where imsa's internal program `name` is, seen from the directory of a program of the same
+/// installation (runtime::internalProgramPath()), as a clean path.
 QString internalProgramPath(const QString &applicationDir, const QString &name);
 
 /// internalProgramPath() from the running program's directory.

@@ -6,10 +6,9 @@
 
 namespace imsa::app {
 
-/// The per-user directory that holds the control socket and the instance lock:
-/// $IMSA_RUNTIME_DIR, else $XDG_RUNTIME_DIR/imsa, else /tmp/imsa-<uid>. Created 0700 when
-/// missing; refused when it belongs to another user or others can enter it, because whoever
-/// can reach the socket can ask for credentials.
+/// The per-user directory that holds the control socket, the instance lock and the state file
+/// (runtime::runtimeDirectory()). Created 0700 when missing; refused when it belongs to another
+/// user or others can enter it, because whoever can reach the socket can ask for credentials.
 Result<QString, Failure> ensureRuntimeDir();
 
 /// The control socket's full path inside the runtime directory.

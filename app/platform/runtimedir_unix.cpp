@@ -5,28 +5,14 @@
 
 #include <QDir>
 
+#include "runtime/runtimepaths.h"
 #include "runtimedir.h"
 
 namespace imsa::app {
 
-namespace {
-
-QString defaultRuntimeDir()
-{
-    QString explicitDir = qEnvironmentVariable("IMSA_RUNTIME_DIR");
-    if (!explicitDir.isEmpty())
-        return explicitDir;
-    const QString xdg = qEnvironmentVariable("XDG_RUNTIME_DIR");
-    if (!xdg.isEmpty())
-        return xdg + QStringLiteral("/imsa");
-    return QStringLiteral("/tmp/imsa-%1").arg(getuid());
-}
-
-} // namespace
-
 Result<QString, Failure> ensureRuntimeDir()
 {
-    const QString path = defaultRuntimeDir();
+    const QString path = QFile::decodeName(runtime::runtimeDirectory().c_str());
     const QByteArray native = QFile::encodeName(path);
     if (mkdir(native.constData(), 0700) != 0 && errno != EEXIST)
         return Failure{QStringLiteral("cannot create %1: %2")

@@ -14,6 +14,7 @@
 #include "imsa/usertext.h"
 #include "profilestore.h"
 #include "service.h"
+#include "statewords.h"
 
 namespace imsa::app {
 
@@ -31,23 +32,6 @@ QJsonObject credentialsJson(const QString &profile, const AwsCredentials &creden
             {ipc::keys::secretAccessKey, credentials.secretAccessKey},
             {ipc::keys::sessionToken, credentials.sessionToken},
             {ipc::keys::credentialExpiration, isoOrNull(credentials.expiration)}};
-}
-
-QString stateName(ProfileState state)
-{
-    switch (state) {
-    case ProfileState::Inactive:
-        return QStringLiteral("inactive");
-    case ProfileState::NeedsMfa:
-        return QStringLiteral("needs-mfa");
-    case ProfileState::Fetching:
-        return QStringLiteral("fetching");
-    case ProfileState::Ready:
-        return QStringLiteral("ready");
-    case ProfileState::Failed:
-        return QStringLiteral("failed");
-    }
-    return {};
 }
 
 QJsonArray errorList(const QList<ConfigError> &errors)

@@ -6,6 +6,7 @@
 #include <QSaveFile>
 #include <QUrl>
 
+#include "appstatefile.h"
 #include "brokerview.h"
 #include "controlhandler.h"
 #include "controlserver.h"
@@ -167,6 +168,7 @@ void Service::finishStart()
     m_controlHandler = new ControlHandler(*this, this);
     connect(m_controlServer, &ControlServer::requestReceived, m_controlHandler,
             &ControlHandler::handle);
+    m_stateFile = new AppStateFile(*m_broker, *m_profiles, m_runtimeDir, this);
 
     QFile remembered(activeProfileFile());
     if (remembered.open(QIODevice::ReadOnly)) {
@@ -195,6 +197,8 @@ void Service::limitConnections()
 
 void Service::shutDown()
 {
+    // `imsa prompt` shows nothing from here on, even while the address is taken down.
+    delete std::exchange(m_stateFile, nullptr);
     if (!m_servesMetadataAddress)
         return;
     // The helper removes the address only when nothing listens on it any more.

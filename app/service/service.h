@@ -18,6 +18,7 @@ class StsClient;
 
 namespace imsa::app {
 
+class AppStateFile;
 class BrokerView;
 class ControlHandler;
 class ControlServer;
@@ -133,6 +134,7 @@ private:
     ControlHandler *m_controlHandler = nullptr;
     MfaProcessRunner *m_mfaProcess = nullptr;
     SessionNotifier *m_sessionNotifier = nullptr;
+    AppStateFile *m_stateFile = nullptr;
     QString m_runtimeDir;
     bool m_hasMfaDialog = false;
     bool m_servesMetadataAddress = false; ///< on 169.254.169.254:80, set up by imsa-helper

@@ -17,14 +17,18 @@ check() {
     fi
 }
 
-app_folders='"(platform|keystore|service|cli|tray)/'
+app_folders='"(runtime|platform|keystore|service|cli|tray)/'
 check core/include "$app_folders" "the core knows nothing of the app"
 check app "\"imsa/detail/" "detail/ is the core's inside; use its public headers"
+check app/runtime '<Q' "runtime is plain C++: the launcher that links it loads no Qt"
+check app/runtime '"(imsa|platform|keystore|service|cli|tray)/' "runtime is below everything"
+check app/launcher '<Q' "the launcher loads no Qt, so --version and prompt cost one process start"
+check app/launcher '"(imsa|platform|keystore|service|cli|tray)/' "the launcher knows only runtime/"
 check app/platform '"(keystore|service|cli|tray)/' "platform is below every other library"
 check app/keystore '"(service|cli|tray)/' "the key store is below the service"
 check app/cli '"(keystore|service|tray)/' "the CLI talks to the app over the control socket"
 check app/cli '"imsa/(credentialbroker|stsclient|sigv4)' "the CLI holds no broker and signs nothing"
-check app/imsa '"(service|tray)/' "the CLI program loads no HTTP server and no widgets"
+check app/imsa '"(keystore|service|tray)/' "the CLI program loads no HTTP server, no key store and no widgets"
 check app/imsa '<(QApplication|QWidget|QtWidgets|QGuiApplication|QHttpServer)' "the CLI program loads no widgets"
 check app/service '"(cli|tray)/' "the service runs without CLI or tray"
 check app/service '<(QApplication|QWidget|QtWidgets|QGuiApplication|QIcon|QSystemTrayIcon)' "the headless app loads no Widgets or Gui"

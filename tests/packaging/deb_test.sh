@@ -42,6 +42,7 @@ dpkg-deb -c "$deb" >"$work/contents"
 awk '{ print $6 }' "$work/contents" >"$work/paths"
 for path in \
     ./usr/bin/imsa \
+    ./usr/libexec/imsa/imsa-cli \
     ./usr/libexec/imsa/imsa-helper \
     ./usr/libexec/imsa/imsa-service \
     ./usr/libexec/imsa/imsa-tray \

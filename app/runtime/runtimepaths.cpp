@@ -34,8 +34,9 @@ std::string runtimeDirectory()
 
 std::string internalProgramPath(const std::string &programDir, const std::string &name)
 {
-    for (const std::string &candidate :
-         {programDir + "/../libexec/imsa/" + name, programDir + "/" + name}) {
+    for (const char *between : {"/../libexec/imsa/", "/"}) {
+        std::string candidate = programDir;
+        candidate.append(between).append(name);
         if (isExecutable(candidate))
             return candidate;
     }

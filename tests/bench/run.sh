@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks imsa's metadata endpoint against nginx serving the identical bytes, then measures
-# refresh under load, idle memory, `imsa status` time and start-up time (issue 8, part 1).
+# refresh under load, idle memory, `imsa status` time and start-up time (issue 8, part 1); at the
+# end, cli.sh's figures for the command line and start-up with and without a session bus.
 # Usage: tests/bench/run.sh BUILD_DIR   (loopback only; stops everything it started by PID)
 # Environment: BENCH_SECONDS (wrk duration, default 10), BENCH_IDLE_SECONDS (default 60).
 set -euo pipefail
@@ -482,3 +483,5 @@ printf '%s\n' "${verdicts[@]}"
 echo
 echo "Response headers (imsa, then nginx):"
 sed 's/^/    /' "$tmp/imsa.headers" "$tmp/nginx.headers"
+echo
+"$here/cli.sh" "$build"

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# What a shell prompt and a script pay for imsa's command line: `imsa --version`, `imsa prompt`
+# and `imsa status` against a running app, and the time from `imsa start` to the first answer
+# of the metadata endpoint with no session bus, with a bus but no Secret Service, and with an
+# unlocked private GNOME Keyring. The reference is /bin/true in the same run: one process start.
+# Usage: tests/bench/cli.sh BUILD_DIR   (loopback only; stops everything it started by pid)
+# Environment: BENCH_RUNS (hyperfine runs per command, default 100), BENCH_STARTS (default 5).
+set -euo pipefail
+
+if [[ $# -ne 1 ]]; then
+    echo "usage: $0 BUILD_DIR" >&2
+    exit 2
+fi
+build=$(cd "$1" && pwd)
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+keyring=$here/../app/keystore/run-with-keyring.sh
+imsa=$build/bin/imsa
+sts=$build/tests/imsa-standin-sts
+runs=${BENCH_RUNS:-100}
+starts=${BENCH_STARTS:-5}
+for tool in "$imsa" "$sts"; do
+    [[ -x $tool ]] || { echo "missing $tool (build the imsa and imsa-standin-sts targets)" >&2; exit 2; }
+done
+for tool in hyperfine curl dbus-run-session gnome-keyring-daemon python3; do
+    command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 2; }
+done
+
+tmp=$(mktemp -d /tmp/imsa-bench-cli.XXXXXX)
+pids=()
+cleanup() {
+    local pid
+    env -i PATH="$PATH" IMSA_RUNTIME_DIR="$tmp/run" timeout 10 "$imsa" stop >/dev/null 2>&1 || true
+    for pid in "${pids[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+log() { echo "== $*" >&2; }
+
+"$sts" --port 0 >"$tmp/sts.out" 2>"$tmp/sts.err" &
+pids+=("$!")
+for _ in $(seq 100); do
+    grep -q '^LISTENING ' "$tmp/sts.out" && break
+    sleep 0.05
+done
+sts_port=$(sed -n 's/^LISTENING \([0-9]*\)$/\1/p' "$tmp/sts.out")
+[[ -n $sts_port ]] || { echo "the stand-in STS did not start" >&2; exit 1; }
+
+mkdir -p "$tmp/home" "$tmp/state"
+mkdir -m 700 "$tmp/run"
+cat >"$tmp/home/.imsa" <<CONFIG
+base:
+  aws_access_key_id: AKIAIOSFODNN7EXAMPLE
+  aws_secret_access_key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+  mfa_serial_number: arn:aws:iam::123456789012:mfa/alice
+dev:
+  extends: base
+  role_arn: arn:aws:iam::111111111111:role/Developer
+CONFIG
+# Only these variables: no session bus unless a run adds one, no key store forced.
+base_env=(PATH="$PATH" HOME="$tmp/home" IMSA_CONFIG="$tmp/home/.imsa" XDG_STATE_HOME="$tmp/state"
+    IMSA_HELPER="$tmp/no-helper" AWS_ENDPOINT_URL_STS="http://127.0.0.1:$sts_port/" LANG=C.UTF-8)
+app_env=("${base_env[@]}" IMSA_RUNTIME_DIR="$tmp/run" IMSA_KEYSTORE=file)
+
+# --- the command line against a running app --------------------------------------------------
+
+env -i "${app_env[@]}" "$imsa" start --headless --listen 127.0.0.1:0 >/dev/null 2>"$tmp/start.err"
+env -i "${app_env[@]}" "$imsa" assume dev --mfa-code 123456 >/dev/null
+[[ $(env -i "${app_env[@]}" "$imsa" prompt) == "dev "* ]] || { echo "imsa prompt shows no profile" >&2; exit 1; }
+
+log "hyperfine: /bin/true, imsa --version, imsa prompt, imsa status ($runs runs each)"
+env -i "${app_env[@]}" hyperfine -N --warmup 10 --runs "$runs" --export-json "$tmp/cli.json" \
+    /bin/true "$imsa --version" "$imsa prompt" "$imsa status" >/dev/null 2>"$tmp/hyperfine.err"
+
+# --- start to first answer --------------------------------------------------------------------
+
+# start_times: prints one line per start, the milliseconds from `imsa start` to the first
+# answer of the endpoint (404 counts: no profile is active yet, but it answered). Runs in
+# whatever bus set-up run-with-keyring.sh gave it; each start uses its own runtime directory.
+cat >"$tmp/start-times.sh" <<'SCRIPT'
+set -eu
+for i in $(seq "$STARTS"); do
+    run="$WORK/start-$MODE-$i"
+    mkdir -m 700 "$run"
+    t0=$(date +%s%N)
+    line=$(IMSA_RUNTIME_DIR="$run" "$IMSA" start --headless --listen 127.0.0.1:0 2>/dev/null)
+    url=${line##* }
+    until code=$(curl -s -o /dev/null -w '%{http_code}' "${url%/}/latest/meta-data/iam/security-credentials/") \
+        && { [ "$code" = 200 ] || [ "$code" = 404 ]; }; do
+        [ $(($(date +%s%N) - t0)) -lt 20000000000 ] || { echo "no answer from $url" >&2; exit 1; }
+    done
+    echo $((($(date +%s%N) - t0) / 1000000))
+    IMSA_RUNTIME_DIR="$run" "$IMSA" stop >/dev/null 2>&1
+    # What the app chose, for the report.
+    grep -o 'key store: .*' "$STATE/imsa/imsa.log" | tail -1 >"$WORK/keystore-$MODE.txt" || true
+done
+SCRIPT
+start_mode() {
+    local mode=$1
+    shift
+    log "start to first answer, $mode ($starts starts)"
+    # shellcheck disable=SC2016 # expanded by the inner shell, after run-with-keyring.sh
+    env -i "${base_env[@]}" IMSA="$imsa" WORK="$tmp" STARTS="$starts" MODE="$mode" STATE="$tmp/state" \
+        sh "$keyring" "$@" sh -c 'XDG_STATE_HOME="$STATE" exec sh "$0"' "$tmp/start-times.sh" \
+        >"$tmp/start-$mode.ms"
+}
+start_mode nobus --no-bus
+start_mode busonly --bus-only
+start_mode keyring
+
+# --- report -----------------------------------------------------------------------------------
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+echo "imsa command line, $(date -u +%Y-%m-%d), $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -1), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+echo "| command | median ms | mean ms | min ms | ratio to /bin/true |"
+echo "| --- | ---: | ---: | ---: | ---: |"
+python3 - "$tmp/cli.json" "$imsa" <<'PY'
+import json, sys
+results = json.load(open(sys.argv[1]))["results"]
+true_median = results[0]["median"]
+for r in results:
+    name = r["command"].replace(sys.argv[2], "imsa")
+    print(f"| `{name}` | {r['median']*1e3:.2f} | {r['mean']*1e3:.2f} | {r['min']*1e3:.2f} | {r['median']/true_median:.2f} |")
+PY
+echo
+echo "| start to first answer | median ms | runs (ms) | key store chosen |"
+echo "| --- | ---: | --- | --- |"
+for mode in nobus busonly keyring; do
+    case $mode in
+    nobus) what="no session bus" ;;
+    busonly) what="session bus, no Secret Service" ;;
+    keyring) what="session bus, unlocked GNOME Keyring" ;;
+    esac
+    echo "| $what | $(median <"$tmp/start-$mode.ms") | $(paste -sd' ' "$tmp/start-$mode.ms") | $(sed 's/^key store: //' "$tmp/keystore-$mode.txt" 2>/dev/null | cut -c1-60) |"
+done

@@ -26,6 +26,8 @@ private Q_SLOTS:
     void readStored();
     void lateReadIsIgnored_data();
     void lateReadIsIgnored();
+    void staleReadKeepsASessionObtainedMeanwhile_data();
+    void staleReadKeepsASessionObtainedMeanwhile();
     void setSessionEndsTheWait();
     void saveWritesTheSession();
     void failedSaveIsLoggedWithoutTheSecret();
@@ -216,6 +218,42 @@ void tst_MfaSessionStore::lateReadIsIgnored()
     QCOMPARE(answers, 0);
     QCOMPARE(made.stored, MfaSessionStore::Identity::StoredSession::Unread);
     QVERIFY(!made.session);
+}
+
+void tst_MfaSessionStore::staleReadKeepsASessionObtainedMeanwhile_data()
+{
+    QTest::addColumn<QByteArray>("entry");
+
+    QTest::addRow("an unreadable entry") << R"({"AccessKeyId":"ASIASESSION000000001"})"_ba;
+    QTest::addRow("an older session") << encodeSessionCredentials(session());
+}
+
+void tst_MfaSessionStore::staleReadKeepsASessionObtainedMeanwhile()
+{
+    QFETCH(QByteArray, entry);
+
+    // The app starts reading the stored session; before the keyring answers, the user types
+    // a code and the new session is saved. The read answers with the old entry.
+    Rig rig;
+    rig.keyStore.insert(aliceAccount, entry);
+    rig.keyStore.setHolding(true);
+    int answers = 0;
+    std::optional<AwsCredentials> answer;
+    rig.sessions.readStored(mfaProfile(), [&](const std::optional<AwsCredentials> &stored) {
+        ++answers;
+        answer = stored;
+    });
+    const AwsCredentials fresh = session(u"ASIASESSION000000002"_s);
+    rig.sessions.setSession(u"base|"_s + aliceSerial, fresh);
+    rig.sessions.save(u"base|"_s + aliceSerial, fresh);
+
+    rig.keyStore.release();
+    QVERIFY(rig.settle());
+    QCOMPARE(answers, 1);
+    QVERIFY(!answer);
+    QCOMPARE(rig.removals(), QStringList());
+    QCOMPARE(rig.keyStore.value(aliceAccount), encodeSessionCredentials(fresh));
+    QCOMPARE(rig.sessions.find(mfaProfile())->session->accessKeyId, fresh.accessKeyId);
 }
 
 void tst_MfaSessionStore::setSessionEndsTheWait()

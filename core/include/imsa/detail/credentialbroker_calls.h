@@ -191,7 +191,7 @@ inline void CredentialBroker::storedSessionRead(const QString &identity,
         qCInfo(lcBroker).noquote()
                 << "stored MFA session of" << identity << "is too close to expiry; removed";
         m_sessions.removeStored(identity);
-    } else if (stored && !m_sessions.find(identity)->session) {
+    } else if (stored) {
         qCInfo(lcBroker).noquote()
                 << "restored the MFA session of" << identity << "from the key store";
         sessionObtained(identity, *stored);

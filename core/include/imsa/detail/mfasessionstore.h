@@ -121,7 +121,8 @@ public:
     void forgetAll(const QList<Profile> &profiles);
 
     /// Asks the key store for the stored session of the profile's identity; `restored` runs
-    /// with the answer unless the identity has been forgotten meanwhile.
+    /// with the answer unless the identity has been forgotten meanwhile, and with nothing when
+    /// the identity got a session while the store was read.
     void readStored(const Profile &profile, Restored restored);
 
     /// The identity's session from now on; the key store need not be read any more. Returns
@@ -211,6 +212,13 @@ inline void MfaSessionStore::readStored(const Profile &profile, Restored restore
                         if (!current)
                             return;
                         current->stored = Identity::StoredSession::Read;
+                        // A session obtained with a code meanwhile has been saved over the
+                        // entry read: the answer is stale, and removing an unreadable or
+                        // expired entry now would remove the new session.
+                        if (current->session) {
+                            restored(std::nullopt);
+                            return;
+                        }
                         restored(decode(key, stored));
                     });
 }

@@ -53,7 +53,6 @@ int main(int argc, char *argv[])
     app::hardenProcess();
     const std::unique_ptr<QCoreApplication> application = app::createCoreApplication(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("imsa"));
-    QCoreApplication::setApplicationVersion(QStringLiteral(IMSA_VERSION));
 
     // Commands talk to the user through their own output; the app logs through setUpLogging().
     QLoggingCategory::setFilterRules(QStringLiteral("imsa.*.debug=false\nimsa.*.info=false"));
@@ -70,10 +69,6 @@ int main(int argc, char *argv[])
     if (name == QLatin1StringView("--help") || name == QLatin1StringView("-h")
         || name == QLatin1StringView("help")) {
         printUsage(out);
-        return cli::ExitOk;
-    }
-    if (name == QLatin1StringView("--version")) {
-        out << "imsa " << QCoreApplication::applicationVersion() << "\n";
         return cli::ExitOk;
     }
     const cli::KeyStoreProbes keyStore{probeKeychain, app::keyStoreFilePath()};

@@ -1,10 +1,9 @@
 #include "keystorefactory.h"
 
-#include <optional>
-
 #include <QDBusConnection>
-#include <QDBusConnectionInterface>
-#include <QDBusReply>
+#include <QDBusMessage>
+#include <QDBusPendingCallWatcher>
+#include <QDBusPendingReply>
 #include <QTimer>
 
 #include "filekeystore.h"
@@ -22,38 +21,71 @@ QString fileWarning(const QString &reason, const QString &path)
     return u"%1; secrets are kept in %2 (mode 0600, not encrypted)"_s.arg(reason, path);
 }
 
-/// Why no Secret Service can answer, found without a timeout: the bus daemon answers at once
-/// whether a name is owned or activatable. Nothing when one may answer.
-std::optional<QString> secretServiceAbsence()
+QString secretsName()
 {
-    const auto secrets = u"org.freedesktop.secrets"_s;
-    const QDBusConnection bus = QDBusConnection::sessionBus();
-    if (!bus.isConnected())
-        return u"no D-Bus session bus: %1"_s.arg(bus.lastError().message());
-    const QDBusConnectionInterface *daemon = bus.interface();
-    const QDBusReply<bool> owned = daemon->isServiceRegistered(secrets);
-    if (owned.isValid() && owned.value())
-        return std::nullopt;
-    const QDBusReply<QStringList> activatable = daemon->activatableServiceNames();
-    if (activatable.isValid() && activatable.value().contains(secrets))
-        return std::nullopt;
-    if (!owned.isValid() || !activatable.isValid())
-        return std::nullopt; // a bus that does not say: let the bounded probe find out
-    return u"nothing on the D-Bus session bus provides %1 (no keyring daemon running or "
-           "installed)"_s.arg(secrets);
+    return u"org.freedesktop.secrets"_s;
+}
+
+/// How long the bus daemon gets to answer; it answers at once unless it is stuck, and then the
+/// bounded keychain probe decides.
+constexpr int busTimeoutMs = 2000;
+
+/// Sends METHOD(ARGUMENTS) to the bus daemon without waiting for the answer.
+QDBusPendingCall askBusDaemon(const QDBusConnection &bus, const QString &method,
+                              const QVariantList &arguments)
+{
+    QDBusMessage call =
+            QDBusMessage::createMethodCall(u"org.freedesktop.DBus"_s, u"/org/freedesktop/DBus"_s,
+                                           u"org.freedesktop.DBus"_s, method);
+    call.setArguments(arguments);
+    return bus.asyncCall(call, busTimeoutMs);
+}
+
+/// Runs `then` with the finished call, in context's thread; never once context is gone.
+void whenAnswered(const QDBusPendingCall &call, QObject *context,
+                  std::function<void(const QDBusPendingCall &)> then)
+{
+    auto *watcher = new QDBusPendingCallWatcher(call, context);
+    QObject::connect(watcher, &QDBusPendingCallWatcher::finished, context,
+                     [then = std::move(then)](QDBusPendingCallWatcher *finished) {
+                         finished->deleteLater();
+                         then(*finished);
+                     });
 }
 
 } // namespace
 
 void probeSecretService(QObject *context, std::function<void(bool available, QString why)> done)
 {
-    if (std::optional<QString> absent = secretServiceAbsence()) {
-        QTimer::singleShot(0, context, [done = std::move(done), why = *std::move(absent)] {
-            done(false, why);
-        });
+    const QDBusConnection bus = QDBusConnection::sessionBus();
+    if (!bus.isConnected()) {
+        QTimer::singleShot(0, context,
+                           [done = std::move(done),
+                            why = u"no D-Bus session bus: %1"_s.arg(bus.lastError().message())] {
+                               done(false, why);
+                           });
         return;
     }
-    KeychainKeyStore::probe(context, std::move(done));
+    // Asked asynchronously, so that a stuck bus daemon holds neither the tray's nor the
+    // server's thread. Only a bus that says "nobody owns it, nobody can start it" is a no;
+    // whatever else it says, or a bus that does not answer, leaves it to the keychain probe.
+    whenAnswered(askBusDaemon(bus, u"NameHasOwner"_s, {secretsName()}), context,
+                 [bus, context, done = std::move(done)](const QDBusPendingCall &ownerCall) {
+                     const QDBusPendingReply<bool> owned = ownerCall;
+                     if (!owned.isValid() || owned.value())
+                         return KeychainKeyStore::probe(context, done);
+                     whenAnswered(
+                             askBusDaemon(bus, u"ListActivatableNames"_s, {}), context,
+                             [context, done](const QDBusPendingCall &activatableCall) {
+                                 const QDBusPendingReply<QStringList> activatable = activatableCall;
+                                 if (!activatable.isValid()
+                                     || activatable.value().contains(secretsName()))
+                                     return KeychainKeyStore::probe(context, done);
+                                 done(false,
+                                      u"nothing on the D-Bus session bus provides %1 (no keyring "
+                                      "daemon running or installed)"_s.arg(secretsName()));
+                             });
+                 });
 }
 
 void chooseKeyStore(QObject *context, KeyStoreChosen done)

@@ -15,9 +15,10 @@ namespace imsa::app {
 /// warn about).
 using KeyStoreChosen = std::function<void(std::unique_ptr<KeyStore> store, QString warning)>;
 
-/// Whether the Secret Service answers: no at once when there is no session bus or nothing on it
-/// owns or can start org.freedesktop.secrets; else KeychainKeyStore::probe(), whose wait is
-/// bounded for a keyring that exists but hangs. `done` runs once, later, in context's thread.
+/// Whether the Secret Service answers: no, without any timeout, when there is no session bus or
+/// the bus daemon says nothing owns or can start org.freedesktop.secrets (asked without
+/// blocking); else KeychainKeyStore::probe(), whose wait is bounded for a keyring that exists but
+/// hangs. `done` runs once, later, in context's thread; never once context is gone.
 void probeSecretService(QObject *context, std::function<void(bool available, QString why)> done);
 
 /// Picks where secrets live: the keychain when probeSecretService() says it answers, else

@@ -1,6 +1,5 @@
 #include "appstate.h"
 
-#include <cerrno>
 #include <charconv>
 #include <csignal>
 #include <fcntl.h>

@@ -7,21 +7,14 @@
 # Environment: BENCH_RUNS (hyperfine runs per command, default 100), BENCH_STARTS (default 5).
 set -euo pipefail
 
-if [[ $# -ne 1 ]]; then
-    echo "usage: $0 BUILD_DIR" >&2
-    exit 2
-fi
-build=$(cd "$1" && pwd)
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=tests/bench/common.sh
+source "$here/common.sh"
+bench_init "$@"
 keyring=$here/../app/keystore/run-with-keyring.sh
-imsa=$build/bin/imsa
-sts=$build/tests/imsa-standin-sts
 runs=${BENCH_RUNS:-100}
 starts=${BENCH_STARTS:-5}
-for tool in "$imsa" "$sts"; do
-    [[ -x $tool ]] || { echo "missing $tool (build the imsa and imsa-standin-sts targets)" >&2; exit 2; }
-done
-for tool in hyperfine curl dbus-run-session gnome-keyring-daemon python3; do
+for tool in hyperfine curl dbus-run-session gnome-keyring-daemon; do
     command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 2; }
 done
 
@@ -39,26 +32,10 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 log() { echo "== $*" >&2; }
 
-"$sts" --port 0 >"$tmp/sts.out" 2>"$tmp/sts.err" &
-pids+=("$!")
-for _ in $(seq 100); do
-    grep -q '^LISTENING ' "$tmp/sts.out" && break
-    sleep 0.05
-done
-sts_port=$(sed -n 's/^LISTENING \([0-9]*\)$/\1/p' "$tmp/sts.out")
-[[ -n $sts_port ]] || { echo "the stand-in STS did not start" >&2; exit 1; }
-
+start_sts sts
 mkdir -p "$tmp/home" "$tmp/state"
 mkdir -m 700 "$tmp/run"
-cat >"$tmp/home/.imsa" <<CONFIG
-base:
-  aws_access_key_id: AKIAIOSFODNN7EXAMPLE
-  aws_secret_access_key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
-  mfa_serial_number: arn:aws:iam::123456789012:mfa/alice
-dev:
-  extends: base
-  role_arn: arn:aws:iam::111111111111:role/Developer
-CONFIG
+write_profiles "$tmp/home/.imsa"
 # Only these variables: no session bus unless a run adds one, no key store forced.
 base_env=(PATH="$PATH" HOME="$tmp/home" IMSA_CONFIG="$tmp/home/.imsa" XDG_STATE_HOME="$tmp/state"
     IMSA_HELPER="$tmp/no-helper" AWS_ENDPOINT_URL_STS="http://127.0.0.1:$sts_port/" LANG=C.UTF-8)
@@ -112,12 +89,11 @@ start_mode keyring
 
 # --- report -----------------------------------------------------------------------------------
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 echo "imsa command line, $(date -u +%Y-%m-%d), $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -1), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "| command | median ms | mean ms | min ms | ratio to /bin/true |"
 echo "| --- | ---: | ---: | ---: | ---: |"
-python3 - "$tmp/cli.json" "$imsa" <<'PY'
+"$python" - "$tmp/cli.json" "$imsa" <<'PY'
 import json, sys
 results = json.load(open(sys.argv[1]))["results"]
 true_median = results[0]["median"]
@@ -136,3 +112,23 @@ for mode in nobus busonly keyring; do
     esac
     echo "| $what | $(median <"$tmp/start-$mode.ms") | $(paste -sd' ' "$tmp/start-$mode.ms") | $(sed 's/^key store: //' "$tmp/keystore-$mode.txt" 2>/dev/null | cut -c1-60) |"
 done
+
+# The goals of issue 19 (this machine, idle).
+median_ms() { # median_ms COMMAND: hyperfine's median of COMMAND ("imsa status" …), in ms
+    "$python" -c 'import json,sys; print("%.2f" % [r["median"] * 1e3 for r in json.load(open(sys.argv[1]))["results"] if r["command"] == sys.argv[2]][0])' \
+        "$tmp/cli.json" "$1"
+}
+while read -r command goal; do
+    measured=$(median_ms "$imsa $command")
+    verdict "imsa $command <= $goal ms" "$(le "$measured" "$goal")" "$measured ms (median)"
+done <<'GOALS'
+--version 5
+prompt 3
+status 10
+GOALS
+for mode in nobus busonly keyring; do
+    measured=$(median <"$tmp/start-$mode.ms")
+    verdict "start to first answer ($mode) <= 150 ms" "$(le "$measured" 150)" "$measured ms (median of $starts)"
+done
+echo
+print_verdicts

@@ -1,26 +1,17 @@
 #!/usr/bin/env bash
 # Benchmarks imsa's metadata endpoint against nginx serving the identical bytes, then measures
-# refresh under load, idle memory, `imsa status` time and start-up time (issue 8, part 1); at the
-# end, cli.sh's figures for the command line and start-up with and without a session bus.
+# refresh under load and idle memory (issue 8, part 1); at the end it runs cli.sh, which times
+# the command line (`imsa status` among it) and start-up with and without a session bus.
 # Usage: tests/bench/run.sh BUILD_DIR   (loopback only; stops everything it started by PID)
 # Environment: BENCH_SECONDS (wrk duration, default 10), BENCH_IDLE_SECONDS (default 60).
 set -euo pipefail
 
-if [[ $# -ne 1 ]]; then
-    echo "usage: $0 BUILD_DIR" >&2
-    exit 2
-fi
-build=$(cd "$1" && pwd)
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-imsa="$build/bin/imsa"
-sts="$build/tests/imsa-standin-sts"
+# shellcheck source=tests/bench/common.sh
+source "$here/common.sh"
+bench_init "$@"
 seconds=${BENCH_SECONDS:-10}
 idle_seconds=${BENCH_IDLE_SECONDS:-60}
-# Debian's python3: another one may come first on PATH.
-python=/usr/bin/python3
-for tool in "$imsa" "$sts" "$python"; do
-    [[ -x $tool ]] || { echo "missing $tool (build the imsa and imsa-standin-sts targets)" >&2; exit 2; }
-done
 for tool in wrk nginx curl; do
     command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 2; }
 done
@@ -63,23 +54,6 @@ free_port() {
 # Milliseconds since the epoch.
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
-# start_sts NAME [ARGS...]: starts a stand-in STS, sets sts_port.
-start_sts() {
-    local name=$1
-    shift
-    "$sts" --port 0 "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
-    pids+=("$!")
-    for _ in $(seq 100); do
-        if grep -q '^LISTENING ' "$tmp/$name.out"; then
-            sts_port=$(sed -n 's/^LISTENING \([0-9]*\)$/\1/p' "$tmp/$name.out")
-            return 0
-        fi
-        sleep 0.05
-    done
-    echo "stand-in STS $name did not start" >&2
-    exit 1
-}
-
 # make_home NAME STS_PORT: a throwaway HOME with the e2e tests' config; writes NAME.env.
 make_home() {
     local name=$1 port=$2
@@ -87,7 +61,7 @@ make_home() {
     homes+=("$name")
     mkdir -p "$root/home" "$root/run" "$root/state" "$root/config"
     chmod 700 "$root/run"
-    cat >"$root/home/.imsa" <<EOF
+    write_profiles "$root/home/.imsa"
 base:
   aws_access_key_id: AKIAIOSFODNN7EXAMPLE
   aws_secret_access_key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
@@ -250,16 +224,6 @@ row() {
         "$(field "$label" non2xx)" "$(socket_errors "$label")" "$ratio"
 }
 
-verdicts=()
-verdict() { # verdict GOAL PASSED(0/1) MEASURED
-    local word=MISS
-    [[ $2 -eq 1 ]] && word=PASS
-    verdicts+=("$(printf '| %-4s | %-52s | %s |' "$word" "$1" "$3")")
-}
-le() { awk -v a="$1" -v b="$2" 'BEGIN { print (a <= b) ? 1 : 0 }'; }
-ge() { awk -v a="$1" -v b="$2" 'BEGIN { print (a >= b) ? 1 : 0 }'; }
-
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # --- set-up --------------------------------------------------------------------------------
 
@@ -366,43 +330,6 @@ assume_calls() {
 refreshes=$(($(assume_calls <<<"$calls_after") - $(assume_calls <<<"$calls_before")))
 stop_pid "$short_pid"
 
-# --- imsa status and start-up time ---------------------------------------------------------
-
-log "imsa status end to end"
-if command -v hyperfine >/dev/null; then
-    in_home main hyperfine --warmup 5 -N --runs 200 --export-json "$tmp/status.json" \
-        "$imsa status" >/dev/null 2>&1
-    status_ms=$("$python" -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("%.2f %.2f" % (r["median"]*1e3, r["mean"]*1e3))' "$tmp/status.json")
-else
-    for _ in $(seq 200); do
-        t0=$(date +%s%N)
-        in_home main "$imsa" status >/dev/null
-        echo $((($(date +%s%N) - t0) / 1000))
-    done | median >"$tmp/status.us"
-    status_ms="$(awk '{ printf "%.2f", $1 / 1000 }' "$tmp/status.us") -"
-fi
-status_median=${status_ms% *}
-status_mean=${status_ms#* }
-
-log "time from imsa start to the first served request (5 runs)"
-make_home startup "$sts_port"
-for _ in $(seq 5); do
-    t0=$(date +%s%N)
-    in_home startup "$imsa" start --headless --listen 127.0.0.1:0 >/dev/null 2>/dev/null
-    status=$(in_home startup "$imsa" status --json)
-    url=$(json_field endpoint <<<"$status")
-    pid=$(json_field pid <<<"$status")
-    pids+=("$pid")
-    # 404 counts: no profile is active, but the endpoint answered.
-    until code=$(curl -s -o /dev/null -w '%{http_code}' "${url%/}/latest/meta-data/iam/security-credentials/") \
-        && [[ $code == 200 || $code == 404 ]]; do
-        (($(date +%s%N) - t0 < 10000000000)) || { echo "no answer from $url" >&2; exit 1; }
-    done
-    echo $((($(date +%s%N) - t0) / 1000000))
-    stop_pid "$pid"
-done >"$tmp/startup.ms"
-startup_median=$(median <"$tmp/startup.ms")
-
 # --- idle memory ---------------------------------------------------------------------------
 
 remaining=$((idle_seconds * 1000 - ($(now_ms) - idle_started)))
@@ -451,8 +378,6 @@ row "imsa refreshing c64" "imsa quiet c64 (short creds)"
 echo
 echo "ratio: imsa req/s divided by the row below it (nginx, one worker; refreshing vs quiet)."
 echo "Refresh run: $(cat "$tmp/renew.out"); AssumeRole calls during the two runs: $refreshes."
-echo "imsa status: median $status_median ms, mean $status_mean ms (200 runs)."
-echo "imsa start to first answer: median $startup_median ms (runs: $(paste -sd' ' "$tmp/startup.ms") ms)."
 echo "Idle RSS after ${idle_age} s: headless $idle_rss MB ($idle_anon MB anonymous, PSS $idle_pss MB), tray $tray_rss MB ($tray_anon MB anonymous)."
 echo "Largest resident mappings of the headless app: $idle_top."
 echo
@@ -475,11 +400,7 @@ verdict "idle RSS headless <= 15 MB" "$(le "$idle_rss" 15)" "$idle_rss MB"
 if [[ $tray_rss != "-" ]]; then
     verdict "idle RSS tray <= 40 MB" "$(le "$tray_rss" 40)" "$tray_rss MB"
 fi
-verdict "imsa status <= 15 ms" "$(le "$status_median" 15)" "$status_median ms (median)"
-verdict "imsa start to first served request <= 300 ms" "$(le "$startup_median" 300)" "$startup_median ms (median of 5)"
-echo "| goal | what                                                 | measured |"
-echo "|------|------------------------------------------------------|----------|"
-printf '%s\n' "${verdicts[@]}"
+print_verdicts
 echo
 echo "Response headers (imsa, then nginx):"
 sed 's/^/    /' "$tmp/imsa.headers" "$tmp/nginx.headers"

@@ -41,29 +41,14 @@ const QString noSecretService =
         u"nothing on the D-Bus session bus provides org.freedesktop.secrets (no keyring daemon "
         "running or installed)"_s;
 
-/// "available" or "unavailable: WHY", so that QCOMPARE prints the reason.
-QString probeNow()
+/// What `probe` (KeychainKeyStore::probe or probeSecretService) answers, as "available" or
+/// "unavailable: WHY", so that QCOMPARE prints the reason.
+QString probeNow(void (*probe)(QObject *,
+                               std::function<void(bool, QString)>) = &KeychainKeyStore::probe)
 {
     QObject context;
     std::optional<QString> outcome;
-    KeychainKeyStore::probe(&context, [&](bool available, const QString &why) {
-        outcome = available ? u"available"_s : u"unavailable: "_s + why;
-    });
-    if (!QTest::qWaitFor(
-                [&] {
-                    return outcome.has_value();
-                },
-                callbackTimeoutMs))
-        return noCallback;
-    return *outcome;
-}
-
-/// probeSecretService() as "available" or "unavailable: WHY".
-QString probeSecretServiceNow()
-{
-    QObject context;
-    std::optional<QString> outcome;
-    imsa::app::probeSecretService(&context, [&](bool available, const QString &why) {
+    probe(&context, [&](bool available, const QString &why) {
         outcome = available ? u"available"_s : u"unavailable: "_s + why;
     });
     if (!QTest::qWaitFor(
@@ -391,12 +376,12 @@ void tst_KeychainKeyStore::chooseFallsBackToFileWithoutBus()
 void tst_KeychainKeyStore::probeSecretServiceDecidesAtOnceWithoutBus()
 {
     // Decided from the bus connection, not by a keychain call that could wait for its timeout.
-    QCOMPARE(probeSecretServiceNow(), u"unavailable: "_s + noSessionBus);
+    QCOMPARE(probeNow(&imsa::app::probeSecretService), u"unavailable: "_s + noSessionBus);
 }
 
 void tst_KeychainKeyStore::probeSecretServiceDecidesAtOnceWithoutSecretService()
 {
-    QCOMPARE(probeSecretServiceNow(), u"unavailable: "_s + noSecretService);
+    QCOMPARE(probeNow(&imsa::app::probeSecretService), u"unavailable: "_s + noSecretService);
 }
 
 void tst_KeychainKeyStore::chooseFallsBackToFileWithoutSecretService()

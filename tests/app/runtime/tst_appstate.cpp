@@ -1,7 +1,5 @@
 // The state file's text, and which files and processes readRunningAppState() trusts.
-#include <csignal>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <QFile>
 #include <QProcess>

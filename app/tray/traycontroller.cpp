@@ -28,12 +28,6 @@ qint64 msecsToNextMinute(const QDateTime &now, const QDateTime &target)
 
 } // namespace
 
-TrayController::TrayController(CredentialBroker &broker, Clock &clock, QObject *parent)
-    : TrayController(broker, clock, *new app::SessionNotifier(broker, clock), parent)
-{
-    m_sessionNotifier.setParent(this);
-}
-
 TrayController::TrayController(CredentialBroker &broker, Clock &clock,
                                app::SessionNotifier &sessionNotifier, QObject *parent)
     : QObject(parent)

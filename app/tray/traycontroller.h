@@ -56,8 +56,6 @@ public:
     /// Announces the MFA session's end from `sessionNotifier`, which the service shares.
     TrayController(CredentialBroker &broker, Clock &clock, app::SessionNotifier &sessionNotifier,
                    QObject *parent = nullptr);
-    /// With a session notifier of its own.
-    TrayController(CredentialBroker &broker, Clock &clock, QObject *parent = nullptr);
 
     QList<MenuEntry> menuEntries() const;
     QString toolTip() const;

@@ -6,6 +6,7 @@
 #include <QTest>
 
 #include "core/brokerrig.h"
+#include "service/sessionnotifier.h"
 #include "tray/mfadialog.h"
 #include "tray/traycontroller.h"
 
@@ -17,7 +18,8 @@ namespace {
 
 const QString prod = QStringLiteral("prod");
 
-/// A broker waiting for prod's MFA code, the controller, and the dialog the tray would open.
+/// A broker waiting for prod's MFA code, the controller (on a session notifier, as TrayApp makes
+/// it), and the dialog the tray would open.
 struct DialogRig
 {
     DialogRig()
@@ -43,7 +45,8 @@ struct DialogRig
     }
 
     BrokerRig rig;
-    TrayController controller{*rig.broker, rig.clock};
+    app::SessionNotifier sessionNotifier{*rig.broker, rig.clock};
+    TrayController controller{*rig.broker, rig.clock, sessionNotifier};
     QPointer<MfaDialog> dialog;
 };
 

@@ -6,6 +6,7 @@
 #include <QTest>
 
 #include "core/brokerrig.h"
+#include "service/sessionnotifier.h"
 #include "tray/traycontroller.h"
 
 using namespace imsa;
@@ -81,6 +82,19 @@ QList<Profile> devAndProd()
     return {base, roleProfile(base, QStringLiteral("dev"), QStringLiteral("Dev")),
             roleProfile(base, QStringLiteral("prod"), QStringLiteral("Admin"))};
 }
+
+/// The controller with the session notifier TrayApp passes it from the service. The notifier is
+/// made first, as the service's is, so it sees each broker signal before the controller does.
+struct Tray
+{
+    explicit Tray(BrokerRig &rig)
+        : sessionNotifier(*rig.broker, rig.clock)
+        , controller(*rig.broker, rig.clock, sessionNotifier)
+    { }
+
+    app::SessionNotifier sessionNotifier;
+    TrayController controller;
+};
 
 } // namespace
 
@@ -173,7 +187,8 @@ void tst_TrayController::menuForProfileCounts()
         profiles << roleProfile(mfaBase(), QStringLiteral("role%1").arg(i),
                                 QStringLiteral("Role%1").arg(i));
     rig.broker->setProfiles(profiles);
-    TrayController controller(*rig.broker, rig.clock);
+    Tray tray(rig);
+    TrayController &controller = tray.controller;
     QCOMPARE(describe(controller.menuEntries()), expected);
     QCOMPARE(controller.iconState(), IconState::Idle);
     QCOMPARE(controller.toolTip(), QStringLiteral("imsa — no active profile"));
@@ -198,7 +213,8 @@ void tst_TrayController::manyProfilesAreGroupedByBaseIdentity()
     rig.broker->setProfiles(profiles);
     QVERIFY(rig.activateWithCode(QStringLiteral("prod")));
 
-    TrayController controller(*rig.broker, rig.clock);
+    Tray tray(rig);
+    TrayController &controller = tray.controller;
     const QStringList lines = describe(controller.menuEntries());
     const QStringList expected{QStringLiteral("section: base (MFA alice)"),
                                QStringLiteral("( ) base"),
@@ -260,7 +276,8 @@ void tst_TrayController::eachState()
     rig.broker->setProfiles(
             {base, roleProfile(base, QStringLiteral("prod"), QStringLiteral("Admin")), ci,
              roleProfile(ci, QStringLiteral("ci-deploy"), QStringLiteral("Deployer"))});
-    TrayController controller(*rig.broker, rig.clock);
+    Tray tray(rig);
+    TrayController &controller = tray.controller;
     QSignalSpy changed(&controller, &TrayController::changed);
     const QString prod = QStringLiteral("prod");
 
@@ -326,7 +343,8 @@ void tst_TrayController::countdownAtChosenTimes()
     const Profile base = mfaBase();
     rig.broker->setProfiles(
             {base, roleProfile(base, QStringLiteral("prod"), QStringLiteral("Admin"))});
-    TrayController controller(*rig.broker, rig.clock);
+    Tray tray(rig);
+    TrayController &controller = tray.controller;
     QVERIFY(rig.activateWithCode(QStringLiteral("prod")));
     QSignalSpy changed(&controller, &TrayController::changed);
     QVERIFY(rig.advance(after));
@@ -341,7 +359,8 @@ void tst_TrayController::sessionEndIsAnnouncedOnceAndClickOpensTheDialog()
     const Profile base = mfaBase();
     rig.broker->setProfiles(
             {base, roleProfile(base, QStringLiteral("prod"), QStringLiteral("Admin"))});
-    TrayController controller(*rig.broker, rig.clock);
+    Tray tray(rig);
+    TrayController &controller = tray.controller;
     QVERIFY(rig.activateWithCode(QStringLiteral("prod")));
     QSignalSpy notifications(&controller, &TrayController::notificationRequested);
     QSignalSpy dialogs(&controller, &TrayController::mfaDialogRequested);
@@ -381,7 +400,8 @@ void tst_TrayController::logoutIsNotAnnouncedAsAnEnd()
     const Profile base = mfaBase();
     rig.broker->setProfiles(
             {base, roleProfile(base, QStringLiteral("prod"), QStringLiteral("Admin"))});
-    TrayController controller(*rig.broker, rig.clock);
+    Tray tray(rig);
+    TrayController &controller = tray.controller;
     QVERIFY(rig.activateWithCode(QStringLiteral("prod")));
     QSignalSpy notifications(&controller, &TrayController::notificationRequested);
     controller.trigger(MenuEntry::Action::ForgetMfa);
@@ -398,7 +418,8 @@ void tst_TrayController::refreshFailureIsAnnouncedOncePerStreak()
     const Profile ci = baseProfile(false, QStringLiteral("ci"));
     rig.broker->setProfiles(
             {ci, roleProfile(ci, QStringLiteral("deploy"), QStringLiteral("Deployer"))});
-    TrayController controller(*rig.broker, rig.clock);
+    Tray tray(rig);
+    TrayController &controller = tray.controller;
     QVERIFY(rig.activateWithCode(QStringLiteral("deploy")));
     QSignalSpy notifications(&controller, &TrayController::notificationRequested);
 
@@ -419,7 +440,8 @@ void tst_TrayController::refreshFailureIsAnnouncedOncePerStreak()
 void tst_TrayController::newWarningsBecomeNotifications()
 {
     BrokerRig rig;
-    TrayController controller(*rig.broker, rig.clock);
+    Tray tray(rig);
+    TrayController &controller = tray.controller;
     QSignalSpy notifications(&controller, &TrayController::notificationRequested);
     const QString helper =
             QStringLiteral("could not serve on 169.254.169.254:80: permission denied");
@@ -439,7 +461,8 @@ void tst_TrayController::mfaRoundTrip()
     const Profile base = mfaBase();
     rig.broker->setProfiles(
             {base, roleProfile(base, QStringLiteral("prod"), QStringLiteral("Admin"))});
-    TrayController controller(*rig.broker, rig.clock);
+    Tray tray(rig);
+    TrayController &controller = tray.controller;
     QSignalSpy dialogs(&controller, &TrayController::mfaDialogRequested);
     QSignalSpy rejected(&controller, &TrayController::mfaCodeRejected);
     QSignalSpy satisfied(&controller, &TrayController::mfaSatisfied);
@@ -492,7 +515,8 @@ void tst_TrayController::actions()
     const Profile base = mfaBase();
     rig.broker->setProfiles(
             {base, roleProfile(base, QStringLiteral("prod"), QStringLiteral("Admin"))});
-    TrayController controller(*rig.broker, rig.clock);
+    Tray tray(rig);
+    TrayController &controller = tray.controller;
     QVERIFY(rig.activateWithCode(QStringLiteral("prod")));
     QSignalSpy copies(&controller, &TrayController::copyRequested);
     controller.trigger(action);
@@ -531,7 +555,8 @@ void tst_TrayController::copiedCommandsPassTheProfileNameVerbatim()
     BrokerRig rig;
     const Profile base = mfaBase();
     rig.broker->setProfiles({base, roleProfile(base, name, QStringLiteral("Admin"))});
-    TrayController controller(*rig.broker, rig.clock);
+    Tray tray(rig);
+    TrayController &controller = tray.controller;
     QVERIFY(rig.activateWithCode(name));
 
     // What TrayApp does with the text: the user pastes it from the clipboard.
@@ -580,7 +605,8 @@ void tst_TrayController::switchingProfilesIsRemembered()
 {
     BrokerRig rig;
     rig.broker->setProfiles(devAndProd());
-    TrayController controller(*rig.broker, rig.clock);
+    Tray tray(rig);
+    TrayController &controller = tray.controller;
     QSignalSpy chosen(&controller, &TrayController::activeProfileChosen);
     QVERIFY(rig.activateWithCode(QStringLiteral("dev")));
     controller.activateProfile(QStringLiteral("prod"));
@@ -597,7 +623,8 @@ void tst_TrayController::switchFromTheCommandLineShowsAtOnce()
 {
     BrokerRig rig;
     rig.broker->setProfiles(devAndProd());
-    TrayController controller(*rig.broker, rig.clock);
+    Tray tray(rig);
+    TrayController &controller = tray.controller;
     QVERIFY(rig.activateWithCode(QStringLiteral("dev")));
     QVERIFY(rig.activateWithCode(QStringLiteral("prod")));
     QVERIFY(controller.statusText().startsWith(QStringLiteral("prod ")));
@@ -616,7 +643,8 @@ void tst_TrayController::switchFromTheCommandLineShowsAtOnce()
 void tst_TrayController::startAtLoginToggles()
 {
     BrokerRig rig;
-    TrayController controller(*rig.broker, rig.clock);
+    Tray tray(rig);
+    TrayController &controller = tray.controller;
     const QString entry = m_config.path() + QStringLiteral("/autostart/imsa.desktop");
     const auto startAtLogin = [&controller] {
         for (const MenuEntry &line : controller.menuEntries()) {

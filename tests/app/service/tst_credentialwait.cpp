@@ -49,6 +49,12 @@ ipc::Response problem(const QString &what)
 const QString requestId = u"r1"_s;
 const QString markerEvent = u"test-marker"_s;
 
+/// What the fake STS does with the request a case starts from.
+enum class StsAnswer {
+    Given, ///< from the event loop, as by default
+    Held ///< only when the case calls completePending() or failPending()
+};
+
 /// A broker on fakes, the app's end of a control connection (`connection`) and the client's
 /// end (`client`), and the waits' final replies counted in `finished`.
 class WaitRig
@@ -67,6 +73,21 @@ public:
 
     WaitRig(const WaitRig &) = delete;
     WaitRig &operator=(const WaitRig &) = delete;
+
+    /// Where every case starts: `profiles` on the broker and `profile`'s credentials requested,
+    /// settled as far as STS answers. False when the control connection is missing or the
+    /// broker keeps calling.
+    [[nodiscard]] bool request(const QList<Profile> &profiles, const QString &profile,
+                               StsAnswer answer = StsAnswer::Given)
+    {
+        if (!connection)
+            return false;
+        broker().setProfiles(profiles);
+        if (answer == StsAnswer::Held)
+            rig.sts.setHolding(true);
+        broker().request(profile);
+        return rig.settle();
+    }
 
     /// A wait for `profile` as ControlHandler starts one: the final reply carries the key id.
     QPointer<CredentialWait> startWait(const QString &profile, bool hasMfaDialog = false)
@@ -141,10 +162,7 @@ bool isEvent(const ipc::Response &response, QLatin1StringView event)
 void tst_CredentialWait::credentialsAlreadyThereReplyAtOnce()
 {
     WaitRig wait;
-    QVERIFY(wait.connection);
-    wait.broker().setProfiles({directRole()});
-    wait.broker().request(u"direct"_s);
-    QVERIFY(wait.rig.settle());
+    QVERIFY(wait.request({directRole()}, u"direct"_s));
     const QString keyId = wait.broker().credentials(u"direct"_s)->accessKeyId;
 
     const QPointer<CredentialWait> pending = wait.startWait(u"direct"_s);
@@ -158,11 +176,7 @@ void tst_CredentialWait::credentialsAlreadyThereReplyAtOnce()
 void tst_CredentialWait::credentialsArrivingLaterReplyThen()
 {
     WaitRig wait;
-    QVERIFY(wait.connection);
-    wait.broker().setProfiles({directRole()});
-    wait.rig.sts.setHolding(true);
-    wait.broker().request(u"direct"_s);
-    QVERIFY(wait.rig.settle());
+    QVERIFY(wait.request({directRole()}, u"direct"_s, StsAnswer::Held));
 
     const QPointer<CredentialWait> pending = wait.startWait(u"direct"_s);
     QCOMPARE(wait.received().size(), 0);
@@ -188,10 +202,7 @@ void tst_CredentialWait::mfaIsRelayedThenReplied()
 {
     QFETCH(bool, hasMfaDialog);
     WaitRig wait;
-    QVERIFY(wait.connection);
-    wait.broker().setProfiles({baseProfile()});
-    wait.broker().request(u"base"_s);
-    QVERIFY(wait.rig.settle());
+    QVERIFY(wait.request({baseProfile()}, u"base"_s));
     QCOMPARE(wait.broker().status(u"base"_s).state, ProfileState::NeedsMfa);
 
     wait.startWait(u"base"_s, hasMfaDialog);
@@ -215,11 +226,7 @@ void tst_CredentialWait::mfaIsRelayedThenReplied()
 void tst_CredentialWait::nonTransientFailureEndsTheWait()
 {
     WaitRig wait;
-    QVERIFY(wait.connection);
-    wait.broker().setProfiles({directRole()});
-    wait.rig.sts.setHolding(true);
-    wait.broker().request(u"direct"_s);
-    QVERIFY(wait.rig.settle());
+    QVERIFY(wait.request({directRole()}, u"direct"_s, StsAnswer::Held));
     const QPointer<CredentialWait> pending = wait.startWait(u"direct"_s);
 
     wait.rig.sts.failPending(
@@ -236,10 +243,7 @@ void tst_CredentialWait::nonTransientFailureEndsTheWait()
 void tst_CredentialWait::cancelledMfaEndsTheWait()
 {
     WaitRig wait;
-    QVERIFY(wait.connection);
-    wait.broker().setProfiles({baseProfile()});
-    wait.broker().request(u"base"_s);
-    QVERIFY(wait.rig.settle());
+    QVERIFY(wait.request({baseProfile()}, u"base"_s));
     const QPointer<CredentialWait> pending = wait.startWait(u"base"_s);
     QCOMPARE(wait.received().size(), 1); // mfa-required
 
@@ -256,11 +260,7 @@ void tst_CredentialWait::cancelledMfaEndsTheWait()
 void tst_CredentialWait::transientFailureKeepsWaiting()
 {
     WaitRig wait;
-    QVERIFY(wait.connection);
-    wait.broker().setProfiles({directRole()});
-    wait.rig.sts.setHolding(true);
-    wait.broker().request(u"direct"_s);
-    QVERIFY(wait.rig.settle());
+    QVERIFY(wait.request({directRole()}, u"direct"_s, StsAnswer::Held));
     const QPointer<CredentialWait> pending = wait.startWait(u"direct"_s);
 
     wait.rig.sts.failPending(
@@ -282,11 +282,7 @@ void tst_CredentialWait::transientFailureKeepsWaiting()
 void tst_CredentialWait::clientGoneDeletesTheWait()
 {
     WaitRig wait;
-    QVERIFY(wait.connection);
-    wait.broker().setProfiles({directRole()});
-    wait.rig.sts.setHolding(true);
-    wait.broker().request(u"direct"_s);
-    QVERIFY(wait.rig.settle());
+    QVERIFY(wait.request({directRole()}, u"direct"_s, StsAnswer::Held));
     const QPointer<CredentialWait> pending = wait.startWait(u"direct"_s);
 
     wait.client.disconnectFromServer();
@@ -316,10 +312,7 @@ void tst_CredentialWait::mfaPromptOfAnotherProfile()
     QFETCH(Profile, other);
     QFETCH(bool, relayed);
     WaitRig wait;
-    QVERIFY(wait.connection);
-    wait.broker().setProfiles({baseProfile(), other});
-    wait.broker().request(u"base"_s);
-    QVERIFY(wait.rig.settle());
+    QVERIFY(wait.request({baseProfile(), other}, u"base"_s));
     wait.startWait(u"base"_s);
     QCOMPARE(wait.received().size(), 1); // base's own mfa-required
 

@@ -1,8 +1,8 @@
-#include <QJsonArray>
+#include <QDateTime>
 #include <QJsonDocument>
 
 #include "appcall.h"
-#include "imsa/usertext.h"
+#include "runtime/statusview.h"
 
 namespace imsa::cli {
 
@@ -45,35 +45,12 @@ int runStatus(const QStringList &arguments, Io &io)
         return ExitOk;
     }
 
-    const QDateTime now = QDateTime::currentDateTimeUtc();
-    io.out << "imsa is running (pid " << status.value(ipc::keys::pid).toInteger() << ")\n";
-    io.out << "  endpoint:     " << status.value(ipc::keys::endpoint).toString() << "\n";
-    const QString profile = status.value(ipc::keys::profile).toString();
-    io.out << "  profile:      "
-           << (profile.isEmpty() ? QStringLiteral("(none; run: imsa assume PROFILE)") : profile)
-           << "\n";
-    if (!status.value(ipc::keys::roleArn).toString().isEmpty())
-        io.out << "  role:         " << status.value(ipc::keys::roleArn).toString() << "\n";
-    if (!profile.isEmpty())
-        io.out << "  state:        " << status.value(ipc::keys::state).toString() << "\n";
-    if (status.contains(ipc::keys::stsEndpoint))
-        io.out << "  STS endpoint: " << status.value(ipc::keys::stsEndpoint).toString()
-               << " (not AWS)\n";
-    const auto printExpiry = [&](const char *label, const QJsonValue &value) {
-        const QDateTime time = QDateTime::fromString(value.toString(), Qt::ISODate);
-        if (time.isValid())
-            io.out << label << value.toString() << " ("
-                   << remainingText(now, time, TextLanguage::English) << ")\n";
-    };
-    printExpiry("  credentials:  ", status.value(ipc::keys::expiration));
-    printExpiry("  MFA session:  ", status.value(ipc::keys::mfaSessionExpiration));
-    io.out << "  key store:    " << status.value(ipc::keys::keyStore).toString() << "\n";
-    if (status.contains(ipc::keys::lastError))
-        io.out << "  last error:   " << status.value(ipc::keys::lastError).toString() << "\n";
-    for (const auto &warning : status.value(ipc::keys::warnings).toArray())
-        io.out << "warning: " << warning.toString() << "\n";
-    for (const auto &error : status.value(ipc::keys::configErrors).toArray())
-        io.out << "configuration change rejected: " << error.toString() << "\n";
+    // The same lines as the `imsa` launcher prints when it asks the app itself.
+    const QByteArray compact = QJsonDocument(status).toJson(QJsonDocument::Compact);
+    const std::optional<runtime::JsonValue> view = runtime::parseJson(compact.toStdString());
+    io.out << QString::fromStdString(
+            view ? runtime::renderStatus(*view, QDateTime::currentSecsSinceEpoch())
+                 : std::string());
     return ExitOk;
 }
 

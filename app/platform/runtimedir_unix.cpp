@@ -42,7 +42,8 @@ Result<QString, Failure> ensureRuntimeDir()
 
 QString controlSocketPath(const QString &runtimeDir)
 {
-    return runtimeDir + QStringLiteral("/control.sock");
+    return QFile::decodeName(
+            runtime::controlSocketPath(QFile::encodeName(runtimeDir).toStdString()).c_str());
 }
 
 QString instanceLockPath(const QString &runtimeDir)

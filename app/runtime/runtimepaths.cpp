@@ -32,6 +32,11 @@ std::string runtimeDirectory()
     return "/tmp/imsa-" + std::to_string(getuid());
 }
 
+std::string controlSocketPath(const std::string &runtimeDir)
+{
+    return runtimeDir + "/control.sock";
+}
+
 std::string internalProgramPath(const std::string &programDir, const std::string &name)
 {
     for (const char *between : {"/../libexec/imsa/", "/"}) {

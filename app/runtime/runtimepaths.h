@@ -11,6 +11,9 @@ namespace imsa::runtime {
 /// file: $IMSA_RUNTIME_DIR, else $XDG_RUNTIME_DIR/imsa, else /tmp/imsa-<uid>. Not created here.
 std::string runtimeDirectory();
 
+/// The app's control socket inside the runtime directory.
+std::string controlSocketPath(const std::string &runtimeDir);
+
 /// Where the internal program `name` (imsa-cli, imsa-service, imsa-tray, imsa-helper) is, seen
 /// from `programDir`, the directory of a program of the same installation:
 /// <dir>/../libexec/imsa/<name> when installed (`dir` is /usr/bin for `imsa` and

@@ -10,7 +10,7 @@ command -v ccache >/dev/null && launcher=-DCMAKE_CXX_COMPILER_LAUNCHER=ccache
 cmake -S "$source_dir" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DIMSA_BUILD_FUZZERS=ON $launcher >/dev/null
 cmake --build "$build" --target imsa_fuzzers
 failed=0
-for target in imdshandler configloader stsxml ipcmessage; do
+for target in imdshandler configloader stsxml ipcmessage statusjson; do
     work="$build/fuzz-work/$target"
     mkdir -p "$work/corpus" "$work/artifacts"
     cp "$source_dir/tests/fuzz/corpus/$target/"* "$work/corpus/"

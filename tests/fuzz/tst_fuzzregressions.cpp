@@ -12,6 +12,7 @@
 #include "fuzzinput.h"
 #include "imdshandlertarget.h"
 #include "ipcmessagetarget.h"
+#include "statusjsontarget.h"
 #include "stsxmltarget.h"
 
 using namespace Qt::StringLiterals;
@@ -31,6 +32,7 @@ const NamedTarget targets[] = {
         {u"configloader"_s, imsa::fuzz::fuzzConfigLoader},
         {u"stsxml"_s, imsa::fuzz::fuzzStsXml},
         {u"ipcmessage"_s, imsa::fuzz::fuzzIpcMessage},
+        {u"statusjson"_s, imsa::fuzz::fuzzStatusJson},
 };
 
 QString corpusRoot()

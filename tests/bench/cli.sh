@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # What a shell prompt and a script pay for imsa's command line: `imsa --version`, `imsa prompt`
-# and `imsa status` against a running app, and the time from `imsa start` to the first answer
-# of the metadata endpoint with no session bus, with a bus but no Secret Service, and with an
-# unlocked private GNOME Keyring. The reference is /bin/true in the same run: one process start.
+# and `imsa status` against a running app (and `imsa status --json`, which still goes through
+# imsa-cli: what a Qt program start costs in the same run), and the time from `imsa start` to
+# the first answer of the metadata endpoint with no session bus, with a bus but no Secret
+# Service, and with an unlocked private GNOME Keyring. The reference is /bin/true in the same run: one process start.
 # Usage: tests/bench/cli.sh BUILD_DIR   (loopback only; stops everything it started by pid)
 # Environment: BENCH_RUNS (hyperfine runs per command, default 100), BENCH_STARTS (default 5).
 set -euo pipefail
@@ -47,9 +48,9 @@ env -i "${app_env[@]}" "$imsa" start --headless --listen 127.0.0.1:0 >/dev/null 
 env -i "${app_env[@]}" "$imsa" assume dev --mfa-code 123456 >/dev/null
 [[ $(env -i "${app_env[@]}" "$imsa" prompt) == "dev "* ]] || { echo "imsa prompt shows no profile" >&2; exit 1; }
 
-log "hyperfine: /bin/true, imsa --version, imsa prompt, imsa status ($runs runs each)"
+log "hyperfine: /bin/true, imsa --version, imsa prompt, imsa status, imsa status --json ($runs runs each)"
 env -i "${app_env[@]}" hyperfine -N --warmup 10 --runs "$runs" --export-json "$tmp/cli.json" \
-    /bin/true "$imsa --version" "$imsa prompt" "$imsa status" >/dev/null 2>"$tmp/hyperfine.err"
+    /bin/true "$imsa --version" "$imsa prompt" "$imsa status" "$imsa status --json" >/dev/null 2>"$tmp/hyperfine.err"
 
 # --- start to first answer --------------------------------------------------------------------
 

@@ -142,6 +142,8 @@ std::optional<StandInResponse> StandInSts::handle(const StandInRequest &request)
         return request.method == "GET" ? json(200, callsJson()) : StandInResponse{405, {}, {}};
     if (path == "/_fault")
         return request.method == "POST" ? handleFaultRoute(request) : StandInResponse{405, {}, {}};
+    if (path == "/federation")
+        return request.method == "GET" ? handleFederation(request) : StandInResponse{405, {}, {}};
     return handleSts(request);
 }
 

@@ -56,7 +56,10 @@ struct StandInCall
 /// expires temporary credentials, and records every call. Test code only.
 ///
 /// Besides STS it answers two control routes of its own: GET /_calls (JSON counts per action
-/// and the call log) and POST /_fault (JSON {"kind": "...", "count": N, "skew": S}).
+/// and the call log) and POST /_fault (JSON {"kind": "...", "count": N, "skew": S}), and the
+/// console's federation endpoint on GET /federation: Action=getSigninToken takes only role
+/// credentials it issued (as AWS, not GetSessionToken's or long-term keys) and issues a token
+/// valid 15 minutes; Action=login with that token redirects to the Destination.
 class StandInSts : public QObject
 {
 public:
@@ -67,6 +70,8 @@ public:
     static constexpr int roleChainingLimitSeconds = 3600;
     /// How far X-Amz-Date may be from the stand-in's clock.
     static constexpr int allowedSkewSeconds = 300;
+    /// How long a console sign-in token is good for.
+    static constexpr int signinTokenSeconds = 15 * 60;
 
     explicit StandInSts(QObject *parent = nullptr);
 
@@ -115,6 +120,13 @@ private:
         QString baseAccessKeyId;
         QString assumedRoleArn; ///< empty for GetSessionToken credentials
         QString assumedRoleId;
+        bool chained = false; ///< AssumeRole signed with session credentials
+    };
+
+    struct SigninToken
+    {
+        QString roleArn;
+        QDateTime expiration;
     };
 
     struct Caller
@@ -147,6 +159,10 @@ private:
                            const QDateTime &now);
     Answer assumeRole(const Caller &caller, const Parameters &parameters, const QDateTime &now);
     Answer getCallerIdentity(const Caller &caller) const;
+    /// GET /federation (standinstsactions.cpp).
+    StandInResponse handleFederation(const StandInRequest &request);
+    StandInResponse getSigninToken(const Parameters &parameters, const QDateTime &now);
+    StandInResponse login(const Parameters &parameters, const QDateTime &now) const;
     AwsCredentials issue(int durationSeconds, const QDateTime &now) const;
     /// An ErrorResponse for the request being answered.
     Answer error(int status, const QString &code, const QString &message,
@@ -160,6 +176,7 @@ private:
     QHash<QString, StandInIdentity> m_identities;
     QHash<QString, Issued> m_issued;
     QSet<QString> m_deniedRoles;
+    QHash<QString, SigninToken> m_signinTokens;
     StandInFault m_fault = StandInFault::None;
     int m_faultCount = 0;
     qint64 m_faultSkew = 0;

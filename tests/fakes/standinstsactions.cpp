@@ -1,5 +1,8 @@
 // The STS side of the stand-in: authentication of SigV4-signed requests and the three
-// actions imsa calls, with the error codes and messages AWS uses for each refusal.
+// actions imsa calls, with the error codes and messages AWS uses for each refusal; then the
+// console's federation endpoint, which takes the credentials those actions issued.
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QTimeZone>
@@ -285,7 +288,8 @@ StandInSts::Answer StandInSts::assumeRole(const Caller &caller, const Parameters
             issue(std::min(*duration, m_roleCap), now), caller.identity->accessKeyId,
             QStringLiteral("arn:aws:sts::") + role.captured(1) + QStringLiteral(":assumed-role/")
                     + role.captured(2) + QLatin1Char('/') + sessionName,
-            standin::uniqueId(QLatin1StringView("AROA"), roleArn) + QLatin1Char(':') + sessionName};
+            standin::uniqueId(QLatin1StringView("AROA"), roleArn) + QLatin1Char(':') + sessionName,
+            caller.issued != nullptr};
     m_issued.insert(issued.credentials.accessKeyId, issued);
     return Answer{200,
                   {},
@@ -303,6 +307,78 @@ StandInSts::Answer StandInSts::getCallerIdentity(const Caller &caller) const
                   standin::callerIdentityResponse(
                           arn, asRole ? caller.issued->assumedRoleId : caller.identity->userId,
                           arn.section(QLatin1Char(':'), 4, 4), m_requestId)};
+}
+
+StandInResponse StandInSts::handleFederation(const StandInRequest &request)
+{
+    const Parameters parameters = standin::parseForm(request.query());
+    StandInCall call;
+    call.action = parameters.value(QStringLiteral("Action"));
+    const QDateTime now = m_now().addSecs(m_clockOffset);
+    StandInResponse response;
+    if (call.action == QLatin1StringView("getSigninToken"))
+        response = getSigninToken(parameters, now);
+    else if (call.action == QLatin1StringView("login"))
+        response = login(parameters, now);
+    else
+        response = StandInResponse{400, {{"Content-Type", "text/plain"}}, "Bad Request\n"};
+    call.status = response.status;
+    m_calls.append(call);
+    return response;
+}
+
+// What AWS answers to credentials it does not take is not documented; this stand-in answers
+// them, and every other problem, with a bare HTTP 400 and no JSON, so imsa must not depend on
+// the body.
+StandInResponse StandInSts::getSigninToken(const Parameters &parameters, const QDateTime &now)
+{
+    const StandInResponse refused{400, {{"Content-Type", "text/plain"}}, "Bad Request\n"};
+    QJsonParseError parseError{};
+    const QJsonDocument document = QJsonDocument::fromJson(
+            parameters.value(QStringLiteral("Session")).toUtf8(), &parseError);
+    const QJsonObject session = document.object();
+    const QStringList keys = session.keys();
+    if (!document.isObject()
+        || keys
+                != QStringList{QStringLiteral("sessionId"), QStringLiteral("sessionKey"),
+                               QStringLiteral("sessionToken")})
+        return refused;
+    const auto issued = m_issued.constFind(session.value(u"sessionId").toString());
+    // Long-term keys are not in m_issued; GetSessionToken's have no role.
+    if (issued == m_issued.cend() || issued->assumedRoleArn.isEmpty()
+        || issued->credentials.secretAccessKey != session.value(u"sessionKey").toString()
+        || issued->credentials.sessionToken != session.value(u"sessionToken").toString()
+        || issued->credentials.expiration <= now)
+        return refused;
+    if (parameters.contains(QStringLiteral("SessionDuration"))) {
+        bool ok = false;
+        const int seconds = parameters.value(QStringLiteral("SessionDuration")).toInt(&ok);
+        if (!ok || seconds < 900 || seconds > 43200
+            || (issued->chained && seconds > roleChainingLimitSeconds))
+            return refused;
+    }
+    const QString token = randomText(
+            200,
+            QLatin1StringView("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"));
+    m_signinTokens.insert(token,
+                          SigninToken{issued->assumedRoleArn, now.addSecs(signinTokenSeconds)});
+    return StandInResponse{200,
+                           {{"Content-Type", "application/json"}},
+                           QJsonDocument(QJsonObject{{QStringLiteral("SigninToken"), token}})
+                                   .toJson(QJsonDocument::Compact)};
+}
+
+StandInResponse StandInSts::login(const Parameters &parameters, const QDateTime &now) const
+{
+    const auto token = m_signinTokens.constFind(parameters.value(QStringLiteral("SigninToken")));
+    const QUrl destination(parameters.value(QStringLiteral("Destination")), QUrl::StrictMode);
+    if (token == m_signinTokens.cend() || token->expiration <= now || !destination.isValid()
+        || destination.scheme() != QLatin1StringView("https"))
+        return StandInResponse{400, {{"Content-Type", "text/plain"}}, "Bad Request\n"};
+    return StandInResponse{302,
+                           {{"Location", destination.toEncoded()},
+                            {"X-Imsa-Standin-Role", token->roleArn.toUtf8()}},
+                           {}};
 }
 
 } // namespace imsa::test

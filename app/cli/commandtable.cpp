@@ -31,6 +31,7 @@ int runStatus(const QStringList &, Io &);
 int runProfiles(const QStringList &, Io &);
 int runLogout(const QStringList &, Io &);
 int runStop(const QStringList &, Io &);
+int runConsole(const QStringList &, Io &);
 int runCompletion(const QStringList &, Io &);
 int runCompleteProfiles(const QStringList &, Io &);
 
@@ -48,6 +49,8 @@ QList<Command> commands(const KeyStoreProbes &keyStore)
              QLatin1StringView("Make one shell use PROFILE (container endpoint)."), runEnv},
             {QLatin1StringView("credential-process"),
              QLatin1StringView("Print credential_process JSON for PROFILE."), runCredentialProcess},
+            {QLatin1StringView("console"),
+             QLatin1StringView("Open the AWS console signed in as PROFILE's role."), runConsole},
             {QLatin1StringView("status"),
              QLatin1StringView("Show what imsa serves and until when."), runStatus},
             {QLatin1StringView("prompt"),

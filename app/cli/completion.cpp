@@ -37,13 +37,20 @@ _imsa() {
         --format)
             [ "${COMP_WORDS[1]}" = prompt ] && return
             COMPREPLY=($(compgen -W "sh fish powershell json" -- "$cur")); return ;;
-        --listen|--log-file|--mfa-code) return ;;
+        --listen|--log-file|--mfa-code|--destination|--region) return ;;
+        --service) COMPREPLY=($(compgen -W "cloudformation cloudwatch ec2 ecs eks iam lambda rds s3 sqs" -- "$cur")); return ;;
         completion) COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")); return ;;
     esac
     case "${COMP_WORDS[1]}" in
         assume|export|env|credential-process)
             if [[ "$cur" == -* ]]; then
                 COMPREPLY=($(compgen -W "--mfa-code --format --help" -- "$cur"))
+            else
+                _imsa_profiles "$cur"
+            fi ;;
+        console)
+            if [[ "$cur" == -* ]]; then
+                COMPREPLY=($(compgen -W "--service --destination --region --print --mfa-code --help" -- "$cur"))
             else
                 _imsa_profiles "$cur"
             fi ;;
@@ -68,11 +75,19 @@ _imsa() {
     case "$words[CURRENT-1]" in
         --format) [[ $words[2] == prompt ]] || compadd -- sh fish powershell json; return ;;
         completion) compadd -- bash zsh fish; return ;;
+        --service) compadd -- cloudformation cloudwatch ec2 ecs eks iam lambda rds s3 sqs; return ;;
+        --destination|--region|--mfa-code) return ;;
     esac
     case "$words[2]" in
         assume|export|env|credential-process)
             if [[ "$PREFIX" == -* ]]; then
                 compadd -- --mfa-code --format --help
+            else
+                compadd -- ${(f)"$(imsa __complete-profiles 2>/dev/null)"}
+            fi ;;
+        console)
+            if [[ "$PREFIX" == -* ]]; then
+                compadd -- --service --destination --region --print --mfa-code --help
             else
                 compadd -- ${(f)"$(imsa __complete-profiles 2>/dev/null)"}
             fi ;;
@@ -88,11 +103,15 @@ compdef _imsa imsa
 constexpr QLatin1StringView fishScript{R"SH(# fish completion for imsa
 complete -c imsa -f
 complete -c imsa -n __fish_use_subcommand -a "@COMMANDS@"
-for cmd in assume export env credential-process
+for cmd in assume export env credential-process console
     complete -c imsa -n "__fish_seen_subcommand_from $cmd" -a "(imsa __complete-profiles 2>/dev/null)"
     complete -c imsa -n "__fish_seen_subcommand_from $cmd" -l mfa-code -r
 end
 complete -c imsa -n "__fish_seen_subcommand_from export env" -l format -xa "sh fish powershell json"
+complete -c imsa -n "__fish_seen_subcommand_from console" -l service -xa "cloudformation cloudwatch ec2 ecs eks iam lambda rds s3 sqs"
+complete -c imsa -n "__fish_seen_subcommand_from console" -l destination -r
+complete -c imsa -n "__fish_seen_subcommand_from console" -l region -r
+complete -c imsa -n "__fish_seen_subcommand_from console" -l print
 complete -c imsa -n "__fish_seen_subcommand_from status profiles" -l json
 complete -c imsa -n "__fish_seen_subcommand_from prompt" -l format -r
 complete -c imsa -n "__fish_seen_subcommand_from start" -l foreground -l headless -l imdsv2-only

@@ -15,7 +15,8 @@ QCommandLineOption mfaCodeOption()
 }
 
 std::optional<QJsonObject> callWithMfa(const QString &command, const QString &profile,
-                                       const QString &givenCode, Io &io)
+                                       const QString &givenCode, Io &io,
+                                       const QJsonObject &extraArgs)
 {
     ControlClient client;
     if (!connectOrComplain(client, io))
@@ -25,7 +26,8 @@ std::optional<QJsonObject> callWithMfa(const QString &command, const QString &pr
     QString pendingCode = givenCode;
     QString giveUpReason;
     int wrongCodes = 0;
-    const QJsonObject args{{ipc::keys::profile, profile}};
+    QJsonObject args = extraArgs;
+    args.insert(ipc::keys::profile, profile);
 
     QString serial;
     bool dialog = false;

@@ -10,9 +10,11 @@ namespace imsa::cli {
 
 /// Sends `command` for `profile` to the app and answers the MFA prompts it relays: the code
 /// from --mfa-code first, then the terminal, while the tray dialog or the profile's
-/// mfa_process may answer first. Gives up after maxWrongCodes rejected codes.
+/// mfa_process may answer first. Gives up after maxWrongCodes rejected codes. `extraArgs` go
+/// with the request besides the profile.
 std::optional<QJsonObject> callWithMfa(const QString &command, const QString &profile,
-                                       const QString &givenCode, Io &io);
+                                       const QString &givenCode, Io &io,
+                                       const QJsonObject &extraArgs = {});
 
 inline constexpr int maxWrongCodes = 3;
 

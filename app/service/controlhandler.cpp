@@ -4,6 +4,7 @@
 #include <QJsonArray>
 #include <QRegularExpression>
 
+#include "consolesignin.h"
 #include "controlserver.h"
 #include "credentialwait.h"
 #include "endpointidentity.h"
@@ -12,6 +13,7 @@
 #include "imsa/logging.h"
 #include "imsa/stsendpoint.h"
 #include "imsa/usertext.h"
+#include "platform/browser.h"
 #include "profilestore.h"
 #include "service.h"
 #include "statewords.h"
@@ -62,6 +64,7 @@ const QHash<QString, ControlHandler::Command> &ControlHandler::commandTable()
             {ipc::commands::logout, &ControlHandler::logout},
             {ipc::commands::stop, &ControlHandler::stop},
             {ipc::commands::verifyEndpoint, &ControlHandler::verifyEndpoint},
+            {ipc::commands::console, &ControlHandler::console},
     };
     return commands;
 }
@@ -283,6 +286,61 @@ void ControlHandler::verifyEndpoint(ControlConnection &connection, const ipc::Re
             request.args.value(ipc::keys::proof).toString().toLatin1(), address,
             static_cast<quint16>(port));
     connection.sendReply(request.id, {{ipc::keys::verified, verified}});
+}
+
+// args: profile, and optionally service, destination, region, print. With print the reply
+// carries the sign-in URL; without, the app opens the browser itself (it runs in the graphical
+// session). The URL is a bearer credential for 15 minutes: never logged.
+void ControlHandler::console(ControlConnection &connection, const ipc::Request &request)
+{
+    const Profile *profile = requireProfile(connection, request);
+    if (!profile)
+        return;
+    const ConsoleOptions options{request.args.value(ipc::keys::service).toString(),
+                                 request.args.value(ipc::keys::destination).toString(),
+                                 request.args.value(ipc::keys::region).toString()};
+    auto signin = planConsoleSignin(*profile, options, QProcessEnvironment::systemEnvironment());
+    if (!signin) {
+        connection.sendError(request.id,
+                             {QString(ipc::errors::notAvailable), signin.error().message});
+        return;
+    }
+    const bool print = request.args.value(ipc::keys::print).toBool();
+    m_service.broker().request(profile->name);
+    auto *wait = new CredentialWait(
+            m_service.broker(), connection, request.id, *profile, m_service.hasMfaDialog(),
+            [this, name = profile->name, plan = signin.value(),
+             print](ControlConnection &client, const QString &id,
+                    const AwsCredentials &credentials) {
+                requestConsoleUrl(
+                        m_service.network(), plan, credentials, &client,
+                        [this, &client, id, name, print](Result<QUrl, Failure> url) {
+                            if (!url)
+                                return client.sendError(
+                                        id,
+                                        {QString(ipc::errors::signinFailed), url.error().message});
+                            if (print) {
+                                qCInfo(lcApp).noquote() << "console sign-in URL for profile" << name
+                                                        << "handed to the command line";
+                                return client.sendReply(
+                                        id,
+                                        {{ipc::keys::profile, name},
+                                         {ipc::keys::url, url->toString(QUrl::FullyEncoded)}});
+                            }
+                            auto opened = openInBrowser(url.value(), m_service.runtimeDir(),
+                                                        QProcessEnvironment::systemEnvironment(),
+                                                        &m_service);
+                            if (!opened)
+                                return client.sendError(id,
+                                                        {QString(ipc::errors::signinFailed),
+                                                         opened.error().message});
+                            qCInfo(lcApp).noquote()
+                                    << "console of profile" << name << "opened in the browser";
+                            client.sendReply(
+                                    id, {{ipc::keys::profile, name}, {ipc::keys::opened, true}});
+                        });
+            });
+    wait->start();
 }
 
 } // namespace imsa::app

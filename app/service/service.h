@@ -71,6 +71,12 @@ public:
     /// The clock the broker and the servers run on, for whatever shows their times.
     Clock &clock() { return m_clock; }
 
+    /// The app's network access (STS, the console sign-in endpoint).
+    QNetworkAccessManager &network() { return m_network; }
+
+    /// The per-user runtime directory (0700), once started.
+    QString runtimeDir() const { return m_runtimeDir; }
+
     /// The metadata endpoint URL, e.g. "http://169.254.169.254/".
     QString endpointUrl() const;
     /// The loopback URL of the container-credentials route for `profile` (SDKs accept only

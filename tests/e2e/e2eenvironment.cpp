@@ -203,6 +203,8 @@ bool E2eEnvironment::startSts(const QStringList &extraArguments)
     }
     m_stsPort = static_cast<quint16>(line.mid(10).toUInt());
     m_environment.insert(QStringLiteral("AWS_ENDPOINT_URL_STS"), stsUrl());
+    m_environment.insert(QStringLiteral("IMSA_SIGNIN_URL"),
+                         stsUrl() + QStringLiteral("federation"));
     return true;
 }
 

@@ -37,10 +37,17 @@ public:
     ~E2eEnvironment();
 
     /// False (with a reason in error()) when the binaries or the stand-in can't be started.
+    /// Sends STS calls (AWS_ENDPOINT_URL_STS) and the console sign-in (IMSA_SIGNIN_URL) to it.
     bool startSts(const QStringList &extraArguments = {});
     /// ~/.imsa with a base profile (keys + MFA) and role profiles `dev` and `prod` extending it.
     void writeDefaultConfig();
     void writeFile(const QString &relativePath, const QByteArray &content);
+
+    /// Sets a variable for everything started from now on (the app included).
+    void setVariable(const QString &name, const QString &value)
+    {
+        m_environment.insert(name, value);
+    }
 
     /// Runs `imsa ARGS` and waits (bounded) for it.
     CommandResult imsa(const QStringList &arguments, int timeoutMs = 20'000) const;

@@ -6,8 +6,11 @@
 
 #include <QDir>
 #include <QDirIterator>
+#include <QEventLoop>
 #include <QJsonDocument>
 #include <QLocalSocket>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QScopeGuard>
 #include <QTcpServer>
 #include <QTest>
@@ -54,6 +57,48 @@ QList<qint64> processesMentioning(const QString &text)
         if (isPid && pid != QCoreApplication::applicationPid() && cmdline.open(QIODevice::ReadOnly)
             && cmdline.readAll().contains(needle))
             found.append(pid);
+    }
+    return found;
+}
+
+/// A query parameter of `url` as the endpoint decodes it.
+QString queryValue(const QUrl &url, const QString &name)
+{
+    for (const QString &pair : url.query(QUrl::FullyEncoded).split(u'&')) {
+        if (pair.section(u'=', 0, 0) == name) {
+            QByteArray value = pair.section(u'=', 1).toLatin1();
+            return QString::fromUtf8(QByteArray::fromPercentEncoding(value.replace('+', ' ')));
+        }
+    }
+    return {};
+}
+
+/// GET `url` without following redirects: the status and the Location header.
+std::pair<int, QString> getOnce(const QUrl &url)
+{
+    QNetworkAccessManager network;
+    QNetworkRequest request(url);
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                         QNetworkRequest::ManualRedirectPolicy);
+    request.setTransferTimeout(5000);
+    QNetworkReply *reply = network.get(request);
+    QEventLoop loop;
+    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    reply->deleteLater();
+    return {reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(),
+            QString::fromUtf8(reply->rawHeader("Location"))};
+}
+
+/// Every file under `root` whose content contains `text`.
+QStringList filesContaining(const QString &root, const QString &text)
+{
+    QStringList found;
+    QDirIterator it(root, QDir::Files | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        QFile file(it.next());
+        if (file.open(QIODevice::ReadOnly) && file.readAll().contains(text.toUtf8()))
+            found.append(file.fileName());
     }
     return found;
 }
@@ -109,6 +154,9 @@ private Q_SLOTS:
     void squattedFallbackPortIsNeverAdvertised();
     void doctorChecksWhoAnswersAtTheEndpoint_data();
     void doctorChecksWhoAnswersAtTheEndpoint();
+    void consolePrintsALoginUrlTheStandInIssued();
+    void consoleOpensTheBrowserThroughAPrivatePage();
+    void consoleRefusesAProfileWithoutRole();
 
 private:
     CommandResult aws(const QStringList &arguments, const QProcessEnvironment &extra = {});
@@ -875,6 +923,135 @@ void tst_Cli::doctorChecksWhoAnswersAtTheEndpoint()
     const QString found = doctorLine(doctor.out, u"endpoint"_s);
     QVERIFY2(found.startsWith(line.replace(u"PORT"_s, QString::number(port))),
              qPrintable(doctor.out + doctor.err));
+}
+
+void tst_Cli::consolePrintsALoginUrlTheStandInIssued()
+{
+    // prod (the last profile) asks for 12-hour roles; its role is chained through the MFA
+    // session, and the stand-in, like AWS, refuses a console session over an hour for those.
+    QFile config(m_env->path(u"home/.imsa"_s));
+    QVERIFY(config.open(QIODevice::Append));
+    config.write("  role_duration_seconds: 43200\n");
+    config.close();
+    // Debug logging too: the URL must not reach the log at any level.
+    m_env->setVariable(u"QT_LOGGING_RULES"_s, u"imsa.*=true"_s);
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    const CommandResult result =
+            m_env->imsa({u"console"_s, u"prod"_s, u"--print"_s, u"--mfa-code"_s, u"123456"_s});
+    QVERIFY2(result.exitCode == 0, qPrintable(result.out + result.err));
+    QCOMPARE(result.out.count(u'\n'), 1);
+    QVERIFY2(!result.err.contains(u"15 minutes"_s), qPrintable(result.err)); // not a terminal
+    const QUrl url(result.out.trimmed(), QUrl::StrictMode);
+    QCOMPARE(url.adjusted(QUrl::RemoveQuery).toString(), m_env->stsUrl() + u"federation"_s);
+    QCOMPARE(queryValue(url, u"Action"_s), u"login"_s);
+    QCOMPARE(queryValue(url, u"Issuer"_s), u"imsa"_s);
+    const QString destination =
+            u"https://console.aws.amazon.com/console/home?region=eu-central-1"_s;
+    QCOMPARE(queryValue(url, u"Destination"_s), destination);
+    const QString token = queryValue(url, u"SigninToken"_s);
+    QVERIFY(token.size() >= 100);
+
+    // The stand-in issued that token for prod's role, and signs the browser in with it.
+    const auto [status, location] = getOnce(url);
+    QCOMPARE(status, 302);
+    QCOMPARE(location, destination);
+    QCOMPARE(m_env->stsCallCounts().value(u"getSigninToken").toInt(), 1);
+
+    const CommandResult s3 = m_env->imsa({u"console"_s, u"prod"_s, u"--print"_s, u"--service"_s,
+                                          u"s3"_s, u"--region"_s, u"us-west-2"_s});
+    QVERIFY2(s3.exitCode == 0, qPrintable(s3.out + s3.err));
+    const QUrl s3Url(s3.out.trimmed(), QUrl::StrictMode);
+    QCOMPARE(queryValue(s3Url, u"Destination"_s),
+             u"https://console.aws.amazon.com/s3/home?region=us-west-2"_s);
+    QCOMPARE(getOnce(s3Url).first, 302);
+
+    const CommandResult elsewhere = m_env->imsa(
+            {u"console"_s, u"prod"_s, u"--print"_s, u"--destination"_s, u"https://example.com/"_s});
+    QCOMPARE(elsewhere.exitCode, 1);
+    QVERIFY2(elsewhere.err.contains(u"--destination must be an https:// URL on "
+                                    "console.aws.amazon.com"_s),
+             qPrintable(elsewhere.err));
+
+    // Nowhere on disk: not in the log (at debug level), nor anywhere else under the test's HOME,
+    // state and runtime directories.
+    QVERIFY(QFileInfo::exists(m_env->path(u"state/imsa/imsa.log"_s)));
+    QCOMPARE(filesContaining(m_env->path(QString()), token), QStringList());
+    QCOMPARE(filesContaining(m_env->path(QString()), queryValue(s3Url, u"SigninToken"_s)),
+             QStringList());
+    QVERIFY(!m_env->imsa({u"status"_s, u"--json"_s}).out.contains(token));
+}
+
+void tst_Cli::consoleOpensTheBrowserThroughAPrivatePage()
+{
+    // A browser stand-in that records what it was asked to open. BROWSER's first entry only,
+    // with %s replaced.
+    const QString record = m_env->path(u"browser-argument"_s);
+    m_env->writeFile(u"browser.sh"_s,
+                     "#!/bin/sh\nprintf '%s\\n' \"$1\" > \"$0.tmp\" && mv \"$0.tmp\" "
+                             + record.toUtf8() + "\n");
+    QFile::setPermissions(m_env->path(u"browser.sh"_s),
+                          QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    m_env->setVariable(u"BROWSER"_s, m_env->path(u"browser.sh"_s) + u" --url=%s:false"_s);
+    m_env->setVariable(u"QT_LOGGING_RULES"_s, u"imsa.*=true"_s);
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+
+    const CommandResult result =
+            m_env->imsa({u"console"_s, u"dev"_s, u"--mfa-code"_s, u"123456"_s});
+    QVERIFY2(result.exitCode == 0, qPrintable(result.out + result.err));
+    QVERIFY2(result.out.contains(u"Opened the AWS console as dev"_s), qPrintable(result.out));
+    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(record), 10'000);
+    QFile recorded(record);
+    QVERIFY(recorded.open(QIODevice::ReadOnly));
+    const QString argument = QString::fromUtf8(recorded.readAll()).trimmed();
+    QVERIFY2(argument.startsWith(u"--url=file://"_s), qPrintable(argument));
+    const QString page = QUrl(argument.mid(6)).toLocalFile();
+    QCOMPARE(QFileInfo(page).absolutePath(), QFileInfo(m_env->path(u"run"_s)).absoluteFilePath());
+
+    // The page holds the URL, only its owner can read it, and it sends the browser on.
+    struct stat info
+    { };
+
+    QCOMPARE(::stat(QFile::encodeName(page).constData(), &info), 0);
+    QCOMPARE(info.st_mode & 0777, mode_t(0600));
+    QFile html(page);
+    QVERIFY(html.open(QIODevice::ReadOnly));
+    const QString content = QString::fromUtf8(html.readAll());
+    const qsizetype start = content.indexOf(u"location.replace(\""_s);
+    QVERIFY2(start >= 0, qPrintable(content));
+    const qsizetype begin =
+            start + qsizetype(std::char_traits<char>::length("location.replace(\""));
+    const QUrl url(content.mid(begin, content.indexOf(u'"', begin) - begin), QUrl::StrictMode);
+    QVERIFY(content.contains(u"http-equiv=\"refresh\""_s));
+    QCOMPARE(queryValue(url, u"Destination"_s),
+             u"https://console.aws.amazon.com/console/home?region=eu-west-1"_s);
+    const QString token = queryValue(url, u"SigninToken"_s);
+    QVERIFY(!token.isEmpty());
+    QCOMPARE(getOnce(url).first, 302);
+    // Not on the browser's command line, not in the log.
+    QVERIFY(!argument.contains(token));
+    QCOMPARE(filesContaining(m_env->path(u"state"_s), token), QStringList());
+
+    // The page goes with the app at the latest (else 60 s after it was written).
+    QCOMPARE(m_env->imsa({u"stop"_s}).exitCode, 0);
+    QVERIFY(!QFileInfo::exists(page));
+}
+
+void tst_Cli::consoleRefusesAProfileWithoutRole()
+{
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    const CommandResult result = m_env->imsa({u"console"_s, u"base"_s, u"--print"_s});
+    QCOMPARE(result.exitCode, 1);
+    QCOMPARE(result.out, QString());
+    QVERIFY2(result.err.contains(u"AWS opens the console only with role credentials"_s),
+             qPrintable(result.err));
+    QVERIFY2(result.err.contains(u"Add a role_arn to profile 'base'"_s), qPrintable(result.err));
+    QCOMPARE(m_env->stsCallCounts().value(u"GetSessionToken").toInt(), 0);
+
+    // No profile named and none active.
+    const CommandResult none = m_env->imsa({u"console"_s, u"--print"_s});
+    QCOMPARE(none.exitCode, 1);
+    QVERIFY2(none.err.contains(u"no profile is active; name one: imsa console PROFILE"_s),
+             qPrintable(none.err));
 }
 
 QTEST_GUILESS_MAIN(tst_Cli)

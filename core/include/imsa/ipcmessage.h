@@ -31,6 +31,7 @@ inline constexpr QLatin1StringView wrongMfaCode{"wrong-mfa-code"};
 inline constexpr QLatin1StringView mfaCancelled{"mfa-cancelled"};
 inline constexpr QLatin1StringView stsError{"sts-error"};
 inline constexpr QLatin1StringView notAvailable{"not-available"};
+inline constexpr QLatin1StringView signinFailed{"signin-failed"}; ///< console: AWS or the browser
 } // namespace errors
 
 // The names both ends spell: the app's ControlHandler and credential waits, the CLI and doctor.
@@ -48,9 +49,10 @@ inline constexpr QLatin1StringView renew{"renew"};
 inline constexpr QLatin1StringView logout{"logout"};
 inline constexpr QLatin1StringView stop{"stop"};
 inline constexpr QLatin1StringView verifyEndpoint{"verify-endpoint"};
+inline constexpr QLatin1StringView console{"console"};
 /// Every command above; tst_controlhandler checks that the app handles exactly these.
-inline constexpr std::array all{status, profiles, assume, credentials, env,
-                                mfa,    renew,    logout, stop,        verifyEndpoint};
+inline constexpr std::array all{status, profiles, assume, credentials,    env,    mfa,
+                                renew,  logout,   stop,   verifyEndpoint, console};
 } // namespace commands
 
 /// Events the app sends while a request is pending (Response::event).
@@ -105,6 +107,12 @@ inline constexpr QLatin1StringView token{"token"};
 inline constexpr QLatin1StringView verified{"verified"};
 inline constexpr QLatin1StringView dialog{"dialog"};
 inline constexpr QLatin1StringView message{"message"};
+// console: args service, destination, region (above), print; the reply's url only with print.
+inline constexpr QLatin1StringView service{"service"};
+inline constexpr QLatin1StringView destination{"destination"};
+inline constexpr QLatin1StringView print{"print"};
+inline constexpr QLatin1StringView url{"url"};
+inline constexpr QLatin1StringView opened{"opened"};
 } // namespace keys
 
 struct Request

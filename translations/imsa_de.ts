@@ -197,6 +197,10 @@
 <context>
     <name>imsa::tray::ProfilesWindow</name>
     <message>
+        <source>Open AWS console</source>
+        <translation>AWS-Konsole öffnen</translation>
+    </message>
+    <message>
         <source>imsa: Profiles and keys</source>
         <translation>imsa: Profile und Schlüssel</translation>
     </message>
@@ -356,6 +360,10 @@
         <translation>env-Befehl kopieren</translation>
     </message>
     <message>
+        <source>Open AWS console</source>
+        <translation>AWS-Konsole öffnen</translation>
+    </message>
+    <message>
         <source>Forget MFA session</source>
         <translation>MFA-Sitzung vergessen</translation>
     </message>
@@ -386,6 +394,10 @@
     <message>
         <source>Could not renew the credentials of %1</source>
         <translation>Die Anmeldedaten von %1 konnten nicht erneuert werden</translation>
+    </message>
+    <message>
+        <source>Could not open the AWS console as %1</source>
+        <translation>Die AWS-Konsole konnte nicht als %1 geöffnet werden</translation>
     </message>
 </context>
 </TS>

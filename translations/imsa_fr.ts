@@ -197,6 +197,10 @@
 <context>
     <name>imsa::tray::ProfilesWindow</name>
     <message>
+        <source>Open AWS console</source>
+        <translation>Ouvrir la console AWS</translation>
+    </message>
+    <message>
         <source>imsa: Profiles and keys</source>
         <translation>imsa&#xa0;: profils et clés</translation>
     </message>
@@ -356,6 +360,10 @@
         <translation>Copier la commande env</translation>
     </message>
     <message>
+        <source>Open AWS console</source>
+        <translation>Ouvrir la console AWS</translation>
+    </message>
+    <message>
         <source>Forget MFA session</source>
         <translation>Oublier la session MFA</translation>
     </message>
@@ -386,6 +394,10 @@
     <message>
         <source>Could not renew the credentials of %1</source>
         <translation>Impossible de renouveler les identifiants de %1</translation>
+    </message>
+    <message>
+        <source>Could not open the AWS console as %1</source>
+        <translation>Impossible d’ouvrir la console AWS en tant que %1</translation>
     </message>
 </context>
 </TS>

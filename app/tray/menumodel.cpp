@@ -174,6 +174,9 @@ QList<MenuEntry> MenuModel::entries() const
     entries << action(tr("Renew now"), Action::RenewNow, hasActive)
             << action(tr("Copy export command"), Action::CopyExport, hasActive)
             << action(tr("Copy env command"), Action::CopyEnv, hasActive)
+            // AWS signs in only role credentials: no console for a profile without a role.
+            << action(tr("Open AWS console"), Action::OpenConsole,
+                      hasActive && profile(m_broker.activeProfile()).hasRole())
             << action(tr("Forget MFA session"), Action::ForgetMfa, !m_broker.profiles().isEmpty())
             << separator << action(tr("Profiles and keys…"), Action::ProfilesWindow, true);
     MenuEntry login = action(tr("Start at login"), Action::StartAtLogin, true);

@@ -31,6 +31,7 @@ struct MenuEntry
         RenewNow,
         CopyExport,
         CopyEnv,
+        OpenConsole,
         ForgetMfa,
         ProfilesWindow,
         StartAtLogin,

@@ -4,6 +4,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
+#include <QPushButton>
 #include <QScrollArea>
 #include <QVBoxLayout>
 
@@ -57,6 +58,13 @@ ProfilesWindow::ProfilesWindow(app::ProfileStore &profiles, app::KeyManager &key
     auto *paneLayout = new QVBoxLayout(pane);
     paneLayout->addWidget(m_title);
     paneLayout->addLayout(m_details);
+    m_console = new QPushButton(tr("Open AWS console"), this);
+    m_console->setObjectName(QStringLiteral("console"));
+    connect(m_console, &QPushButton::clicked, this, [this] {
+        if (const QListWidgetItem *item = m_list->currentItem())
+            Q_EMIT consoleRequested(item->text());
+    });
+    paneLayout->addWidget(m_console, 0, Qt::AlignLeft);
     paneLayout->addWidget(m_keys);
     paneLayout->addStretch();
     auto *scroll = new QScrollArea(this);
@@ -114,6 +122,9 @@ void ProfilesWindow::showSelected()
     while (m_details->rowCount() > 0)
         m_details->removeRow(0);
     const QListWidgetItem *item = m_list->currentItem();
+    const Profile *selected = item ? m_store.profiles().find(item->text()) : nullptr;
+    // AWS signs in only role credentials.
+    m_console->setEnabled(selected && !item->data(invalidRole).toBool() && selected->hasRole());
     if (!item) {
         m_title->setText(tr("No profiles yet: add them to ~/.imsa or ~/.aws/config."));
         m_keys->hide();

@@ -8,6 +8,7 @@
 class QFormLayout;
 class QLabel;
 class QListWidget;
+class QPushButton;
 
 namespace imsa::app {
 class KeyManager;
@@ -29,6 +30,10 @@ class ProfilesWindow final : public QWidget
 public:
     ProfilesWindow(app::ProfileStore &profiles, app::KeyManager &keys, QWidget *parent = nullptr);
 
+Q_SIGNALS:
+    /// "Open AWS console" for the selected profile (enabled for role profiles only).
+    void consoleRequested(const QString &profile);
+
 private:
     void reload();
     void showSelected();
@@ -42,6 +47,7 @@ private:
     QFormLayout *m_details = nullptr;
     KeyEditor *m_keys = nullptr;
     QLabel *m_problems = nullptr;
+    QPushButton *m_console = nullptr;
 };
 
 } // namespace imsa::tray

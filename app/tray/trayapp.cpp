@@ -42,6 +42,7 @@ TrayApp::TrayApp(app::Service &service)
     , m_service(service)
     , m_controller(service.broker(), service.clock(), service.sessionNotifier())
     , m_keys(service.keyStore(), service.broker())
+    , m_console(service.broker(), service.network(), service.runtimeDir())
 {
     connect(&service.profileStore(), &app::ProfileStore::changed, &m_controller,
             &TrayController::refresh);
@@ -56,6 +57,10 @@ TrayApp::TrayApp(app::Service &service)
     connect(&m_controller, &TrayController::copyRequested, this, [](const QString &text) {
         QGuiApplication::clipboard()->setText(text);
     });
+    connect(&m_controller, &TrayController::consoleRequested, &m_console,
+            &app::ConsoleOpener::open);
+    connect(&m_console, &app::ConsoleOpener::failed, &m_controller,
+            &TrayController::showConsoleFailure);
     connect(&m_controller, &TrayController::quitRequested, qApp, &QCoreApplication::quit,
             Qt::QueuedConnection);
 
@@ -131,6 +136,7 @@ void TrayApp::openProfilesWindow()
 {
     if (!m_window) {
         m_window = new ProfilesWindow(m_service.profileStore(), m_keys);
+        connect(m_window, &ProfilesWindow::consoleRequested, &m_console, &app::ConsoleOpener::open);
     }
     bringToFront(m_window);
 }

@@ -7,6 +7,7 @@
 #include <QPointer>
 #include <QTimer>
 
+#include "service/consoleopener.h"
 #include "service/keymanager.h"
 #include "traycontroller.h"
 
@@ -41,6 +42,7 @@ private:
     app::Service &m_service;
     TrayController m_controller;
     app::KeyManager m_keys; ///< here, not in the window: a move outlives a closed window
+    app::ConsoleOpener m_console;
     std::unique_ptr<TrayIcon> m_icon;
     QList<QPointer<MfaDialog>> m_dialogs;
     QPointer<ProfilesWindow> m_window;

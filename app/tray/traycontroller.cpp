@@ -162,6 +162,10 @@ void TrayController::trigger(MenuEntry::Action action)
             Q_EMIT copyRequested(
                     QStringLiteral("eval \"$(imsa env %1)\"").arg(cli::shQuoted(active)));
         break;
+    case MenuEntry::Action::OpenConsole:
+        if (!active.isEmpty())
+            Q_EMIT consoleRequested(active);
+        break;
     case MenuEntry::Action::ForgetMfa:
         m_broker.logout();
         break;
@@ -199,6 +203,14 @@ void TrayController::handleMessageClicked()
     const QString profile = m_lastNotification.mfaProfile;
     if (!profile.isEmpty())
         Q_EMIT mfaDialogRequested(profile, mfaSerial(profile));
+}
+
+void TrayController::showConsoleFailure(const QString &profile, const QString &message)
+{
+    notify({tr("Could not open the AWS console as %1").arg(profile),
+            message,
+            Notification::Severity::Warning,
+            {}});
 }
 
 QString TrayController::mfaSerial(const QString &profile) const

@@ -72,6 +72,8 @@ public:
     void cancelMfa(const QString &profile);
     /// The user clicked the last notification.
     void handleMessageClicked();
+    /// Opening the console for `profile` failed: a notification with `message` (what to do).
+    void showConsoleFailure(const QString &profile, const QString &message);
     /// The MFA device of a profile, for the dialog; empty when unknown.
     QString mfaSerial(const QString &profile) const;
 
@@ -86,6 +88,8 @@ Q_SIGNALS:
     void mfaCodeRejected(const QString &profile, const QString &message);
     void mfaSatisfied(const QString &profile);
     void copyRequested(const QString &text);
+    /// "Open AWS console" for the active profile.
+    void consoleRequested(const QString &profile);
     void activeProfileChosen(const QString &profile);
     void profilesWindowRequested();
     void quitRequested();

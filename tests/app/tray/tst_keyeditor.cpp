@@ -3,6 +3,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -118,6 +119,7 @@ private Q_SLOTS:
     void aMoveEndsOnTheProfileItStartedWith();
     void saysTheSecretIsInBothPlacesWhenTheFileChanged();
     void theProfileListIsBlockedWhileAMoveRuns();
+    void theConsoleButtonIsForRoleProfiles();
 };
 
 void tst_KeyEditor::onlyBaseProfilesHaveKeys()
@@ -353,6 +355,40 @@ void tst_KeyEditor::theProfileListIsBlockedWhileAMoveRuns()
     QVERIFY(listBlocked);
     QCOMPARE(selectedDuringMove, QStringLiteral("base"));
     QTRY_VERIFY(list->isEnabled());
+}
+
+void tst_KeyEditor::theConsoleButtonIsForRoleProfiles()
+{
+    QTemporaryDir home;
+    QVERIFY(home.isValid());
+    ConfigPaths paths;
+    paths.imsaFile = home.filePath(QStringLiteral(".imsa"));
+    paths.awsConfigFile = home.filePath(QStringLiteral(".aws/config"));
+    paths.awsCredentialsFile = home.filePath(QStringLiteral(".aws/credentials"));
+    QFile out(paths.imsaFile);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    QCOMPARE(out.write(twoSecrets), twoSecrets.size());
+    out.close();
+    app::ProfileStore profiles(paths);
+    profiles.load();
+    BrokerRig rig;
+    rig.broker->setProfiles(profiles.profiles().profiles);
+    app::KeyManager keys(rig.store, *rig.broker);
+    ProfilesWindow window(profiles, keys);
+    QSignalSpy requested(&window, &ProfilesWindow::consoleRequested);
+    auto *list = window.findChild<QListWidget *>(QStringLiteral("profiles"));
+    auto *console = window.findChild<QPushButton *>(QStringLiteral("console"));
+    QVERIFY(list && console);
+    QCOMPARE(console->text(), QStringLiteral("Open AWS console"));
+
+    // AWS signs in only role credentials: not for the keys of base.
+    list->setCurrentItem(list->findItems(QStringLiteral("base"), Qt::MatchExactly).first());
+    QVERIFY(!console->isEnabled());
+    list->setCurrentItem(list->findItems(QStringLiteral("prod"), Qt::MatchExactly).first());
+    QVERIFY(console->isEnabled());
+    console->click();
+    QCOMPARE(requested.size(), 1);
+    QCOMPARE(requested.first().first().toString(), QStringLiteral("prod"));
 }
 
 QTEST_MAIN(tst_KeyEditor)

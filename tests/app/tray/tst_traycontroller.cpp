@@ -67,6 +67,7 @@ QStringList actionLines(bool hasActive)
             QStringLiteral("Renew now") + off,
             QStringLiteral("Copy export command") + off,
             QStringLiteral("Copy env command") + off,
+            QStringLiteral("Open AWS console") + off,
             QStringLiteral("Forget MFA session"),
             QStringLiteral("----"),
             QStringLiteral("Profiles and keys…"),
@@ -118,6 +119,7 @@ private Q_SLOTS:
     void mfaRoundTrip();
     void actions_data();
     void actions();
+    void consoleNeedsARoleAndFailuresAreNotified();
     void copiedCommandsPassTheProfileNameVerbatim_data();
     void copiedCommandsPassTheProfileNameVerbatim();
     void switchingProfilesIsRemembered();
@@ -149,6 +151,7 @@ void tst_TrayController::menuForProfileCounts_data()
                                   QStringLiteral("Renew now (disabled)"),
                                   QStringLiteral("Copy export command (disabled)"),
                                   QStringLiteral("Copy env command (disabled)"),
+                                  QStringLiteral("Open AWS console (disabled)"),
                                   QStringLiteral("Forget MFA session (disabled)"),
                                   QStringLiteral("----"),
                                   QStringLiteral("Profiles and keys…"),
@@ -527,12 +530,47 @@ void tst_TrayController::actions()
     QCOMPARE(rig.sts.count(QLatin1StringView("AssumeRole")), assumeRoleCalls);
     QCOMPARE(rig.sts.count(QLatin1StringView("GetSessionToken")), 1);
 
+    QSignalSpy consoles(&controller, &TrayController::consoleRequested);
+    controller.trigger(MenuEntry::Action::OpenConsole);
+    QCOMPARE(consoles.size(), 1);
+    QCOMPARE(consoles.first().first().toString(), QStringLiteral("prod"));
+
     QSignalSpy quit(&controller, &TrayController::quitRequested);
     QSignalSpy window(&controller, &TrayController::profilesWindowRequested);
     controller.trigger(MenuEntry::Action::ProfilesWindow);
     controller.trigger(MenuEntry::Action::Quit);
     QCOMPARE(window.size(), 1);
     QCOMPARE(quit.size(), 1);
+}
+
+void tst_TrayController::consoleNeedsARoleAndFailuresAreNotified()
+{
+    BrokerRig rig;
+    const Profile base = mfaBase();
+    rig.broker->setProfiles(
+            {base, roleProfile(base, QStringLiteral("prod"), QStringLiteral("Admin"))});
+    Tray tray(rig);
+    TrayController &controller = tray.controller;
+    const auto consoleEntry = [&controller] {
+        for (const MenuEntry &entry : controller.menuEntries()) {
+            if (entry.action == MenuEntry::Action::OpenConsole)
+                return entry;
+        }
+        return MenuEntry{};
+    };
+    // AWS signs in only role credentials: not for the MFA-only base profile.
+    QVERIFY(rig.activateWithCode(QStringLiteral("base")));
+    QCOMPARE(consoleEntry().text, QStringLiteral("Open AWS console"));
+    QVERIFY(!consoleEntry().enabled);
+    QVERIFY(rig.activateWithCode(QStringLiteral("prod")));
+    QVERIFY(consoleEntry().enabled);
+
+    QSignalSpy notifications(&controller, &TrayController::notificationRequested);
+    controller.showConsoleFailure(QStringLiteral("prod"), QStringLiteral("what to do"));
+    QCOMPARE(notifications.size(), 1);
+    const auto notification = notifications.first().first().value<Notification>();
+    QCOMPARE(notification.title, QStringLiteral("Could not open the AWS console as prod"));
+    QCOMPARE(notification.message, QStringLiteral("what to do"));
 }
 
 void tst_TrayController::copiedCommandsPassTheProfileNameVerbatim_data()

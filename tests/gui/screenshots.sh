@@ -96,6 +96,20 @@ started $!
 wait_for 10 grep -q '^LISTENING' "$work/sts.out" || fail "the STS stand-in did not start"
 sts_port=$(sed -n 's/^LISTENING //p' "$work/sts.out")
 export AWS_ENDPOINT_URL_STS="http://127.0.0.1:$sts_port/"
+if [ "$check" = 1 ]; then
+    # The console's sign-in goes to the stand-in too, and the browser is a recorder: it keeps
+    # a copy of the page it was given (imsa removes the page later) and then, last, its argument.
+    export IMSA_SIGNIN_URL="http://127.0.0.1:$sts_port/federation"
+    cat >"$work/browser.sh" <<'BROWSER'
+#!/bin/sh
+dir=$(dirname "$0")
+cp "${1#file://}" "$dir/browser-page.html"
+printf '%s\n' "$1" >"$dir/browser-argument.tmp"
+mv "$dir/browser-argument.tmp" "$dir/browser-argument"
+BROWSER
+    chmod 700 "$work/browser.sh"
+    export BROWSER="$work/browser.sh"
+fi
 
 # The stand-in's built-in user alice (tests/fakes/standinsts.cpp): its MFA code is 123456.
 cat >"$HOME/.imsa" <<'YAML'
@@ -253,7 +267,24 @@ if [ "$check" = 1 ]; then
     grep -q 'prod' "$work/assume.out" || fail "unexpected assume output: $(cat "$work/assume.out")"
     wait_for 15 sh -c "! xdotool search --onlyvisible --name '^imsa: MFA code for prod$'" \
         || fail "the MFA dialog stayed open after the code was accepted"
-    echo "screenshots: check passed (tray icon shown, MFA dialog opened, code accepted)"
+
+    # With prod active, the menu's "Open AWS console" (fifth from the bottom: Quit, Start at
+    # login, Profiles and keys, Forget MFA session, Open AWS console) reaches the browser.
+    open_menu
+    xdotool key Up Up Up Up Up Return
+    wait_for 20 test -s "$work/browser-argument" \
+        || fail "Open AWS console did not run the browser (BROWSER=$BROWSER)"
+    argument=$(cat "$work/browser-argument")
+    case $argument in
+    file://*.html) ;;
+    *) fail "the browser was given '$argument', not a file:// page" ;;
+    esac
+    grep -qF "$IMSA_SIGNIN_URL?Action=login" "$work/browser-page.html" \
+        || fail "no login URL of the stand-in in the page: $(cat "$work/browser-page.html")"
+    grep -q 'SigninToken=[^&"]' "$work/browser-page.html" \
+        || fail "the browser's page has no SigninToken: $(cat "$work/browser-page.html")"
+    echo "screenshots: check passed (tray icon shown, MFA dialog opened, code accepted," \
+        "Open AWS console reached the browser)"
     exit 0
 fi
 

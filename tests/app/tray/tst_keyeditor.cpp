@@ -1,3 +1,5 @@
+#include <optional>
+
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
@@ -100,6 +102,44 @@ public:
 
 private:
     QTemporaryDir m_dir;
+};
+
+/// "Profiles and keys…" over `twoSecrets` in the ~/.imsa of a temporary home, with a broker on
+/// fakes.
+class WindowRig
+{
+public:
+    WindowRig()
+    {
+        QFile out(paths.imsaFile);
+        if (!out.open(QIODevice::WriteOnly) || out.write(twoSecrets) != twoSecrets.size())
+            qFatal("cannot write the sample file");
+        out.close();
+        profiles.load();
+        rig.broker->setProfiles(profiles.profiles().profiles);
+        // After loading, as the tray opens the window: it lists the profiles it finds then.
+        keys.emplace(rig.store, *rig.broker);
+        window.emplace(profiles, *keys);
+    }
+
+    QTemporaryDir home;
+    const ConfigPaths paths = pathsIn(home);
+    app::ProfileStore profiles{paths};
+    BrokerRig rig;
+    std::optional<app::KeyManager> keys;
+    std::optional<ProfilesWindow> window;
+
+private:
+    static ConfigPaths pathsIn(const QTemporaryDir &home)
+    {
+        if (!home.isValid())
+            qFatal("no temporary directory");
+        ConfigPaths paths;
+        paths.imsaFile = home.filePath(QStringLiteral(".imsa"));
+        paths.awsConfigFile = home.filePath(QStringLiteral(".aws/config"));
+        paths.awsCredentialsFile = home.filePath(QStringLiteral(".aws/credentials"));
+        return paths;
+    }
 };
 
 } // namespace
@@ -312,23 +352,9 @@ void tst_KeyEditor::saysTheSecretIsInBothPlacesWhenTheFileChanged()
 
 void tst_KeyEditor::theProfileListIsBlockedWhileAMoveRuns()
 {
-    QTemporaryDir home;
-    QVERIFY(home.isValid());
-    ConfigPaths paths;
-    paths.imsaFile = home.filePath(QStringLiteral(".imsa"));
-    paths.awsConfigFile = home.filePath(QStringLiteral(".aws/config"));
-    paths.awsCredentialsFile = home.filePath(QStringLiteral(".aws/credentials"));
-    QFile out(paths.imsaFile);
-    QVERIFY(out.open(QIODevice::WriteOnly));
-    QCOMPARE(out.write(twoSecrets), twoSecrets.size());
-    out.close();
-    app::ProfileStore profiles(paths);
-    profiles.load();
-    BrokerRig rig;
-    rig.broker->setProfiles(profiles.profiles().profiles);
-
-    app::KeyManager keys(rig.store, *rig.broker);
-    ProfilesWindow window(profiles, keys);
+    WindowRig windowRig;
+    BrokerRig &rig = windowRig.rig;
+    ProfilesWindow &window = *windowRig.window;
     window.setAttribute(Qt::WA_DeleteOnClose, false);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
@@ -349,7 +375,7 @@ void tst_KeyEditor::theProfileListIsBlockedWhileAMoveRuns()
     auto *result = window.findChild<QLabel *>(QStringLiteral("result"));
     QTRY_VERIFY(rig.settle() && !result->text().isEmpty());
 
-    QFile in(paths.imsaFile);
+    QFile in(windowRig.paths.imsaFile);
     QVERIFY(in.open(QIODevice::ReadOnly));
     QCOMPARE(in.readAll(), without(twoSecrets, baseSecretLine));
     QVERIFY(listBlocked);
@@ -359,22 +385,8 @@ void tst_KeyEditor::theProfileListIsBlockedWhileAMoveRuns()
 
 void tst_KeyEditor::theConsoleButtonIsForRoleProfiles()
 {
-    QTemporaryDir home;
-    QVERIFY(home.isValid());
-    ConfigPaths paths;
-    paths.imsaFile = home.filePath(QStringLiteral(".imsa"));
-    paths.awsConfigFile = home.filePath(QStringLiteral(".aws/config"));
-    paths.awsCredentialsFile = home.filePath(QStringLiteral(".aws/credentials"));
-    QFile out(paths.imsaFile);
-    QVERIFY(out.open(QIODevice::WriteOnly));
-    QCOMPARE(out.write(twoSecrets), twoSecrets.size());
-    out.close();
-    app::ProfileStore profiles(paths);
-    profiles.load();
-    BrokerRig rig;
-    rig.broker->setProfiles(profiles.profiles().profiles);
-    app::KeyManager keys(rig.store, *rig.broker);
-    ProfilesWindow window(profiles, keys);
+    WindowRig windowRig;
+    ProfilesWindow &window = *windowRig.window;
     QSignalSpy requested(&window, &ProfilesWindow::consoleRequested);
     auto *list = window.findChild<QListWidget *>(QStringLiteral("profiles"));
     auto *console = window.findChild<QPushButton *>(QStringLiteral("console"));

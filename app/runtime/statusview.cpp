@@ -1,6 +1,7 @@
 #include "statusview.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace imsa::runtime {
 
@@ -36,6 +37,17 @@ int daysInMonth(int year, int month)
     static constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
     return month == 2 && leap ? 29 : days[month - 1];
+}
+
+/// `value` as an integer when it is one that fits (as QJsonValue::toInteger() reads it), else
+/// nothing: converting any other double is undefined behaviour.
+std::optional<std::int64_t> wholeNumber(double value)
+{
+    // 2^63 is exactly representable; every double below it converts.
+    constexpr double limit = 9223372036854775808.0;
+    if (!(value >= -limit && value < limit) || std::trunc(value) != value)
+        return std::nullopt;
+    return static_cast<std::int64_t>(value);
 }
 
 void appendLine(std::string &out, std::string_view label, std::string_view value)
@@ -100,8 +112,7 @@ std::string renderStatus(const JsonValue &status, std::int64_t now)
 {
     std::string out;
     const JsonValue *pidValue = status.member("pid");
-    const std::int64_t pid =
-            pidValue ? static_cast<std::int64_t>(pidValue->number().value_or(0)) : 0;
+    const std::int64_t pid = pidValue ? wholeNumber(pidValue->number().value_or(0)).value_or(0) : 0;
     out.append("imsa is running (pid ").append(std::to_string(pid)).append(")\n");
     appendLine(out, "  endpoint:     ", status.stringMember("endpoint"));
     const std::string_view profile = status.stringMember("profile");

@@ -46,6 +46,8 @@ private Q_SLOTS:
     void remainingTextIsCoresEnglish();
     void everyField();
     void noActiveProfile();
+    void pidThatIsNoWholeNumber_data();
+    void pidThatIsNoWholeNumber();
 };
 
 void tst_StatusView::parsesTheAppsTimes_data()
@@ -158,6 +160,29 @@ void tst_StatusView::noActiveProfile()
              "  profile:      (none; run: imsa assume PROFILE)\n"
              "  MFA session:  2025-12-02T18:26:39Z (expired)\n"
              "  key store:    file\n"_s);
+}
+
+void tst_StatusView::pidThatIsNoWholeNumber_data()
+{
+    QTest::addColumn<QByteArray>("status");
+    QTest::addColumn<QString>("firstLine");
+
+    // As imsa-cli read it with QJsonValue::toInteger(): 0 unless a whole number that fits.
+    QTest::newRow("a pid") << R"({"pid":4194304})"_ba << u"imsa is running (pid 4194304)"_s;
+    QTest::newRow("beyond 64 bits")
+            << R"({"pid":22222222222222222222222222})"_ba << u"imsa is running (pid 0)"_s;
+    QTest::newRow("fraction") << R"({"pid":12.5})"_ba << u"imsa is running (pid 0)"_s;
+    QTest::newRow("text") << R"({"pid":"12"})"_ba << u"imsa is running (pid 0)"_s;
+}
+
+void tst_StatusView::pidThatIsNoWholeNumber()
+{
+    QFETCH(QByteArray, status);
+    QFETCH(QString, firstLine);
+    const std::optional<runtime::JsonValue> parsed = runtime::parseJson(status.toStdString());
+    QVERIFY(parsed);
+    const QString lines = QString::fromStdString(runtime::renderStatus(*parsed, now));
+    QCOMPARE(lines.section(u'\n', 0, 0), firstLine);
 }
 
 QTEST_GUILESS_MAIN(tst_StatusView)

@@ -12,6 +12,9 @@ cmake --build "$build" --target imsa_fuzzers
 failed=0
 for target in imdshandler configloader stsxml ipcmessage statusjson; do
     work="$build/fuzz-work/$target"
+    # The corpus grows from run to run; crashes are this run's own (a fixed one stays in
+    # tests/data/fuzz-regressions).
+    rm -rf "$work/artifacts"
     mkdir -p "$work/corpus" "$work/artifacts"
     cp "$source_dir/tests/fuzz/corpus/$target/"* "$work/corpus/"
     status=0

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 
 namespace imsa {
 
@@ -13,6 +14,24 @@ enum class ProfileSource {
 enum class SecretLocation {
     File, ///< written in the profile's file (or the AWS credentials file)
     KeyStore ///< absent from the files; fetched from the OS key store under keyProfile
+};
+
+/// Where an IAM Identity Center profile signs in and which account and role it serves
+/// (`[sso-session NAME]` plus `sso_account_id`/`sso_role_name`, or the legacy form with
+/// `sso_start_url`/`sso_region` in the profile itself).
+struct SsoSettings
+{
+    QString sessionName; ///< the sso-session's name; empty for the legacy form
+    QString startUrl;
+    QString region; ///< sso_region: where sso-oidc and the portal are
+    QStringList registrationScopes;
+    QString accountId;
+    QString roleName;
+
+    /// The token cache key the AWS CLI uses: the session name, or the start URL (legacy).
+    QString tokenCacheKey() const { return sessionName.isEmpty() ? startUrl : sessionName; }
+
+    friend bool operator==(const SsoSettings &, const SsoSettings &) = default;
 };
 
 /// One profile with every inherited setting resolved (`extends` in ~/.imsa,
@@ -45,6 +64,11 @@ struct Profile
     QString mfaProcess;
     int roleDurationSeconds = defaultRoleDurationSeconds;
     int mfaSessionDurationSeconds = defaultMfaSessionDurationSeconds;
+    /// Set for a profile whose credentials come from IAM Identity Center, directly or (with a
+    /// role_arn) as the source of an AssumeRole; then there are no base keys.
+    SsoSettings sso;
+
+    bool usesSso() const { return !sso.startUrl.isEmpty(); }
 
     bool hasRole() const { return !roleArn.isEmpty(); }
 

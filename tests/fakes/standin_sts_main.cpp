@@ -1,5 +1,6 @@
-// imsa-standin-sts: the STS stand-in as a process, for end-to-end tests that point real AWS
-// clients (AWS_ENDPOINT_URL_STS) or imsa at it. Prints "LISTENING <port>" once ready.
+// imsa-standin-sts: the STS and IAM Identity Center stand-ins as one process on one port, for
+// end-to-end tests that point real AWS clients (AWS_ENDPOINT_URL, or AWS_ENDPOINT_URL_STS,
+// _SSO_OIDC, _SSO) or imsa at it. Prints "LISTENING <port>" once ready.
 #include <cstdio>
 
 #include <QCommandLineParser>
@@ -88,7 +89,31 @@ int main(int argc, char *argv[])
             QStringLiteral("clock-offset"),
             QStringLiteral("Seconds the stand-in's clock runs ahead (negative: behind)."),
             QStringLiteral("seconds"), QStringLiteral("0"));
-    parser.addOptions({portOption, identitiesOption, sessionOption, roleOption, clockOption});
+    const QCommandLineOption ssoAccountsOption(
+            QStringLiteral("sso-accounts"),
+            QStringLiteral("Identity Center organisation of this many generated accounts instead "
+                           "of the three built-in ones."),
+            QStringLiteral("count"));
+    const QCommandLineOption ssoIntervalOption(
+            QStringLiteral("sso-interval"),
+            QStringLiteral("Sign-in polling interval, in seconds (default 1)."),
+            QStringLiteral("seconds"));
+    const QCommandLineOption ssoTokenOption(
+            QStringLiteral("sso-token-lifetime"),
+            QStringLiteral("Lifetime of Identity Center access tokens, in seconds (default 8 h)."),
+            QStringLiteral("seconds"));
+    const QCommandLineOption ssoRoleOption(
+            QStringLiteral("sso-role-lifetime"),
+            QStringLiteral("Lifetime of the portal's role credentials, in seconds (default 1 h)."),
+            QStringLiteral("seconds"));
+    const QCommandLineOption ssoApproveOption(
+            QStringLiteral("sso-approve-after-polls"),
+            QStringLiteral("Sign-ins approve themselves after this many pending polls, without "
+                           "a browser."),
+            QStringLiteral("polls"));
+    parser.addOptions({portOption, identitiesOption, sessionOption, roleOption, clockOption,
+                       ssoAccountsOption, ssoIntervalOption, ssoTokenOption, ssoRoleOption,
+                       ssoApproveOption});
     parser.process(app);
 
     StandInSts sts;
@@ -108,14 +133,30 @@ int main(int argc, char *argv[])
         sts.setSessionDurationCap(positiveValue(parser, sessionOption, &ok));
     if (ok && parser.isSet(roleOption))
         sts.setRoleDurationCap(positiveValue(parser, roleOption, &ok));
+    StandInSso sso;
+    sts.serveSso(&sso);
+    if (ok && parser.isSet(ssoAccountsOption))
+        sso.setOrganisation(
+                StandInSso::generatedOrganisation(positiveValue(parser, ssoAccountsOption, &ok)));
+    if (ok && parser.isSet(ssoIntervalOption))
+        sso.setPollInterval(positiveValue(parser, ssoIntervalOption, &ok));
+    if (ok && parser.isSet(ssoTokenOption))
+        sso.setAccessTokenLifetime(positiveValue(parser, ssoTokenOption, &ok));
+    if (ok && parser.isSet(ssoRoleOption))
+        sso.setRoleCredentialsLifetime(positiveValue(parser, ssoRoleOption, &ok));
+    if (ok && parser.isSet(ssoApproveOption)) {
+        const int polls = parser.value(ssoApproveOption).toInt(&ok);
+        ok = ok && polls >= 0;
+        sso.setApproveAfterPolls(polls);
+    }
     bool offsetOk = false;
     sts.setClockOffset(parser.value(clockOption).toLongLong(&offsetOk));
     bool portOk = false;
     const uint port = parser.value(portOption).toUInt(&portOk);
     if (!ok || !offsetOk || !portOk || port > 65535) {
         std::fprintf(stderr,
-                     "imsa-standin-sts: durations must be positive, the clock offset a number, "
-                     "the port 0..65535\n");
+                     "imsa-standin-sts: durations and counts must be positive, the polls at "
+                     "least 0, the clock offset a number, the port 0..65535\n");
         return usageExitCode;
     }
     if (!sts.listen(QHostAddress(QHostAddress::LocalHost), quint16(port))) {

@@ -87,6 +87,29 @@ std::optional<StandInFault> StandInSts::faultFromName(const QString &name)
     return it == names.cend() ? std::nullopt : std::optional<StandInFault>(*it);
 }
 
+void StandInSts::serveSso(StandInSso *sso)
+{
+    m_sso = sso;
+    m_sso->setRoleCredentialsListener([this](const StandInSsoRoleCredentials &issued) {
+        acceptSsoCredentials(issued);
+    });
+}
+
+void StandInSts::acceptSsoCredentials(const StandInSsoRoleCredentials &issued)
+{
+    // The role session stands in for the base identity: it has no keys of its own to sign
+    // with, since the issued credentials are looked up first.
+    addIdentity(StandInIdentity{issued.credentials.accessKeyId,
+                                {},
+                                issued.assumedRoleArn,
+                                issued.assumedRoleId,
+                                {},
+                                {}});
+    m_issued.insert(issued.credentials.accessKeyId,
+                    Issued{issued.credentials, issued.credentials.accessKeyId,
+                           issued.assumedRoleArn, issued.assumedRoleId, false});
+}
+
 bool StandInSts::listen(const QHostAddress &address, quint16 port)
 {
     return m_http.listen(address, port);
@@ -127,7 +150,16 @@ QJsonObject StandInSts::callsJson() const
                 {QStringLiteral("errorCode"), call.errorCode},
         });
     }
-    return QJsonObject{{QStringLiteral("counts"), counts}, {QStringLiteral("calls"), calls}};
+    QJsonObject result{{QStringLiteral("counts"), counts}, {QStringLiteral("calls"), calls}};
+    if (m_sso) {
+        const QJsonObject sso = m_sso->callsJson();
+        const QJsonObject ssoCounts = sso.value(QStringLiteral("counts")).toObject();
+        for (auto it = ssoCounts.constBegin(); it != ssoCounts.constEnd(); ++it)
+            counts.insert(it.key(), it.value());
+        result.insert(QStringLiteral("counts"), counts);
+        result.insert(QStringLiteral("ssoCalls"), sso.value(QStringLiteral("calls")));
+    }
+    return result;
 }
 
 std::optional<StandInResponse> StandInSts::handle(const StandInRequest &request)
@@ -144,6 +176,8 @@ std::optional<StandInResponse> StandInSts::handle(const StandInRequest &request)
         return request.method == "POST" ? handleFaultRoute(request) : StandInResponse{405, {}, {}};
     if (path == "/federation")
         return request.method == "GET" ? handleFederation(request) : StandInResponse{405, {}, {}};
+    if (m_sso && StandInSso::serves(path))
+        return m_sso->handle(request);
     return handleSts(request);
 }
 

@@ -14,6 +14,7 @@
 #include <QUrl>
 
 #include "fakes/standinhttp.h"
+#include "fakes/standinsso.h"
 #include "imsa/credentials.h"
 
 namespace imsa::test {
@@ -97,6 +98,12 @@ public:
     /// "server-error", "throttling", "hang", "malformed", "skew", "none".
     static std::optional<StandInFault> faultFromName(const QString &name);
 
+    /// Serve `sso`'s routes on this stand-in's port too, count its calls in /_calls, and take
+    /// the role credentials its portal issues as AWS does: their caller identity is the
+    /// AWSReservedSSO role, and AssumeRole signed with them is role chaining. `sso` is not
+    /// owned and must outlive this stand-in's use of it.
+    void serveSso(StandInSso *sso);
+
     bool listen(const QHostAddress &address = QHostAddress(QHostAddress::LocalHost),
                 quint16 port = 0);
 
@@ -168,7 +175,10 @@ private:
     Answer error(int status, const QString &code, const QString &message,
                  const QString &type = QStringLiteral("Sender")) const;
 
+    void acceptSsoCredentials(const StandInSsoRoleCredentials &issued);
+
     StandInHttpServer m_http;
+    StandInSso *m_sso = nullptr;
     std::function<QDateTime()> m_now;
     qint64 m_clockOffset = 0;
     int m_sessionCap = maxSessionDurationSeconds;

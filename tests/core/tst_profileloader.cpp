@@ -92,7 +92,10 @@ QString describe(const Profile &p)
                                + u' ' + p.mfaProcess,
                        u"role "_s + p.roleArn + u' ' + p.roleSessionName + u' ' + p.externalId
                                + u' ' + QString::number(p.roleDurationSeconds),
-                       u"region "_s + p.region + u" sts "_s + p.stsEndpoint + u' ' + p.stsRegion}
+                       u"region "_s + p.region + u" sts "_s + p.stsEndpoint + u' ' + p.stsRegion,
+                       u"sso "_s + p.sso.sessionName + u' ' + p.sso.startUrl + u' ' + p.sso.region
+                               + u' ' + p.sso.registrationScopes.join(u',') + u' ' + p.sso.accountId
+                               + u' ' + p.sso.roleName}
             .join(u'\n');
 }
 
@@ -317,9 +320,18 @@ void tst_ProfileLoader::awsProfiles_data()
                                    u"je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY"_s);
     self.roleArn = u"arn:aws:iam::123456789012:role/Self"_s;
     self.roleSessionName = u"imsa-jane.doe"_s;
+    Profile ssoDev = expectedProfile(u"sso-dev"_s, configName, 30, u"sso-dev"_s, {});
+    ssoDev.sso = {u"corp"_s,         u"https://corp.awsapps.com/start"_s,
+                  u"eu-west-1"_s,    {},
+                  u"123456789012"_s, u"Developer"_s};
+    Profile viaSso = ssoDev;
+    viaSso.name = u"via-sso"_s;
+    viaSso.sourceLine = 35;
+    viaSso.roleArn = u"arn:aws:iam::123456789012:role/FromSso"_s;
+    viaSso.roleSessionName = u"imsa-jane.doe"_s;
     QTest::addRow("config and credentials with chains, SSO and nested settings")
             << readData(u"aws-config"_s) << readData(u"aws-credentials"_s)
-            << QList<Profile>{admin, ci, defaultProfile, partner, self};
+            << QList<Profile>{admin, ci, defaultProfile, partner, self, ssoDev, viaSso};
 
     Profile windows = expectedProfile(u"x"_s, configName, 1, u"x"_s, u"AKIAI44QH8DHBEXAMPLE"_s);
     windows.region = u"eu-west-1"_s;

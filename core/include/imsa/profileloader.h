@@ -92,8 +92,9 @@ inline ProfileSet parseImsaYaml(const QByteArray &text, const QString &fileName)
 }
 
 /// Profiles from ~/.aws/config and ~/.aws/credentials as the AWS CLI reads them. Only
-/// profiles with access keys or a role_arn are imsa's; SSO, credential_process and
-/// region-only profiles are skipped silently. A syntax error in either file fails both.
+/// profiles with access keys, IAM Identity Center settings (sso_account_id, sso_role_name) or
+/// a role_arn are imsa's; credential_process, SSO-token-only and region-only profiles are
+/// skipped silently. A syntax error in either file fails both.
 inline ProfileSet parseAwsConfig(const QByteArray &configText, const QString &configName,
                                  const QByteArray &credentialsText, const QString &credentialsName)
 {

@@ -13,6 +13,8 @@
 #include "imsa/awsini.h"
 #include "imsa/detail/rawprofile.h"
 #include "imsa/detail/similarity.h"
+#include "imsa/detail/ssosessions.h"
+#include "imsa/detail/ssosettings.h"
 #include "imsa/result.h"
 
 // Profiles from ~/.aws/config and ~/.aws/credentials with AWS CLI semantics: a profile takes
@@ -26,7 +28,7 @@ struct AwsKey
 };
 
 /// The keys imsa reads; every other key belongs to the AWS CLI or an SDK and is ignored.
-inline constexpr std::array<AwsKey, 9> awsKeys{{
+inline constexpr std::array<AwsKey, 15> awsKeys{{
         {"aws_access_key_id", Setting::AccessKeyId},
         {"aws_secret_access_key", Setting::SecretAccessKey},
         {"mfa_serial", Setting::MfaSerial},
@@ -36,15 +38,20 @@ inline constexpr std::array<AwsKey, 9> awsKeys{{
         {"external_id", Setting::ExternalId},
         {"region", Setting::Region},
         {"source_profile", Setting::Parent},
+        {"sso_session", Setting::SsoSession},
+        {"sso_start_url", Setting::SsoStartUrl},
+        {"sso_region", Setting::SsoRegion},
+        {"sso_registration_scopes", Setting::SsoRegistrationScopes},
+        {"sso_account_id", Setting::SsoAccountId},
+        {"sso_role_name", Setting::SsoRoleName},
 }};
 
-/// Keys that make the AWS tools get credentials some other way (SSO, a process, the
-/// environment, web identity). Such a profile is not imsa's, nor is one whose keys come from
-/// it; this also keeps a profile whose credential_process runs imsa from recursing into imsa.
-inline constexpr std::array<const char *, 7> externalCredentialKeys{
-        "credential_process", "credential_source", "web_identity_token_file",
-        "sso_session",        "sso_start_url",     "sso_account_id",
-        "sso_role_name"};
+/// Keys that make the AWS tools get credentials some other way (a process, the environment,
+/// web identity). Such a profile is not imsa's, nor is one whose keys come from it; this also
+/// keeps a profile whose credential_process runs imsa from recursing into imsa. IAM Identity
+/// Center profiles are imsa's (issue 14).
+inline constexpr std::array<const char *, 3> externalCredentialKeys{
+        "credential_process", "credential_source", "web_identity_token_file"};
 
 struct AwsRawProfile
 {
@@ -61,6 +68,11 @@ public:
     {
         QHash<QString, int> headerLines; // profile name -> line of its header in this file
         for (const IniSection &section : file.sections) {
+            if (const QString session = SsoSessions::sessionName(section.header);
+                isConfig && !session.isEmpty()) {
+                m_sessions.add(session, section);
+                continue;
+            }
             const QString name = profileName(section.header, isConfig);
             if (name.isEmpty())
                 continue;
@@ -84,9 +96,10 @@ public:
         for (const QString &name : m_order) {
             const AwsRawProfile &profile = *m_profiles.constFind(name);
             const RawProfile &raw = profile.raw;
-            const bool usable = raw.value(Setting::RoleArn) || raw.value(Setting::AccessKeyId);
+            const bool usable = raw.value(Setting::RoleArn) || raw.value(Setting::AccessKeyId)
+                    || hasSsoCredentials(raw.values);
             if (!usable || profile.externalCredentials)
-                continue; // SSO, credential_process, region-only: not imsa's business
+                continue; // credential_process, SSO token only, region-only: not imsa's business
             if (profile.sessionToken) {
                 result.notices.append(errorAt(
                         *profile.sessionToken,
@@ -198,12 +211,15 @@ private:
             keys = found.value();
             if (!keys)
                 return std::nullopt;
-        } else if (role && !raw.value(Setting::AccessKeyId)) {
+        } else if (role && !raw.value(Setting::AccessKeyId)
+                   && !(source && hasSsoCredentials(raw.values))) {
             return Result<Profile, ConfigError>(
                     errorAt(role->place,
                             QStringLiteral("needs source_profile, or aws_access_key_id in this "
                                            "profile")));
         }
+        if (hasSsoCredentials(keys->raw.values))
+            return ssoProfile(raw, keys->raw);
         const RawValue *keyId = keys->raw.value(Setting::AccessKeyId);
         if (!keyId) {
             return Result<Profile, ConfigError>(
@@ -211,14 +227,42 @@ private:
                             QStringLiteral("profile '") + keys->raw.name
                                     + QStringLiteral("' has no aws_access_key_id")));
         }
-        std::map<Setting, RawValue> settings = raw.values;
-        settings.erase(Setting::AccessKeyId);
-        settings.erase(Setting::SecretAccessKey);
+        std::map<Setting, RawValue> settings = withoutCredentials(raw.values);
         settings.emplace(Setting::AccessKeyId, *keyId);
         if (const RawValue *secret = keys->raw.value(Setting::SecretAccessKey))
             settings.emplace(Setting::SecretAccessKey, *secret);
         return Result<Profile, ConfigError>(
                 makeProfile(raw, ProfileSource::AwsConfig, settings, keys->raw.name));
+    }
+
+    /// The settings that say where credentials come from, left out of a profile that takes
+    /// them from its source_profile.
+    static std::map<Setting, RawValue> withoutCredentials(std::map<Setting, RawValue> settings)
+    {
+        settings.erase(Setting::AccessKeyId);
+        settings.erase(Setting::SecretAccessKey);
+        for (const SsoKey &key : ssoKeys)
+            settings.erase(key.setting);
+        return settings;
+    }
+
+    /// `raw` signing in through IAM Identity Center with the settings of `sso` (itself, or the
+    /// source_profile whose role credentials sign its AssumeRole).
+    Result<Profile, ConfigError> ssoProfile(const RawProfile &raw, const RawProfile &sso) const
+    {
+        const Result<std::map<Setting, RawValue>, ConfigError> signIn = m_sessions.settingsFor(sso);
+        if (!signIn.ok())
+            return inheritedError(signIn.error(), raw.name);
+        std::map<Setting, RawValue> checked = signIn.value();
+        if (const RawValue *keyId = sso.value(Setting::AccessKeyId))
+            checked.emplace(Setting::AccessKeyId, *keyId);
+        if (const std::optional<ConfigError> problem =
+                    ssoProblem(checked, sso.place, QStringLiteral("in this profile")))
+            return inheritedError(*problem, raw.name);
+        std::map<Setting, RawValue> settings = withoutCredentials(raw.values);
+        for (const auto &[setting, value] : signIn.value())
+            settings.insert_or_assign(setting, value);
+        return makeProfile(raw, ProfileSource::AwsConfig, settings, sso.name);
     }
 
     /// Follows source_profile from a role profile to the profile holding the keys; nullptr when
@@ -255,7 +299,8 @@ private:
                 break;
         }
         for (const AwsRawProfile *link : chain.mid(1)) {
-            if (link->externalCredentials || link->sessionToken)
+            if (link->externalCredentials || link->sessionToken
+                || hasOnlySsoSignIn(link->raw.values))
                 return static_cast<const AwsRawProfile *>(nullptr);
             if (link->raw.error)
                 return inheritedError(*link->raw.error, start.raw.name);
@@ -270,6 +315,7 @@ private:
     }
 
     QHash<QString, AwsRawProfile> m_profiles;
+    SsoSessions m_sessions;
     QStringList m_order; ///< config file order, then profiles only in the credentials file
 };
 

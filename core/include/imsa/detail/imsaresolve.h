@@ -12,6 +12,7 @@
 #include "imsa/detail/imsayaml.h"
 #include "imsa/detail/rawprofile.h"
 #include "imsa/detail/similarity.h"
+#include "imsa/detail/ssosettings.h"
 #include "imsa/result.h"
 
 // Resolving `extends` in ~/.imsa: a profile inherits every setting it does not set itself,
@@ -45,6 +46,10 @@ public:
                 result.errors.append(inheritedError(*failure, raw.name));
                 continue;
             }
+            // Sign-in settings alone (a start URL and region for others to extend) serve
+            // nothing: not a profile, and no error either.
+            if (isSsoBase(settingsOf(i)))
+                continue;
             auto profile = build(i);
             if (profile.ok())
                 result.profiles.append(std::move(profile).value());
@@ -149,10 +154,38 @@ private:
         return *m_merged[size_t(i)];
     }
 
+    static bool isSsoBase(const Settings &settings)
+    {
+        return hasOnlySsoSignIn(settings) && !settings.count(Setting::AccessKeyId)
+                && !settings.count(Setting::RoleArn);
+    }
+
+    /// In ~/.imsa sso_session is only the token cache key: the sign-in settings are all
+    /// given here, in the profile or one it extends. A role profile extending an IAM
+    /// Identity Center one signs its AssumeRole with that one's role credentials.
+    static Result<Profile, ConfigError> ssoProfile(const RawProfile &raw, const Settings &settings)
+    {
+        if (const std::optional<ConfigError> problem =
+                    ssoProblem(settings, raw.place,
+                               QStringLiteral("in this profile or any profile it extends"))) {
+            ConfigError error = *problem;
+            error.profile = raw.name;
+            return error;
+        }
+        const QString keyProfile = settings.count(Setting::RoleArn)
+                ? settings.at(Setting::SsoRoleName).place.profile
+                : raw.name;
+        return makeProfile(raw, ProfileSource::ImsaFile, settings, keyProfile);
+    }
+
     Result<Profile, ConfigError> build(qsizetype i)
     {
         const RawProfile &raw = m_profiles[i];
         const Settings &settings = settingsOf(i);
+        const bool roleOnSsoSignIn = hasOnlySsoSignIn(settings) && settings.count(Setting::RoleArn)
+                && !settings.count(Setting::AccessKeyId);
+        if (hasSsoCredentials(settings) || roleOnSsoSignIn)
+            return ssoProfile(raw, settings);
         const auto key = settings.find(Setting::AccessKeyId);
         if (key == settings.end()) {
             Place place = raw.place;

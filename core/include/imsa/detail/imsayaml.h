@@ -10,7 +10,6 @@
 #include <vector>
 
 #include <yaml-cpp/depthguard.h>
-#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/parser.h>
 #include <yaml-cpp/yaml.h>
 
@@ -23,6 +22,7 @@
 #include "imsa/configerror.h"
 #include "imsa/detail/rawprofile.h"
 #include "imsa/detail/similarity.h"
+#include "imsa/detail/yamldocumentscan.h"
 
 // Reading ~/.imsa: yaml-cpp builds the node tree, this walks it by hand because yaml-cpp 0.7
 // keeps duplicate keys silently (first wins on lookup) and its conversions throw.
@@ -36,7 +36,7 @@ struct ImsaKey
 
 /// The keys of the original Python imsa (github.com/sblask/imsa) first, then imsa's own.
 /// `region_name` is how the Python imsa's first README spelled `region`.
-inline constexpr std::array<ImsaKey, 14> imsaKeys{{
+inline constexpr std::array<ImsaKey, 20> imsaKeys{{
         {"aws_access_key_id", Setting::AccessKeyId},
         {"aws_secret_access_key", Setting::SecretAccessKey},
         {"role_session_name", Setting::RoleSessionName},
@@ -51,6 +51,12 @@ inline constexpr std::array<ImsaKey, 14> imsaKeys{{
         {"sts_endpoint", Setting::StsEndpoint},
         {"sts_region", Setting::StsRegion},
         {"mfa_process", Setting::MfaProcess},
+        {"sso_start_url", Setting::SsoStartUrl},
+        {"sso_region", Setting::SsoRegion},
+        {"sso_account_id", Setting::SsoAccountId},
+        {"sso_role_name", Setting::SsoRoleName},
+        {"sso_session", Setting::SsoSession},
+        {"sso_registration_scopes", Setting::SsoRegistrationScopes},
 }};
 
 /// YAML merge keys (`<<: *base`) nested deeper than this are refused.
@@ -68,61 +74,6 @@ struct ImsaDocument
 {
     QList<RawProfile> profiles; ///< file order; a duplicated name appears once
     QList<ConfigError> fileErrors;
-};
-
-/// Finds what yaml-cpp's LoadAll would: syntax errors anywhere and a second document with
-/// content. LoadAll itself is not used: in yaml-cpp 0.7 a stray `,` after a flow collection
-/// or quoted scalar makes it produce empty documents until memory runs out
-/// (github.com/jbeder/yaml-cpp/issues/1040, fixed upstream after 0.8 by pull request 1319).
-class DocumentScan final : public YAML::EventHandler
-{
-public:
-    /// Parsing stops after this many documents: only the looping bug produces so many.
-    static constexpr int maxDocuments = 100;
-
-    int documents = 0;
-    bool firstHasContent = false;
-    std::optional<YAML::Mark> secondContent; ///< where content in a later document starts
-    YAML::Mark lastEmpty = YAML::Mark::null_mark();
-
-    void OnDocumentStart(const YAML::Mark &) override { ++documents; }
-
-    void OnDocumentEnd() override { }
-
-    void OnNull(const YAML::Mark &mark, YAML::anchor_t) override { lastEmpty = mark; }
-
-    void OnAlias(const YAML::Mark &mark, YAML::anchor_t) override { content(mark); }
-
-    void OnScalar(const YAML::Mark &mark, const std::string &, YAML::anchor_t,
-                  const std::string &) override
-    {
-        content(mark);
-    }
-
-    void OnSequenceStart(const YAML::Mark &mark, const std::string &, YAML::anchor_t,
-                         YAML::EmitterStyle::value) override
-    {
-        content(mark);
-    }
-
-    void OnSequenceEnd() override { }
-
-    void OnMapStart(const YAML::Mark &mark, const std::string &, YAML::anchor_t,
-                    YAML::EmitterStyle::value) override
-    {
-        content(mark);
-    }
-
-    void OnMapEnd() override { }
-
-private:
-    void content(const YAML::Mark &mark)
-    {
-        if (documents == 1)
-            firstHasContent = true;
-        else if (!secondContent)
-            secondContent = mark;
-    }
 };
 
 class ImsaYamlReader
@@ -322,6 +273,10 @@ private:
                 continue;
             }
             const Place valuePlace = place(valueNode.Mark(), raw.name, key);
+            if (*setting == Setting::SsoRegistrationScopes && valueNode.IsSequence()) {
+                values.emplace(*setting, RawValue{scopeList(raw, valueNode), valuePlace});
+                continue;
+            }
             if (!valueNode.IsScalar()) {
                 raw.fail(errorAt(valuePlace,
                                  QStringLiteral("must be a string, found ") + kind(valueNode)));
@@ -343,6 +298,22 @@ private:
         }
         walk.path.pop_back();
         return values;
+    }
+
+    /// A YAML list of scopes in the comma-separated form ~/.aws/config uses.
+    QString scopeList(RawProfile &raw, const YAML::Node &list) const
+    {
+        QStringList scopes;
+        for (auto it = list.begin(); it != list.end(); ++it) {
+            if (!it->IsScalar() || it->Scalar().empty()
+                || it->Scalar().find(',') != std::string::npos)
+                raw.fail(errorAt(
+                        place(it->Mark(), raw.name, QStringLiteral("sso_registration_scopes")),
+                        QStringLiteral("each scope must be a string without commas")));
+            else
+                scopes.append(QString::fromStdString(it->Scalar()));
+        }
+        return scopes.join(QLatin1Char(','));
     }
 
     /// Charges bringing in `source` to the file's merge budget; false, with the file failed,

@@ -24,7 +24,13 @@ enum class Setting {
     MfaProcess,
     RoleDurationSeconds,
     MfaSessionDurationSeconds,
-    Parent ///< `extends` in ~/.imsa, `source_profile` in ~/.aws/config
+    Parent, ///< `extends` in ~/.imsa, `source_profile` in ~/.aws/config
+    SsoSession, ///< `[sso-session NAME]` in ~/.aws/config; only the token cache key in ~/.imsa
+    SsoStartUrl,
+    SsoRegion,
+    SsoRegistrationScopes, ///< comma-separated, as in ~/.aws/config
+    SsoAccountId,
+    SsoRoleName
 };
 
 struct DurationLimits
@@ -110,6 +116,18 @@ inline QString checkStsEndpoint(const QString &text)
     return plainHttpProblem(url);
 }
 
+/// The start URL is only an identifier sent to sso-oidc (and, for the legacy form, the token
+/// cache key); nothing connects to it, so plain http is not refused.
+inline QString checkSsoStartUrl(const QString &text)
+{
+    const QUrl url(text, QUrl::StrictMode);
+    const QString scheme = url.scheme();
+    if (!url.isValid() || url.host().isEmpty()
+        || (scheme != QLatin1StringView("https") && scheme != QLatin1StringView("http")))
+        return QStringLiteral("must be an http:// or https:// URL with a host");
+    return {};
+}
+
 /// What is wrong with a setting's value, or an empty string when it is valid. Messages never
 /// quote the value: it may be a secret typed into the wrong key.
 inline QString checkSetting(Setting setting, const QString &text)
@@ -144,9 +162,24 @@ inline QString checkSetting(Setting setting, const QString &text)
         return checkDuration(text, roleDurationLimits);
     case Setting::MfaSessionDurationSeconds:
         return checkDuration(text, mfaSessionDurationLimits);
+    case Setting::SsoStartUrl:
+        return checkSsoStartUrl(text);
+    case Setting::SsoRegion:
+        return checkRegion(text);
+    case Setting::SsoAccountId:
+        if (!matchesWhole(text, "[0-9]{12}"))
+            return QStringLiteral("not an AWS account id (12 digits)");
+        return {};
+    case Setting::SsoRoleName:
+        // IAM role names; Identity Center permission set names are a subset.
+        if (!matchesWhole(text, "[A-Za-z0-9_+=,.@-]{1,64}"))
+            return QStringLiteral("not a role name (1 to 64 of A-Z a-z 0-9 _+=,.@-)");
+        return {};
     case Setting::SecretAccessKey:
     case Setting::MfaProcess:
     case Setting::Parent:
+    case Setting::SsoSession:
+    case Setting::SsoRegistrationScopes:
         return {};
     }
     return {};

@@ -6,6 +6,7 @@
 
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include "imsa/configerror.h"
 #include "imsa/detail/profilevalidation.h"
@@ -73,8 +74,20 @@ inline ConfigError inheritedError(const ConfigError &originError, const QString 
     return error;
 }
 
+/// The same split as the AWS CLI's `sso login`: commas, surrounding blanks dropped.
+inline QStringList registrationScopes(const QString &text)
+{
+    QStringList scopes;
+    for (const QString &scope : text.split(QLatin1Char(','))) {
+        if (!scope.trimmed().isEmpty())
+            scopes.append(scope.trimmed());
+    }
+    return scopes;
+}
+
 /// A Profile from settings that have already been checked and merged along the profile's chain.
-/// `keyProfile` supplies the access key; the secret is in the file when the settings have one.
+/// `keyProfile` supplies the access key, or the IAM Identity Center sign-in; the secret is in
+/// the file when the settings have one.
 inline Profile makeProfile(const RawProfile &raw, ProfileSource source,
                            const std::map<Setting, RawValue> &settings, const QString &keyProfile)
 {
@@ -106,6 +119,14 @@ inline Profile makeProfile(const RawProfile &raw, ProfileSource source,
         profile.roleDurationSeconds = seconds.toInt();
     if (const QString seconds = text(Setting::MfaSessionDurationSeconds); !seconds.isEmpty())
         profile.mfaSessionDurationSeconds = seconds.toInt();
+    if (!text(Setting::SsoAccountId).isEmpty()) {
+        profile.sso.sessionName = text(Setting::SsoSession);
+        profile.sso.startUrl = text(Setting::SsoStartUrl);
+        profile.sso.region = text(Setting::SsoRegion);
+        profile.sso.registrationScopes = registrationScopes(text(Setting::SsoRegistrationScopes));
+        profile.sso.accountId = text(Setting::SsoAccountId);
+        profile.sso.roleName = text(Setting::SsoRoleName);
+    }
     return profile;
 }
 

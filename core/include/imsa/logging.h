@@ -18,6 +18,12 @@ inline const QLoggingCategory &lcSts()
     return category;
 }
 
+inline const QLoggingCategory &lcSso()
+{
+    static const QLoggingCategory category("imsa.sso");
+    return category;
+}
+
 inline const QLoggingCategory &lcBroker()
 {
     static const QLoggingCategory category("imsa.broker");

@@ -33,6 +33,7 @@ private Q_SLOTS:
     void awsErrors_data();
     void awsErrors();
     void usesSsoAndTokenCacheKey();
+    void imsaNameHidesSsoSource();
 };
 
 void tst_SsoProfiles::initTestCase()
@@ -335,6 +336,29 @@ void tst_SsoProfiles::usesSsoAndTokenCacheKey()
     // The AWS CLI's cache key: the session name, or the start URL for the legacy form.
     QCOMPARE(set.find(u"dev"_s)->sso.tokenCacheKey(), u"corp"_s);
     QCOMPARE(set.find(u"old"_s)->sso.tokenCacheKey(), u"https://old.awsapps.com/start"_s);
+}
+
+void tst_SsoProfiles::imsaNameHidesSsoSource()
+{
+    // As for keys: a role whose SSO source profile is hidden by ~/.imsa goes with it, or it
+    // would share the hidden profile's name as its keyProfile.
+    const ProfileSet aws = parseAwsConfig(corpSession
+                                                  + "[profile dev]\n"
+                                                    "sso_session = corp\n"
+                                                    "sso_account_id = 123456789012\n"
+                                                    "sso_role_name = Developer\n"
+                                                    "[profile admin]\n"
+                                                    "role_arn = arn:aws:iam::210987654321:role/A\n"
+                                                    "source_profile = dev\n",
+                                          configName, {}, credentialsName);
+    ProfileSet set;
+    detail::addAwsProfiles(set, aws, {u"dev"_s}, u"/h/.imsa"_s);
+    QCOMPARE(names(set.profiles), QStringList());
+    QCOMPARE(strings(set.notices),
+             (QStringList{u"/h/.aws/config:8:1: profile 'admin': uses the keys of profile 'dev', "
+                          "which is hidden by the profile of the same name in /h/.imsa; skipped"_s,
+                          u"/h/.aws/config:4:1: profile 'dev': hidden by the profile of the same "
+                          "name in /h/.imsa"_s}));
 }
 
 QTEST_GUILESS_MAIN(tst_SsoProfiles)

@@ -189,7 +189,7 @@ inline Result<SsoPage<SsoAccount>, SsoError> parseListAccounts(const QByteArray 
     const QJsonValue list = object->value(QLatin1StringView("accountList"));
     if (!list.isArray() && !list.isUndefined())
         return missingMember(operation, QLatin1StringView("accountList"));
-    for (const QJsonValue &entry : list.toArray()) {
+    for (const QJsonValue entry : list.toArray()) {
         const QJsonObject account = entry.toObject();
         const auto accountId = requiredString(account, QLatin1StringView("accountId"));
         if (!accountId)
@@ -215,7 +215,7 @@ inline Result<SsoPage<QString>, SsoError> parseListAccountRoles(const QByteArray
     const QJsonValue list = object->value(QLatin1StringView("roleList"));
     if (!list.isArray() && !list.isUndefined())
         return missingMember(operation, QLatin1StringView("roleList"));
-    for (const QJsonValue &entry : list.toArray()) {
+    for (const QJsonValue entry : list.toArray()) {
         const auto roleName = requiredString(entry.toObject(), QLatin1StringView("roleName"));
         if (!roleName)
             return missingMember(operation, QLatin1StringView("roleList[].roleName"));

@@ -245,9 +245,10 @@ inline Result<Done, Failure> writeSsoCachedToken(const QString &directory, const
     if (QFile current(path); current.open(QIODevice::ReadOnly))
         existing = QJsonDocument::fromJson(current.readAll()).object();
 
-    // QSaveFile creates its temporary file 0600 only when the target exists (and 0666 minus
-    // the umask otherwise, open to anyone who grabs a descriptor before a chmod): make sure
-    // it does, created 0600 in one step.
+    // On Linux QSaveFile writes to an unnamed O_TMPFILE; where that is not available it makes a
+    // named temporary file, 0600 only when the target exists (0666 minus the umask otherwise,
+    // open to anyone who grabs a descriptor before the chmod below): make sure the target
+    // exists, created 0600 in one step.
     if (QFile target(path); !target.exists())
         target.open(QIODevice::WriteOnly | QIODevice::NewOnly, ownerOnly);
 

@@ -83,6 +83,34 @@
         <source>MFA session ended</source>
         <translation>MFA-Sitzung beendet</translation>
     </message>
+    <message>
+        <source>Profile &apos;%1&apos; needs an IAM Identity Center sign-in: run imsa login %1</source>
+        <translation>Profil '%1' braucht eine Anmeldung bei IAM Identity Center: imsa login %1 ausführen</translation>
+    </message>
+    <message>
+        <source>The sign-in code for profile &apos;%1&apos; expired before it was approved; sign in again.</source>
+        <translation>Der Anmeldecode für Profil '%1' ist abgelaufen, bevor er bestätigt wurde; bitte erneut anmelden.</translation>
+    </message>
+    <message>
+        <source>The sign-in for profile &apos;%1&apos; was denied or cancelled.</source>
+        <translation>Die Anmeldung für Profil '%1' wurde abgelehnt oder abgebrochen.</translation>
+    </message>
+    <message>
+        <source>IAM Identity Center did not accept the sign-in for profile &apos;%1&apos; (check sso_start_url and sso_region): %2</source>
+        <translation>IAM Identity Center hat die Anmeldung für Profil '%1' nicht angenommen (sso_start_url und sso_region prüfen): %2</translation>
+    </message>
+    <message>
+        <source>Cannot reach IAM Identity Center: %1</source>
+        <translation>IAM Identity Center ist nicht erreichbar: %1</translation>
+    </message>
+    <message>
+        <source>IAM Identity Center is busy or failing: %1</source>
+        <translation>IAM Identity Center ist überlastet oder gestört: %1</translation>
+    </message>
+    <message>
+        <source>The sign-in for profile &apos;%1&apos; failed: %2</source>
+        <translation>Die Anmeldung für Profil '%1' ist fehlgeschlagen: %2</translation>
+    </message>
 </context>
 <context>
     <name>imsa::tray::KeyEditor</name>

@@ -83,6 +83,34 @@
         <source>MFA session ended</source>
         <translation>Session MFA terminée</translation>
     </message>
+    <message>
+        <source>Profile &apos;%1&apos; needs an IAM Identity Center sign-in: run imsa login %1</source>
+        <translation>Le profil '%1' demande une connexion à IAM Identity Center&#xa0;: lancez imsa login %1</translation>
+    </message>
+    <message>
+        <source>The sign-in code for profile &apos;%1&apos; expired before it was approved; sign in again.</source>
+        <translation>Le code de connexion du profil '%1' a expiré avant d'être approuvé&#xa0;; connectez-vous à nouveau.</translation>
+    </message>
+    <message>
+        <source>The sign-in for profile &apos;%1&apos; was denied or cancelled.</source>
+        <translation>La connexion du profil '%1' a été refusée ou annulée.</translation>
+    </message>
+    <message>
+        <source>IAM Identity Center did not accept the sign-in for profile &apos;%1&apos; (check sso_start_url and sso_region): %2</source>
+        <translation>IAM Identity Center n'a pas accepté la connexion du profil '%1' (vérifiez sso_start_url et sso_region)&#xa0;: %2</translation>
+    </message>
+    <message>
+        <source>Cannot reach IAM Identity Center: %1</source>
+        <translation>Impossible de joindre IAM Identity Center&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>IAM Identity Center is busy or failing: %1</source>
+        <translation>IAM Identity Center est surchargé ou en panne&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>The sign-in for profile &apos;%1&apos; failed: %2</source>
+        <translation>La connexion du profil '%1' a échoué&#xa0;: %2</translation>
+    </message>
 </context>
 <context>
     <name>imsa::tray::KeyEditor</name>

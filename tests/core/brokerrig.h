@@ -8,13 +8,14 @@
 #include <QString>
 
 #include "../fakes/fakeclock.h"
+#include "../fakes/fakessosource.h"
 #include "../fakes/fakests.h"
 #include "../fakes/memorykeystore.h"
 #include "imsa/credentialbroker.h"
 #include "imsa/profile.h"
 
 // What tst_credentialbroker and tst_credentialbrokermfa share: a broker wired to a FakeClock,
-// a FakeSts and a MemoryKeyStore, and the profiles they use.
+// a FakeSts, a FakeSsoSource and a MemoryKeyStore, and the profiles they use.
 namespace imsa::test {
 
 inline const QString aliceMfaSerial = QStringLiteral("arn:aws:iam::123456789012:mfa/alice");
@@ -63,17 +64,18 @@ public:
         broker.reset();
         broker = std::make_unique<CredentialBroker>(sts, store, clock);
         broker->setEnvironment(QProcessEnvironment());
+        broker->setSsoSource(&sso);
         broker->setRetryJitter([] {
             return 0.0;
         });
     }
 
-    /// Delivers queued STS and key store answers, and whatever they start, until both fakes
+    /// Delivers queued STS, SSO and key store answers, and whatever they start, until the fakes
     /// are idle. Bounded: false if the broker keeps calling (a refresh loop).
     [[nodiscard]] bool settle()
     {
         for (int round = 0; round < 100; ++round) {
-            if (sts.queuedCount() == 0 && store.queuedCount() == 0)
+            if (sts.queuedCount() == 0 && store.queuedCount() == 0 && sso.queuedCount() == 0)
                 return true;
             QCoreApplication::processEvents();
         }
@@ -104,6 +106,7 @@ public:
 
     FakeClock clock;
     FakeSts sts{clock};
+    FakeSsoSource sso{clock};
     MemoryKeyStore store;
     std::unique_ptr<CredentialBroker> broker;
 };

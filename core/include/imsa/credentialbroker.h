@@ -27,6 +27,7 @@
 #include "imsa/profile.h"
 #include "imsa/profilestatus.h"
 #include "imsa/redact.h"
+#include "imsa/ssocredentialsource.h"
 #include "imsa/stsapi.h"
 #include "imsa/stsendpoint.h"
 #include "imsa/stserror.h"
@@ -60,6 +61,9 @@ public:
 
     /// Environment for resolveStsEndpoint (AWS_ENDPOINT_URL_STS, ...); the process's by default.
     void setEnvironment(const QProcessEnvironment &environment);
+    /// Where IAM Identity Center profiles get their credentials; must outlive the broker.
+    /// Without one such profiles fail (the app always sets one).
+    void setSsoSource(SsoCredentialSource *source);
     /// Keeps the MFA sessions of unchanged base identities and the credentials of profiles whose
     /// keys, MFA device and role are unchanged; a removed active profile becomes inactive.
     void setProfiles(const QList<Profile> &profiles);
@@ -84,6 +88,10 @@ public:
     /// Forgets MFA sessions and all credentials, in memory and in the key store, and the
     /// active and requested profiles: nothing is served or refreshed until asked again.
     void logout();
+    /// A sign-in for the IAM Identity Center session with this token cache key (see
+    /// SsoSettings::tokenCacheKey) has happened: its profiles that were waiting for one, or
+    /// failed for want of one, try again now.
+    void ssoSignedIn(const QString &tokenCacheKey);
     ProfileStatus status(const QString &profile) const;
 
     /// Retry delays are shortened by jitter() / 2 of themselves, jitter() in [0, 1]; random by
@@ -125,6 +133,9 @@ private:
 
     // STS and key store work (detail/credentialbroker_calls.h).
     void startWithBaseKeys(const QString &name);
+    /// For an IAM Identity Center profile: role credentials from the SSO source, served as
+    /// they are or (with a role_arn) signing a chained AssumeRole.
+    void startWithSsoCredentials(const QString &name);
     void startAssumeRole(const QString &name, const AwsCredentials &signing, bool chained);
     void startSessionToken(const QString &name, const AwsCredentials &baseKeys);
     void callAnswered(const QString &name, quint64 generation, const QString &sessionKeyId,
@@ -139,6 +150,7 @@ private:
     void forgetCredentials(Entry &entry);
 
     StsApi &m_sts;
+    SsoCredentialSource *m_ssoSource = nullptr;
     Clock &m_clock;
     detail::BaseKeyResolver m_keys;
     detail::MfaSessionStore m_sessions;
@@ -420,6 +432,23 @@ inline ProfileStatus CredentialBroker::status(const QString &profile) const
     else if (entry.lastError)
         status.state = ProfileState::Failed;
     return status;
+}
+
+inline void CredentialBroker::setSsoSource(SsoCredentialSource *source)
+{
+    m_ssoSource = source;
+}
+
+inline void CredentialBroker::ssoSignedIn(const QString &tokenCacheKey)
+{
+    for (Entry &entry : m_entries) {
+        if (!entry.profile.usesSso() || entry.profile.sso.tokenCacheKey() != tokenCacheKey)
+            continue;
+        entry.blocked = false;
+        entry.retryAt = {};
+        entry.failures = 0;
+    }
+    evaluate();
 }
 
 inline void CredentialBroker::setRetryJitter(std::function<double()> jitter)

@@ -19,6 +19,9 @@ enum class StsErrorCode {
     Network, ///< could not connect, TLS failure, connection reset
     Timeout, ///< no answer in time
     MalformedResponse, ///< not the XML STS sends
+    /// An IAM Identity Center profile has no valid sign-in (none yet, ended, or revoked): only
+    /// the user can fix it, by signing in again. Never retried.
+    SignInNeeded,
     Other
 };
 

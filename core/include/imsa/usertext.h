@@ -7,6 +7,7 @@
 #include <QString>
 
 #include "imsa/profile.h"
+#include "imsa/ssoapi.h"
 #include "imsa/stserror.h"
 
 // The sentences about STS errors and times that the service, the CLI and the tray all show: one
@@ -81,11 +82,62 @@ inline QString stsErrorText(const StsError &error, const Profile &profile, TextL
         return text(QT_TRANSLATE_NOOP("StatusText",
                                       "The STS endpoint sent an answer imsa cannot read: %1"))
                 .arg(detail);
+    case StsErrorCode::SignInNeeded:
+        return text(QT_TRANSLATE_NOOP("StatusText",
+                                      "Profile '%1' needs an IAM Identity Center sign-in: run "
+                                      "imsa login %1"))
+                .arg(profile.name);
     case StsErrorCode::Other:
         break;
     }
     return text(QT_TRANSLATE_NOOP("StatusText", "The STS call of profile '%1' failed: %2"))
             .arg(profile.name, detail);
+}
+
+/// Why an IAM Identity Center sign-in for `profile` ended without a token, and what to do.
+inline QString ssoSignInErrorText(const SsoError &error, const QString &profile,
+                                  TextLanguage language)
+{
+    const auto text = [language](const char *source) {
+        return detail::userText(language, source);
+    };
+    const QString detail = error.message.isEmpty() ? error.awsCode : error.message;
+    switch (error.code) {
+    case SsoErrorCode::ExpiredToken:
+        return text(QT_TRANSLATE_NOOP("StatusText",
+                                      "The sign-in code for profile '%1' expired before it was "
+                                      "approved; sign in again."))
+                .arg(profile);
+    case SsoErrorCode::AccessDenied:
+        return text(QT_TRANSLATE_NOOP("StatusText",
+                                      "The sign-in for profile '%1' was denied or cancelled."))
+                .arg(profile);
+    case SsoErrorCode::InvalidRequest:
+    case SsoErrorCode::NotFound:
+    case SsoErrorCode::Forbidden:
+        return text(QT_TRANSLATE_NOOP("StatusText",
+                                      "IAM Identity Center did not accept the sign-in for "
+                                      "profile '%1' (check sso_start_url and sso_region): %2"))
+                .arg(profile, detail);
+    case SsoErrorCode::Network:
+    case SsoErrorCode::Timeout:
+        return text(QT_TRANSLATE_NOOP("StatusText", "Cannot reach IAM Identity Center: %1"))
+                .arg(detail);
+    case SsoErrorCode::Throttled:
+    case SsoErrorCode::ServerError:
+    case SsoErrorCode::MalformedResponse:
+        return text(QT_TRANSLATE_NOOP("StatusText", "IAM Identity Center is busy or failing: %1"))
+                .arg(detail);
+    case SsoErrorCode::InvalidClient:
+    case SsoErrorCode::InvalidGrant:
+    case SsoErrorCode::Unauthorized:
+    case SsoErrorCode::AuthorizationPending:
+    case SsoErrorCode::SlowDown:
+    case SsoErrorCode::Other:
+        break;
+    }
+    return text(QT_TRANSLATE_NOOP("StatusText", "The sign-in for profile '%1' failed: %2"))
+            .arg(profile, detail);
 }
 
 /// Time left until `until`: "3 h 12 min", "42 min". Minutes are rounded up, so "1 min" is the

@@ -41,7 +41,8 @@ inline bool credentialSettingsDiffer(const Profile &a, const Profile &b)
     return a.keyProfile != b.keyProfile || a.accessKeyId != b.accessKeyId
             || a.secretAccessKey != b.secretAccessKey || a.secretLocation != b.secretLocation
             || a.mfaSerial != b.mfaSerial || a.roleArn != b.roleArn
-            || a.roleSessionName != b.roleSessionName || a.externalId != b.externalId;
+            || a.roleSessionName != b.roleSessionName || a.externalId != b.externalId
+            || a.sso != b.sso;
 }
 
 /// The profile's RoleSessionName, else "imsa-<profile>" reduced to what STS accepts

@@ -79,6 +79,8 @@ inline QLatin1StringView stsErrorCodeName(StsErrorCode code)
         return QLatin1StringView("Timeout");
     case StsErrorCode::MalformedResponse:
         return QLatin1StringView("MalformedResponse");
+    case StsErrorCode::SignInNeeded:
+        return QLatin1StringView("SignInNeeded");
     case StsErrorCode::Other:
         break;
     }

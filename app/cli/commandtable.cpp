@@ -32,6 +32,7 @@ int runProfiles(const QStringList &, Io &);
 int runLogout(const QStringList &, Io &);
 int runStop(const QStringList &, Io &);
 int runConsole(const QStringList &, Io &);
+int runLogin(const QStringList &, Io &);
 int runCompletion(const QStringList &, Io &);
 int runCompleteProfiles(const QStringList &, Io &);
 
@@ -49,6 +50,9 @@ QList<Command> commands(const KeyStoreProbes &keyStore)
              QLatin1StringView("Make one shell use PROFILE (container endpoint)."), runEnv},
             {QLatin1StringView("credential-process"),
              QLatin1StringView("Print credential_process JSON for PROFILE."), runCredentialProcess},
+            {QLatin1StringView("login"),
+             QLatin1StringView("Sign in to IAM Identity Center (AWS SSO) in the browser."),
+             runLogin},
             {QLatin1StringView("console"),
              QLatin1StringView("Open the AWS console signed in as PROFILE's role."), runConsole},
             {QLatin1StringView("status"),

@@ -65,6 +65,7 @@ const QHash<QString, ControlHandler::Command> &ControlHandler::commandTable()
             {ipc::commands::stop, &ControlHandler::stop},
             {ipc::commands::verifyEndpoint, &ControlHandler::verifyEndpoint},
             {ipc::commands::console, &ControlHandler::console},
+            {ipc::commands::login, &ControlHandler::login},
     };
     return commands;
 }

@@ -44,6 +44,8 @@ private:
     void stop(ControlConnection &connection, const ipc::Request &request);
     void verifyEndpoint(ControlConnection &connection, const ipc::Request &request);
     void console(ControlConnection &connection, const ipc::Request &request);
+    /// controlhandlerlogin.cpp
+    void login(ControlConnection &connection, const ipc::Request &request);
 
     /// The profile named in args.profile, or nullptr after replying with the error.
     const Profile *requireProfile(ControlConnection &connection, const ipc::Request &request);

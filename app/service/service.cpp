@@ -15,6 +15,9 @@
 #include "imdsserver.h"
 #include "imsa/credentialbroker.h"
 #include "imsa/logging.h"
+#include "imsa/ssoclient.h"
+#include "imsa/ssorolecredentials.h"
+#include "imsa/ssotokencache.h"
 #include "imsa/stsclient.h"
 #include "keystore/keystorefactory.h"
 #include "mfaprocessrunner.h"
@@ -22,6 +25,7 @@
 #include "platform/statedir.h"
 #include "profilestore.h"
 #include "sessionnotifier.h"
+#include "ssosignins.h"
 
 namespace imsa::app {
 
@@ -73,6 +77,7 @@ void Service::continueWithKeyStore(std::unique_ptr<KeyStore> keyStore, const QSt
     m_keyStore = std::move(keyStore);
     m_sts = std::make_unique<StsClient>(m_network, m_clock);
     m_broker = new CredentialBroker(*m_sts, *m_keyStore, m_clock, this);
+    wireIdentityCenter();
     m_broker->setProfiles(m_profiles->profiles().profiles);
     connect(m_profiles, &ProfileStore::changed, m_broker, [this] {
         m_broker->setProfiles(m_profiles->profiles().profiles);
@@ -88,6 +93,18 @@ void Service::continueWithKeyStore(std::unique_ptr<KeyStore> keyStore, const QSt
     m_imdsServer = new ImdsServer(*m_view, m_clock, serverOptions, this);
     m_imdsServer->setIdentity(&m_identity);
     bindMetadataServer();
+}
+
+void Service::wireIdentityCenter()
+{
+    // The AWS CLI's token cache: a sign-in made by either serves both.
+    const QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    const QString tokenCache = ssoTokenCacheDirectory(environment);
+    m_sso = std::make_unique<SsoClient>(m_network, m_clock);
+    m_ssoCredentials = new SsoRoleCredentials(*m_sso, m_clock, tokenCache, environment, this);
+    m_broker->setSsoSource(m_ssoCredentials);
+    m_ssoSignIns = new SsoSignIns(*m_sso, m_clock, tokenCache, environment, this);
+    connect(m_ssoSignIns, &SsoSignIns::signedIn, m_broker, &CredentialBroker::ssoSignedIn);
 }
 
 void Service::bindMetadataServer()

@@ -13,6 +13,8 @@
 namespace imsa {
 class CredentialBroker;
 class KeyStore;
+class SsoClient;
+class SsoRoleCredentials;
 class StsClient;
 } // namespace imsa
 
@@ -26,6 +28,7 @@ class ImdsServer;
 class MfaProcessRunner;
 class ProfileStore;
 class SessionNotifier;
+class SsoSignIns;
 
 /// The running app without its face: profiles, key store, broker, metadata server and control
 /// socket. The headless mode runs just this; the tray shows it.
@@ -64,6 +67,9 @@ public:
     KeyStore &keyStore() { return *m_keyStore; }
 
     const KeyStore &keyStore() const { return *m_keyStore; }
+
+    /// IAM Identity Center sign-ins (`imsa login`, the tray's Sign in).
+    SsoSignIns &ssoSignIns() { return *m_ssoSignIns; }
 
     /// Warns before the active MFA session ends: in the log and as a desktop notification.
     SessionNotifier &sessionNotifier() { return *m_sessionNotifier; }
@@ -112,6 +118,7 @@ Q_SIGNALS:
 
 private:
     void continueWithKeyStore(std::unique_ptr<KeyStore> keyStore, const QString &warning);
+    void wireIdentityCenter();
     void bindMetadataServer();
     void serveOnFallbackAddress(const QString &reason);
     void finishStart();
@@ -130,9 +137,12 @@ private:
     SystemClock m_clock;
     QNetworkAccessManager m_network;
     std::unique_ptr<StsClient> m_sts;
+    std::unique_ptr<SsoClient> m_sso;
     std::unique_ptr<KeyStore> m_keyStore;
     ProfileStore *m_profiles = nullptr;
     CredentialBroker *m_broker = nullptr;
+    SsoRoleCredentials *m_ssoCredentials = nullptr;
+    SsoSignIns *m_ssoSignIns = nullptr;
     BrokerView *m_view = nullptr;
     ImdsServer *m_imdsServer = nullptr;
     ImdsServer *m_containerServer = nullptr;

@@ -50,9 +50,11 @@ inline constexpr QLatin1StringView logout{"logout"};
 inline constexpr QLatin1StringView stop{"stop"};
 inline constexpr QLatin1StringView verifyEndpoint{"verify-endpoint"};
 inline constexpr QLatin1StringView console{"console"};
+/// IAM Identity Center sign-in for a profile's (or a session's) SSO session.
+inline constexpr QLatin1StringView login{"login"};
 /// Every command above; tst_controlhandler checks that the app handles exactly these.
-inline constexpr std::array all{status, profiles, assume, credentials,    env,    mfa,
-                                renew,  logout,   stop,   verifyEndpoint, console};
+inline constexpr std::array all{status, profiles, assume, credentials,    env,     mfa,
+                                renew,  logout,   stop,   verifyEndpoint, console, login};
 } // namespace commands
 
 /// Events the app sends while a request is pending (Response::event).
@@ -60,6 +62,9 @@ namespace events {
 inline constexpr QLatin1StringView mfaRequired{"mfa-required"}; ///< profile, mfaSerial, dialog
 inline constexpr QLatin1StringView mfaRejected{"mfa-rejected"}; ///< message
 inline constexpr QLatin1StringView mfaSatisfied{"mfa-satisfied"};
+/// login: the code to approve; userCode, verificationUri, verificationUriComplete, expiresIn,
+/// opened (whether the app opened the browser on it).
+inline constexpr QLatin1StringView ssoCode{"sso-code"};
 } // namespace events
 
 /// Keys of request args, reply results and event data.
@@ -113,6 +118,12 @@ inline constexpr QLatin1StringView destination{"destination"};
 inline constexpr QLatin1StringView print{"print"};
 inline constexpr QLatin1StringView url{"url"};
 inline constexpr QLatin1StringView opened{"opened"};
+// login: args profile (a profile or an sso-session name), noBrowser; the reply's expiration.
+inline constexpr QLatin1StringView noBrowser{"no_browser"};
+inline constexpr QLatin1StringView userCode{"user_code"};
+inline constexpr QLatin1StringView verificationUri{"verification_uri"};
+inline constexpr QLatin1StringView verificationUriComplete{"verification_uri_complete"};
+inline constexpr QLatin1StringView expiresIn{"expires_in"};
 } // namespace keys
 
 struct Request

@@ -39,7 +39,7 @@ enum class SsoErrorCode {
 struct SsoError
 {
     SsoErrorCode code = SsoErrorCode::Other;
-    QString awsCode; ///< e.g. "authorization_pending", "UnauthorizedException"; empty for transport errors
+    QString awsCode; ///< e.g. "authorization_pending"; empty for transport errors
     QString message; ///< the service's message or the transport's description; never holds tokens
     int httpStatus = 0;
 
@@ -120,10 +120,10 @@ public:
     virtual void registerClient(const QUrl &oidc, const QString &clientName,
                                 const QStringList &scopes, QObject *context,
                                 std::function<void(SsoResult<SsoClientRegistration>)> done) = 0;
-    virtual void startDeviceAuthorization(const QUrl &oidc,
-                                          const SsoClientRegistration &registration,
-                                          const QString &startUrl, QObject *context,
-                                          std::function<void(SsoResult<DeviceAuthorization>)> done) = 0;
+    virtual void
+    startDeviceAuthorization(const QUrl &oidc, const SsoClientRegistration &registration,
+                             const QString &startUrl, QObject *context,
+                             std::function<void(SsoResult<DeviceAuthorization>)> done) = 0;
     /// CreateToken with grant type urn:ietf:params:oauth:grant-type:device_code.
     virtual void createTokenFromDeviceCode(const QUrl &oidc,
                                            const SsoClientRegistration &registration,

@@ -61,8 +61,7 @@ public:
 
     /// Environment for resolveStsEndpoint (AWS_ENDPOINT_URL_STS, ...); the process's by default.
     void setEnvironment(const QProcessEnvironment &environment);
-    /// Where IAM Identity Center profiles get their credentials; must outlive the broker.
-    /// Without one such profiles fail (the app always sets one).
+    /// Where IAM Identity Center profiles get credentials (none: they fail); must outlive this.
     void setSsoSource(SsoCredentialSource *source);
     /// Keeps the MFA sessions of unchanged base identities and the credentials of profiles whose
     /// keys, MFA device and role are unchanged; a removed active profile becomes inactive.
@@ -434,23 +433,6 @@ inline ProfileStatus CredentialBroker::status(const QString &profile) const
     return status;
 }
 
-inline void CredentialBroker::setSsoSource(SsoCredentialSource *source)
-{
-    m_ssoSource = source;
-}
-
-inline void CredentialBroker::ssoSignedIn(const QString &tokenCacheKey)
-{
-    for (Entry &entry : m_entries) {
-        if (!entry.profile.usesSso() || entry.profile.sso.tokenCacheKey() != tokenCacheKey)
-            continue;
-        entry.blocked = false;
-        entry.retryAt = {};
-        entry.failures = 0;
-    }
-    evaluate();
-}
-
 inline void CredentialBroker::setRetryJitter(std::function<double()> jitter)
 {
     m_jitter = std::move(jitter);
@@ -465,3 +447,4 @@ inline QDateTime CredentialBroker::nextWakeUp() const
 
 #include "imsa/detail/credentialbroker_calls.h"
 #include "imsa/detail/credentialbroker_loop.h"
+#include "imsa/detail/credentialbroker_sso.h"

@@ -37,41 +37,6 @@ inline void CredentialBroker::startWithBaseKeys(const QString &name)
                    });
 }
 
-inline void CredentialBroker::startWithSsoCredentials(const QString &name)
-{
-    Entry &entry = *findEntry(name);
-    if (!m_ssoSource) {
-        callFailed(entry,
-                   StsError{StsErrorCode::Other,
-                            {},
-                            QStringLiteral("IAM Identity Center is not available here"),
-                            0},
-                   {});
-        return;
-    }
-    entry.inFlight = true;
-    entry.retryAt = {};
-    qCInfo(lcBroker).noquote().nospace()
-            << "profile " << name << ": IAM Identity Center role " << entry.profile.sso.roleName
-            << " in account " << entry.profile.sso.accountId;
-    m_ssoSource->roleCredentials(
-            entry.profile.sso, this,
-            [this, name, generation = entry.generation](StsResult<AwsCredentials> result) {
-                Entry *current = findEntry(name, generation);
-                if (!current)
-                    return;
-                if (result && current->profile.hasRole()) {
-                    // SSO role credentials are role credentials: AWS allows an hour of chaining.
-                    startAssumeRole(name, result.value(), true);
-                    evaluate();
-                } else {
-                    callAnswered(name, generation, {},
-                                 result ? StsResult<AssumedRole>(AssumedRole{result.value(), {}})
-                                        : StsResult<AssumedRole>(result.error()));
-                }
-            });
-}
-
 inline void CredentialBroker::startAssumeRole(const QString &name, const AwsCredentials &signing,
                                               bool chained)
 {

@@ -15,6 +15,7 @@
 #include <QTimer>
 
 #include "imsa/clock.h"
+#include "imsa/detail/awsrequest.h"
 #include "imsa/detail/ssocall.h"
 #include "imsa/detail/ssoerror.h"
 #include "imsa/detail/ssojson.h"
@@ -268,15 +269,7 @@ private:
             request.setRawHeader("x-amz-sso_bearer_token", call->bearerToken);
         if (call->method == "POST")
             request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
-        if (!m_userAgent.isEmpty())
-            request.setHeader(QNetworkRequest::UserAgentHeader, m_userAgent);
-        request.setTransferTimeout(int(m_timeout.count()));
-        // A redirect would replay the bearer token or client secret to another host.
-        request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
-                             QNetworkRequest::ManualRedirectPolicy);
-        request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
-        request.setAttribute(QNetworkRequest::CookieLoadControlAttribute, QNetworkRequest::Manual);
-        request.setAttribute(QNetworkRequest::CookieSaveControlAttribute, QNetworkRequest::Manual);
+        detail::prepareAwsRequest(request, m_timeout, m_userAgent);
 
         qCDebug(lcSso).noquote() << call->operation << "attempt" << call->attempt << "to"
                                  << call->url.host();

@@ -17,6 +17,7 @@
 #include <QTimer>
 
 #include "imsa/clock.h"
+#include "imsa/detail/awsrequest.h"
 #include "imsa/detail/stscall.h"
 #include "imsa/detail/stsxml.h"
 #include "imsa/logging.h"
@@ -242,17 +243,7 @@ private:
         QNetworkRequest networkRequest(url);
         for (const auto &[name, value] : request.headers + signature.addedHeaders)
             networkRequest.setRawHeader(name, value);
-        if (!m_userAgent.isEmpty())
-            networkRequest.setHeader(QNetworkRequest::UserAgentHeader, m_userAgent);
-        networkRequest.setTransferTimeout(int(m_timeout.count()));
-        // A redirect would replay signed credentials to another host; STS never redirects.
-        networkRequest.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
-                                    QNetworkRequest::ManualRedirectPolicy);
-        networkRequest.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
-        networkRequest.setAttribute(QNetworkRequest::CookieLoadControlAttribute,
-                                    QNetworkRequest::Manual);
-        networkRequest.setAttribute(QNetworkRequest::CookieSaveControlAttribute,
-                                    QNetworkRequest::Manual);
+        detail::prepareAwsRequest(networkRequest, m_timeout, m_userAgent);
 
         qCDebug(lcSts).noquote() << call->action << "attempt" << call->attempt << "to"
                                  << url.toDisplayString() << "with key"

@@ -5,12 +5,12 @@
 namespace imsa::app {
 
 SsoSignIns::SsoSignIns(SsoApi &api, Clock &clock, QString cacheDirectory,
-                       QProcessEnvironment environment, QObject *parent)
+                       const QProcessEnvironment &environment, QObject *parent)
     : QObject(parent)
     , m_api(api)
     , m_clock(clock)
     , m_cacheDirectory(std::move(cacheDirectory))
-    , m_environment(std::move(environment))
+    , m_environment(environment)
 { }
 
 SsoSignIn *SsoSignIns::signIn(const SsoSettings &settings)

@@ -24,8 +24,8 @@ class SsoSignIns final : public QObject
     Q_OBJECT
 
 public:
-    SsoSignIns(SsoApi &api, Clock &clock, QString cacheDirectory, QProcessEnvironment environment,
-               QObject *parent = nullptr);
+    SsoSignIns(SsoApi &api, Clock &clock, QString cacheDirectory,
+               const QProcessEnvironment &environment, QObject *parent = nullptr);
 
     /// The running sign-in of `settings`' session, or a new one, started. Connect to it before
     /// the event loop runs again; SsoSignIn::authorization() gives the code to a late joiner.

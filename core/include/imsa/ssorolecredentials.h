@@ -75,12 +75,12 @@ public:
     /// `cacheDirectory` is the AWS CLI's (ssoTokenCacheDirectory); `environment` gives the
     /// endpoint overrides. `api` and `clock` must outlive this.
     SsoRoleCredentials(SsoApi &api, Clock &clock, QString cacheDirectory,
-                       QProcessEnvironment environment, QObject *parent = nullptr)
+                       const QProcessEnvironment &environment, QObject *parent = nullptr)
         : QObject(parent)
         , m_api(api)
         , m_clock(clock)
         , m_cacheDirectory(std::move(cacheDirectory))
-        , m_environment(std::move(environment))
+        , m_environment(environment)
     { }
 
     void roleCredentials(const SsoSettings &settings, QObject *context,
@@ -182,7 +182,7 @@ private:
         qCInfo(lcSso).noquote() << "refreshing the sign-in of" << settings.startUrl;
         m_api.refreshToken(
                 endpoints->oidc, cached.registration, cached.refreshToken, this,
-                [this, settings, cached](SsoResult<SsoToken> result) {
+                [this, settings, cached](const SsoResult<SsoToken> &result) {
                     const QString key = settings.tokenCacheKey();
                     const QDateTime now = m_clock.now();
                     if (!result) {

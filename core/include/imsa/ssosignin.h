@@ -159,7 +159,7 @@ private:
             return;
         }
         m_api.createTokenFromDeviceCode(m_oidc, m_registration, m_authorization.deviceCode, this,
-                                        [this](SsoResult<SsoToken> result) {
+                                        [this](const SsoResult<SsoToken> &result) {
                                             tokenAnswered(result);
                                         });
     }

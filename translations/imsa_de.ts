@@ -85,19 +85,19 @@
     </message>
     <message>
         <source>Profile &apos;%1&apos; needs an IAM Identity Center sign-in: run imsa login %1</source>
-        <translation>Profil '%1' braucht eine Anmeldung bei IAM Identity Center: imsa login %1 ausführen</translation>
+        <translation>Profil &apos;%1&apos; braucht eine Anmeldung bei IAM Identity Center: imsa login %1 ausführen</translation>
     </message>
     <message>
         <source>The sign-in code for profile &apos;%1&apos; expired before it was approved; sign in again.</source>
-        <translation>Der Anmeldecode für Profil '%1' ist abgelaufen, bevor er bestätigt wurde; bitte erneut anmelden.</translation>
+        <translation>Der Anmeldecode für Profil &apos;%1&apos; ist abgelaufen, bevor er bestätigt wurde; bitte erneut anmelden.</translation>
     </message>
     <message>
         <source>The sign-in for profile &apos;%1&apos; was denied or cancelled.</source>
-        <translation>Die Anmeldung für Profil '%1' wurde abgelehnt oder abgebrochen.</translation>
+        <translation>Die Anmeldung für Profil &apos;%1&apos; wurde abgelehnt oder abgebrochen.</translation>
     </message>
     <message>
         <source>IAM Identity Center did not accept the sign-in for profile &apos;%1&apos; (check sso_start_url and sso_region): %2</source>
-        <translation>IAM Identity Center hat die Anmeldung für Profil '%1' nicht angenommen (sso_start_url und sso_region prüfen): %2</translation>
+        <translation>IAM Identity Center hat die Anmeldung für Profil &apos;%1&apos; nicht angenommen (sso_start_url und sso_region prüfen): %2</translation>
     </message>
     <message>
         <source>Cannot reach IAM Identity Center: %1</source>
@@ -109,7 +109,7 @@
     </message>
     <message>
         <source>The sign-in for profile &apos;%1&apos; failed: %2</source>
-        <translation>Die Anmeldung für Profil '%1' ist fehlgeschlagen: %2</translation>
+        <translation>Die Anmeldung für Profil &apos;%1&apos; ist fehlgeschlagen: %2</translation>
     </message>
 </context>
 <context>
@@ -322,6 +322,69 @@
     </message>
 </context>
 <context>
+    <name>imsa::tray::SsoSignInDialog</name>
+    <message>
+        <source>Sign in to IAM Identity Center</source>
+        <translation>Bei IAM Identity Center anmelden</translation>
+    </message>
+    <message>
+        <source>Approve this code in your browser to sign in profile &lt;b&gt;%1&lt;/b&gt; (session %2).</source>
+        <translation>Bestätigen Sie diesen Code im Browser, um Profil &lt;b&gt;%1&lt;/b&gt; anzumelden (Sitzung %2).</translation>
+    </message>
+    <message>
+        <source>Sign-in code</source>
+        <translation>Anmeldecode</translation>
+    </message>
+    <message>
+        <source>Sign-in page</source>
+        <translation>Anmeldeseite</translation>
+    </message>
+    <message>
+        <source>Time left</source>
+        <translation>Verbleibende Zeit</translation>
+    </message>
+    <message>
+        <source>Asking IAM Identity Center for a code…</source>
+        <translation>Code wird bei IAM Identity Center angefordert …</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Meldung</translation>
+    </message>
+    <message>
+        <source>Open browser</source>
+        <translation>Browser öffnen</translation>
+    </message>
+    <message>
+        <source>Copy code</source>
+        <translation>Code kopieren</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Or open %1 and enter the code there.</source>
+        <translation>Oder öffnen Sie %1 und geben Sie dort den Code ein.</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Time left: %1</source>
+        <translation>Verbleibende Zeit: %1</translation>
+    </message>
+    <message>
+        <source>The code has expired.</source>
+        <translation>Der Code ist abgelaufen.</translation>
+    </message>
+    <message>
+        <source>The code is on the clipboard.</source>
+        <translation>Der Code ist in der Zwischenablage.</translation>
+    </message>
+</context>
+<context>
     <name>imsa::tray::TrayController</name>
     <message>
         <source>no active profile</source>
@@ -426,6 +489,14 @@
     <message>
         <source>Could not open the AWS console as %1</source>
         <translation>Die AWS-Konsole konnte nicht als %1 geöffnet werden</translation>
+    </message>
+    <message>
+        <source>Sign in to IAM Identity Center…</source>
+        <translation>Bei IAM Identity Center anmelden …</translation>
+    </message>
+    <message>
+        <source>Sign-in needed for %1</source>
+        <translation>%1 muss angemeldet werden</translation>
     </message>
 </context>
 </TS>

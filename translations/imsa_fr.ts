@@ -85,19 +85,19 @@
     </message>
     <message>
         <source>Profile &apos;%1&apos; needs an IAM Identity Center sign-in: run imsa login %1</source>
-        <translation>Le profil '%1' demande une connexion à IAM Identity Center&#xa0;: lancez imsa login %1</translation>
+        <translation>Le profil &apos;%1&apos; demande une connexion à IAM Identity Center&#xa0;: lancez imsa login %1</translation>
     </message>
     <message>
         <source>The sign-in code for profile &apos;%1&apos; expired before it was approved; sign in again.</source>
-        <translation>Le code de connexion du profil '%1' a expiré avant d'être approuvé&#xa0;; connectez-vous à nouveau.</translation>
+        <translation>Le code de connexion du profil &apos;%1&apos; a expiré avant d&apos;être approuvé&#xa0;; connectez-vous à nouveau.</translation>
     </message>
     <message>
         <source>The sign-in for profile &apos;%1&apos; was denied or cancelled.</source>
-        <translation>La connexion du profil '%1' a été refusée ou annulée.</translation>
+        <translation>La connexion du profil &apos;%1&apos; a été refusée ou annulée.</translation>
     </message>
     <message>
         <source>IAM Identity Center did not accept the sign-in for profile &apos;%1&apos; (check sso_start_url and sso_region): %2</source>
-        <translation>IAM Identity Center n'a pas accepté la connexion du profil '%1' (vérifiez sso_start_url et sso_region)&#xa0;: %2</translation>
+        <translation>IAM Identity Center n&apos;a pas accepté la connexion du profil &apos;%1&apos; (vérifiez sso_start_url et sso_region)&#xa0;: %2</translation>
     </message>
     <message>
         <source>Cannot reach IAM Identity Center: %1</source>
@@ -109,7 +109,7 @@
     </message>
     <message>
         <source>The sign-in for profile &apos;%1&apos; failed: %2</source>
-        <translation>La connexion du profil '%1' a échoué&#xa0;: %2</translation>
+        <translation>La connexion du profil &apos;%1&apos; a échoué&#xa0;: %2</translation>
     </message>
 </context>
 <context>
@@ -322,6 +322,69 @@
     </message>
 </context>
 <context>
+    <name>imsa::tray::SsoSignInDialog</name>
+    <message>
+        <source>Sign in to IAM Identity Center</source>
+        <translation>Se connecter à IAM Identity Center</translation>
+    </message>
+    <message>
+        <source>Approve this code in your browser to sign in profile &lt;b&gt;%1&lt;/b&gt; (session %2).</source>
+        <translation>Approuvez ce code dans votre navigateur pour connecter le profil &lt;b&gt;%1&lt;/b&gt; (session %2).</translation>
+    </message>
+    <message>
+        <source>Sign-in code</source>
+        <translation>Code de connexion</translation>
+    </message>
+    <message>
+        <source>Sign-in page</source>
+        <translation>Page de connexion</translation>
+    </message>
+    <message>
+        <source>Time left</source>
+        <translation>Temps restant</translation>
+    </message>
+    <message>
+        <source>Asking IAM Identity Center for a code…</source>
+        <translation>Demande d’un code à IAM Identity Center…</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Message</translation>
+    </message>
+    <message>
+        <source>Open browser</source>
+        <translation>Ouvrir le navigateur</translation>
+    </message>
+    <message>
+        <source>Copy code</source>
+        <translation>Copier le code</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Or open %1 and enter the code there.</source>
+        <translation>Ou ouvrez %1 et saisissez-y le code.</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Fermer</translation>
+    </message>
+    <message>
+        <source>Time left: %1</source>
+        <translation>Temps restant&#xa0;: %1</translation>
+    </message>
+    <message>
+        <source>The code has expired.</source>
+        <translation>Le code a expiré.</translation>
+    </message>
+    <message>
+        <source>The code is on the clipboard.</source>
+        <translation>Le code est dans le presse-papiers.</translation>
+    </message>
+</context>
+<context>
     <name>imsa::tray::TrayController</name>
     <message>
         <source>no active profile</source>
@@ -426,6 +489,14 @@
     <message>
         <source>Could not open the AWS console as %1</source>
         <translation>Impossible d’ouvrir la console AWS en tant que %1</translation>
+    </message>
+    <message>
+        <source>Sign in to IAM Identity Center…</source>
+        <translation>Se connecter à IAM Identity Center…</translation>
+    </message>
+    <message>
+        <source>Sign-in needed for %1</source>
+        <translation>Connexion requise pour %1</translation>
     </message>
 </context>
 </TS>

@@ -155,6 +155,15 @@ QList<MenuEntry> MenuModel::profileEntries() const
     return entries;
 }
 
+/// Only a sign-in the broker asked for: for a Ready profile a new one changes nothing, and for
+/// another failure (a role that was removed, no network) it would not help; the status line
+/// says what would.
+bool MenuModel::needsSsoSignIn(const Active &state) const
+{
+    return state.profile.usesSso() && state.status.state == ProfileState::Failed
+            && state.status.lastError && state.status.lastError->code == StsErrorCode::SignInNeeded;
+}
+
 QList<MenuEntry> MenuModel::entries() const
 {
     using Kind = MenuEntry::Kind;
@@ -171,6 +180,8 @@ QList<MenuEntry> MenuModel::entries() const
     MenuEntry status = makeEntry(Kind::Status, statusText());
     status.enabled = false;
     entries << status << separator << profileEntries() << separator;
+    if (needsSsoSignIn(active()))
+        entries << action(tr("Sign in to IAM Identity Center…"), Action::SsoSignIn, true);
     entries << action(tr("Renew now"), Action::RenewNow, hasActive)
             << action(tr("Copy export command"), Action::CopyExport, hasActive)
             << action(tr("Copy env command"), Action::CopyEnv, hasActive)

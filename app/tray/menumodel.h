@@ -28,6 +28,7 @@ struct MenuEntry
     };
     enum class Action {
         None,
+        SsoSignIn, ///< the active profile's IAM Identity Center session needs a sign-in
         RenewNow,
         CopyExport,
         CopyEnv,
@@ -88,6 +89,7 @@ public:
 
 private:
     QList<MenuEntry> profileEntries() const;
+    bool needsSsoSignIn(const Active &active) const;
 
     const CredentialBroker &m_broker;
     const Clock &m_clock;

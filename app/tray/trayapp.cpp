@@ -1,5 +1,7 @@
 #include "trayapp.h"
 
+#include <algorithm>
+
 #include <QClipboard>
 #include <QCoreApplication>
 #include <QCursor>
@@ -14,6 +16,8 @@
 #include "service/profilestore.h"
 #include "service/service.h"
 #include "service/sessionnotifier.h"
+#include "service/ssosignins.h"
+#include "ssosignindialog.h"
 #include "trayicon.h"
 
 namespace imsa::tray {
@@ -52,6 +56,8 @@ TrayApp::TrayApp(app::Service &service)
     connect(&m_controller, &TrayController::activeProfileChosen, &service,
             &app::Service::rememberActiveProfile);
     connect(&m_controller, &TrayController::mfaDialogRequested, this, &TrayApp::openMfaDialog);
+    connect(&m_controller, &TrayController::ssoSignInRequested, this,
+            &TrayApp::openSsoSignInDialog);
     connect(&m_controller, &TrayController::profilesWindowRequested, this,
             &TrayApp::openProfilesWindow);
     connect(&m_controller, &TrayController::copyRequested, this, [](const QString &text) {
@@ -79,6 +85,8 @@ TrayApp::TrayApp(app::Service &service)
 TrayApp::~TrayApp()
 {
     for (const QPointer<MfaDialog> &dialog : std::as_const(m_dialogs))
+        delete dialog.data();
+    for (const QPointer<SsoSignInDialog> &dialog : std::as_const(m_signInDialogs))
         delete dialog.data();
     delete m_window.data();
 }
@@ -129,6 +137,36 @@ void TrayApp::openMfaDialog(const QString &profile, const QString &mfaSerial)
     }
     auto *dialog = new MfaDialog(m_controller, profile, mfaSerial);
     m_dialogs.append(dialog);
+    bringToFront(dialog);
+}
+
+void TrayApp::openSsoSignInDialog(const QString &profile)
+{
+    const QList<Profile> profiles = m_service.broker().profiles();
+    const auto found =
+            std::find_if(profiles.cbegin(), profiles.cend(), [&profile](const Profile &candidate) {
+                return candidate.name == profile;
+            });
+    if (found == profiles.cend() || !found->usesSso())
+        return;
+    // One sign-in serves every profile of a session: a window still waiting for it is the
+    // answer; one that shows how an earlier attempt ended makes way for a new attempt.
+    const QString key = found->sso.tokenCacheKey();
+    m_signInDialogs.removeIf([](const QPointer<SsoSignInDialog> &dialog) {
+        return dialog.isNull();
+    });
+    for (const QPointer<SsoSignInDialog> &dialog : std::as_const(m_signInDialogs)) {
+        if (dialog->tokenCacheKey() != key)
+            continue;
+        if (dialog->isWaiting()) {
+            bringToFront(dialog);
+            return;
+        }
+        dialog->close();
+    }
+    SsoSignIn *signIn = m_service.ssoSignIns().signIn(found->sso);
+    auto *dialog = new SsoSignInDialog(*signIn, m_service.clock(), profile, m_service.runtimeDir());
+    m_signInDialogs.append(dialog);
     bringToFront(dialog);
 }
 

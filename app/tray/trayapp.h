@@ -19,6 +19,7 @@ namespace imsa::tray {
 
 class MfaDialog;
 class ProfilesWindow;
+class SsoSignInDialog;
 class TrayIcon;
 
 /// The tray app around a running service: wires the service to the controller and opens the
@@ -38,6 +39,7 @@ private:
     void showIconWhenTrayAppears();
     void openMfaDialog(const QString &profile, const QString &mfaSerial);
     void openProfilesWindow();
+    void openSsoSignInDialog(const QString &profile);
 
     app::Service &m_service;
     TrayController m_controller;
@@ -45,6 +47,7 @@ private:
     app::ConsoleOpener m_console;
     std::unique_ptr<TrayIcon> m_icon;
     QList<QPointer<MfaDialog>> m_dialogs;
+    QList<QPointer<SsoSignInDialog>> m_signInDialogs;
     QPointer<ProfilesWindow> m_window;
     QTimer m_trayRetry;
     int m_retriesLeft = trayRetries;

@@ -47,7 +47,11 @@ TrayController::TrayController(CredentialBroker &broker, Clock &clock,
             m_failing.remove(profile);
         refresh();
     });
-    connect(&m_broker, &CredentialBroker::credentialsChanged, this, &TrayController::refresh);
+    connect(&m_broker, &CredentialBroker::credentialsChanged, this, [this](const QString &profile) {
+        if (profile == m_chosenSsoProfile)
+            m_chosenSsoProfile.clear();
+        refresh();
+    });
     // `imsa assume` in a terminal switches profiles too; the menu and icon follow at once.
     connect(&m_broker, &CredentialBroker::activeProfileChanged, this, &TrayController::refresh);
     connect(&m_broker, &CredentialBroker::refreshFailed, this,
@@ -73,14 +77,18 @@ TrayController::TrayController(CredentialBroker &broker, Clock &clock,
                         tr("The MFA session of %1 ends in %2. Click to renew it now.")
                                 .arg(profile,
                                      countdownText(m_clock.now(), sessionEnd, TextLanguage::User)),
-                        Notification::Severity::Information, profile});
+                        Notification::Severity::Information,
+                        profile,
+                        {}});
                 refresh();
             });
     connect(&m_sessionNotifier, &app::SessionNotifier::sessionEnded, this,
             [this](const QString &profile) {
                 notify({sessionEndedTitle(TextLanguage::User),
                         tr("%1 needs a new MFA code. Click to renew.").arg(profile),
-                        Notification::Severity::Warning, profile});
+                        Notification::Severity::Warning,
+                        profile,
+                        {}});
             });
     refresh();
 }
@@ -129,7 +137,11 @@ void TrayController::setWarnings(const QStringList &warnings)
 {
     for (const QString &warning : warnings) {
         if (!m_warnings.contains(warning))
-            notify({tr("imsa needs your attention"), warning, Notification::Severity::Warning, {}});
+            notify({tr("imsa needs your attention"),
+                    warning,
+                    Notification::Severity::Warning,
+                    {},
+                    {}});
     }
     m_warnings = warnings;
 }
@@ -138,6 +150,7 @@ void TrayController::activateProfile(const QString &profile)
 {
     if (!m_broker.setActiveProfile(profile))
         return;
+    m_chosenSsoProfile = m_model.profile(profile).usesSso() ? profile : QString();
     Q_EMIT activeProfileChosen(profile);
     refresh();
 }
@@ -147,6 +160,10 @@ void TrayController::trigger(MenuEntry::Action action)
     const QString active = m_broker.activeProfile();
     switch (action) {
     case MenuEntry::Action::None:
+        return;
+    case MenuEntry::Action::SsoSignIn:
+        if (!active.isEmpty())
+            Q_EMIT ssoSignInRequested(active);
         return;
     case MenuEntry::Action::RenewNow:
         if (!active.isEmpty())
@@ -178,6 +195,7 @@ void TrayController::trigger(MenuEntry::Action action)
             notify({tr("Start at login"),
                     done.error().message,
                     Notification::Severity::Warning,
+                    {},
                     {}});
         break;
     }
@@ -203,6 +221,8 @@ void TrayController::handleMessageClicked()
     const QString profile = m_lastNotification.mfaProfile;
     if (!profile.isEmpty())
         Q_EMIT mfaDialogRequested(profile, mfaSerial(profile));
+    if (!m_lastNotification.ssoProfile.isEmpty())
+        Q_EMIT ssoSignInRequested(m_lastNotification.ssoProfile);
 }
 
 void TrayController::showConsoleFailure(const QString &profile, const QString &message)
@@ -210,6 +230,7 @@ void TrayController::showConsoleFailure(const QString &profile, const QString &m
     notify({tr("Could not open the AWS console as %1").arg(profile),
             message,
             Notification::Severity::Warning,
+            {},
             {}});
 }
 
@@ -241,14 +262,30 @@ void TrayController::scheduleTick(const MenuModel::Active &state)
 void TrayController::handleRefreshFailed(const QString &profile, const StsError &error)
 {
     refresh();
-    // Transient failures are retried every few seconds: one message per failure streak.
+    const bool signInNeeded =
+            error.code == StsErrorCode::SignInNeeded && m_model.profile(profile).usesSso();
+    if (signInNeeded && profile == m_chosenSsoProfile) {
+        // The user picked it from the menu a moment ago: answer the click with the sign-in.
+        m_chosenSsoProfile.clear();
+        m_failing.insert(profile);
+        Q_EMIT ssoSignInRequested(profile);
+        return;
+    }
+    // Transient failures are retried every few seconds, and a missing sign-in stays missing
+    // until the user signs in: one message per failure streak.
     if (m_failing.contains(profile))
         return;
     m_failing.insert(profile);
-    notify({tr("Could not renew the credentials of %1").arg(profile),
-            stsErrorText(error, m_model.profile(profile), TextLanguage::User),
-            Notification::Severity::Warning,
-            {}});
+    Notification notification{tr("Could not renew the credentials of %1").arg(profile),
+                              stsErrorText(error, m_model.profile(profile), TextLanguage::User),
+                              Notification::Severity::Warning,
+                              {},
+                              {}};
+    if (signInNeeded) {
+        notification.title = tr("Sign-in needed for %1").arg(profile);
+        notification.ssoProfile = profile;
+    }
+    notify(notification);
 }
 
 void TrayController::notify(const Notification &notification)

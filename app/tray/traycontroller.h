@@ -30,7 +30,7 @@ enum class IconState {
     Error ///< the active profile failed and has nothing to serve
 };
 
-/// A tray message. A click on one that names a profile opens its MFA dialog.
+/// A tray message. A click on one that names a profile opens its MFA or sign-in dialog.
 struct Notification
 {
     enum class Severity {
@@ -43,6 +43,7 @@ struct Notification
     QString message;
     Severity severity = Severity::Information;
     QString mfaProfile; ///< non-empty: "click to renew"
+    QString ssoProfile; ///< non-empty: "click to sign in" (IAM Identity Center)
 };
 
 /// The tray's controller: keeps the menu (MenuModel), tooltip and icon state current with the
@@ -85,6 +86,8 @@ Q_SIGNALS:
     void changed();
     void notificationRequested(const imsa::tray::Notification &notification);
     void mfaDialogRequested(const QString &profile, const QString &mfaSerial);
+    /// Show the IAM Identity Center sign-in of `profile` (it uses SSO).
+    void ssoSignInRequested(const QString &profile);
     void mfaCodeRejected(const QString &profile, const QString &message);
     void mfaSatisfied(const QString &profile);
     void copyRequested(const QString &text);
@@ -106,6 +109,9 @@ private:
     QTimer m_tick;
     QStringList m_warnings;
     QSet<QString> m_failing; ///< profiles whose failure streak was already announced
+    /// An SSO profile the user just chose: if it turns out to need a sign-in, the dialog opens
+    /// rather than a notification.
+    QString m_chosenSsoProfile;
     Notification m_lastNotification;
 };
 

@@ -63,6 +63,10 @@ public:
         return m_codeShown ? std::optional(m_authorization) : std::nullopt;
     }
 
+    /// When the code stops being accepted, once codeReady has been emitted; invalid before. A
+    /// window opened late counts down to this rather than from the code's full lifetime.
+    QDateTime codeExpiresAt() const { return m_codeShown ? m_deadline : QDateTime(); }
+
     /// How long to wait for an interval of `seconds`; tests shorten it.
     void setPollDelay(PollDelay delay) { m_pollDelay = std::move(delay); }
 

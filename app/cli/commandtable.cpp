@@ -33,6 +33,7 @@ int runLogout(const QStringList &, Io &);
 int runStop(const QStringList &, Io &);
 int runConsole(const QStringList &, Io &);
 int runLogin(const QStringList &, Io &);
+int runSso(const QStringList &, Io &);
 int runCompletion(const QStringList &, Io &);
 int runCompleteProfiles(const QStringList &, Io &);
 
@@ -53,6 +54,9 @@ QList<Command> commands(const KeyStoreProbes &keyStore)
             {QLatin1StringView("login"),
              QLatin1StringView("Sign in to IAM Identity Center (AWS SSO) in the browser."),
              runLogin},
+            {QLatin1StringView("sso"),
+             QLatin1StringView("List the accounts and roles of an IAM Identity Center sign-in."),
+             runSso},
             {QLatin1StringView("console"),
              QLatin1StringView("Open the AWS console signed in as PROFILE's role."), runConsole},
             {QLatin1StringView("status"),

@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QJsonArray>
+#include <QPointer>
 #include <QRegularExpression>
 
 #include "consolesignin.h"
@@ -66,6 +67,7 @@ const QHash<QString, ControlHandler::Command> &ControlHandler::commandTable()
             {ipc::commands::verifyEndpoint, &ControlHandler::verifyEndpoint},
             {ipc::commands::console, &ControlHandler::console},
             {ipc::commands::login, &ControlHandler::login},
+            {ipc::commands::ssoAccounts, &ControlHandler::ssoAccounts},
     };
     return commands;
 }
@@ -260,8 +262,13 @@ void ControlHandler::renew(ControlConnection &connection, const ipc::Request &re
 
 void ControlHandler::logout(ControlConnection &connection, const ipc::Request &request)
 {
+    // The SSO sessions' tokens go first, so that nothing fetches their credentials again once
+    // the broker has forgotten them; the reply waits (bounded) for the portal's answers.
+    endSsoSessions([client = QPointer<ControlConnection>(&connection), id = request.id](int ended) {
+        if (client)
+            client->sendReply(id, {{ipc::keys::ssoSessions, ended}});
+    });
     m_service.broker().logout();
-    connection.sendReply(request.id, {});
 }
 
 void ControlHandler::stop(ControlConnection &connection, const ipc::Request &request)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include <QHash>
 #include <QObject>
 #include <QStringList>
@@ -46,6 +48,16 @@ private:
     void console(ControlConnection &connection, const ipc::Request &request);
     /// controlhandlerlogin.cpp
     void login(ControlConnection &connection, const ipc::Request &request);
+    /// controlhandlersso.cpp
+    void ssoAccounts(ControlConnection &connection, const ipc::Request &request);
+
+    /// controlhandlerlogin.cpp: the IAM Identity Center profile args.profile names (a profile,
+    /// or the first profile of an sso-session), else the active or the only one; nullptr after
+    /// replying with the error.
+    const Profile *requireSsoTarget(ControlConnection &connection, const ipc::Request &request);
+    /// controlhandlersso.cpp: removes the cached token of every session imsa's profiles use and
+    /// ends it at the portal (best effort, bounded); `done(sessions ended)` runs afterwards.
+    void endSsoSessions(std::function<void(int)> done);
 
     /// The profile named in args.profile, or nullptr after replying with the error.
     const Profile *requireProfile(ControlConnection &connection, const ipc::Request &request);

@@ -45,7 +45,8 @@ const Profile *ssoTarget(const ProfileSet &set, const QString &name, const QStri
 
 } // namespace
 
-void ControlHandler::login(ControlConnection &connection, const ipc::Request &request)
+const Profile *ControlHandler::requireSsoTarget(ControlConnection &connection,
+                                                const ipc::Request &request)
 {
     const QString name = request.args.value(ipc::keys::profile).toString();
     const Profile *profile = ssoTarget(m_service.profileStore().profiles(), name,
@@ -53,22 +54,35 @@ void ControlHandler::login(ControlConnection &connection, const ipc::Request &re
     if (!profile && !name.isEmpty()) {
         // Neither a profile nor a session of that name: the usual answer, with "did you mean".
         requireProfile(connection, request);
-        return;
+        return nullptr;
     }
-    if (!profile)
-        return connection.sendError(
-                request.id,
-                {QString(ipc::errors::unknownProfile),
-                 QStringLiteral("name the profile or sso-session to sign in to: "
-                                "imsa login PROFILE")});
-    if (!profile->usesSso())
-        return connection.sendError(
-                request.id,
-                {QString(ipc::errors::notAvailable),
-                 QStringLiteral("profile '%1' does not sign in with IAM Identity Center: it "
-                                "has no sso_session or sso_start_url")
-                         .arg(profile->name)});
+    if (!profile) {
+        connection.sendError(request.id,
+                             {QString(ipc::errors::unknownProfile),
+                              QStringLiteral("name the IAM Identity Center profile or "
+                                             "sso-session: imsa %1 PROFILE")
+                                      .arg(request.command == ipc::commands::login
+                                                   ? QStringLiteral("login")
+                                                   : QStringLiteral("sso list"))});
+        return nullptr;
+    }
+    if (!profile->usesSso()) {
+        connection.sendError(request.id,
+                             {QString(ipc::errors::notAvailable),
+                              QStringLiteral("profile '%1' does not sign in with IAM Identity "
+                                             "Center: it has no sso_session or sso_start_url")
+                                      .arg(profile->name)});
+        return nullptr;
+    }
+    return profile;
+}
 
+void ControlHandler::login(ControlConnection &connection, const ipc::Request &request)
+{
+    const Profile *profile = requireSsoTarget(connection, request);
+    if (!profile)
+        return;
+    const QString name = request.args.value(ipc::keys::profile).toString();
     const QString id = request.id;
     const QString shown = name.isEmpty() ? profile->name : name;
     const bool openBrowser = !request.args.value(ipc::keys::noBrowser).toBool();

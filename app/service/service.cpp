@@ -99,12 +99,17 @@ void Service::wireIdentityCenter()
 {
     // The AWS CLI's token cache: a sign-in made by either serves both.
     const QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    const QString tokenCache = ssoTokenCacheDirectory(environment);
+    m_ssoTokenCache = ssoTokenCacheDirectory(environment);
     m_sso = std::make_unique<SsoClient>(m_network, m_clock);
-    m_ssoCredentials = new SsoRoleCredentials(*m_sso, m_clock, tokenCache, environment, this);
+    m_ssoCredentials = new SsoRoleCredentials(*m_sso, m_clock, m_ssoTokenCache, environment, this);
     m_broker->setSsoSource(m_ssoCredentials);
-    m_ssoSignIns = new SsoSignIns(*m_sso, m_clock, tokenCache, environment, this);
+    m_ssoSignIns = new SsoSignIns(*m_sso, m_clock, m_ssoTokenCache, environment, this);
     connect(m_ssoSignIns, &SsoSignIns::signedIn, m_broker, &CredentialBroker::ssoSignedIn);
+}
+
+SsoApi &Service::ssoApi()
+{
+    return *m_sso;
 }
 
 void Service::bindMetadataServer()

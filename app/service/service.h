@@ -13,6 +13,7 @@
 namespace imsa {
 class CredentialBroker;
 class KeyStore;
+class SsoApi;
 class SsoClient;
 class SsoRoleCredentials;
 class StsClient;
@@ -70,6 +71,15 @@ public:
 
     /// IAM Identity Center sign-ins (`imsa login`, the tray's Sign in).
     SsoSignIns &ssoSignIns() { return *m_ssoSignIns; }
+
+    /// IAM Identity Center's API, for calls with a session's token (`imsa sso`, logout).
+    SsoApi &ssoApi();
+
+    /// The sessions' access tokens, refreshed when due.
+    SsoRoleCredentials &ssoCredentials() { return *m_ssoCredentials; }
+
+    /// The AWS CLI's token cache directory, which the sign-ins share with it.
+    QString ssoTokenCache() const { return m_ssoTokenCache; }
 
     /// Warns before the active MFA session ends: in the log and as a desktop notification.
     SessionNotifier &sessionNotifier() { return *m_sessionNotifier; }
@@ -152,6 +162,7 @@ private:
     SessionNotifier *m_sessionNotifier = nullptr;
     AppStateFile *m_stateFile = nullptr;
     QString m_runtimeDir;
+    QString m_ssoTokenCache;
     bool m_hasMfaDialog = false;
     bool m_servesMetadataAddress = false; ///< on 169.254.169.254:80, set up by imsa-helper
 };

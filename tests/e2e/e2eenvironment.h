@@ -51,6 +51,15 @@ public:
 
     /// Runs `imsa ARGS` and waits (bounded) for it.
     CommandResult imsa(const QStringList &arguments, int timeoutMs = 20'000) const;
+    enum class SsoApproval {
+        Approve,
+        Deny
+    };
+    /// Runs `imsa login ARGS` against the stand-in's sso-oidc (startSts, and
+    /// AWS_ENDPOINT_URL_SSO_OIDC set to stsUrl()), approves or denies the code it prints as the
+    /// user would in the browser, and returns what it printed. e2essologin.cpp
+    CommandResult ssoLogin(const QStringList &arguments,
+                           SsoApproval approval = SsoApproval::Approve) const;
     /// Runs any program with this environment plus `extra`.
     CommandResult run(const QString &program, const QStringList &arguments,
                       const QProcessEnvironment &extra = {}, int timeoutMs = 60'000) const;

@@ -3,11 +3,7 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QProcess>
 #include <QRegularExpression>
-#include <QScopeGuard>
 #include <QTest>
 
 #include "e2eenvironment.h"
@@ -30,9 +26,6 @@ private Q_SLOTS:
     void deniedSignInIsReported();
 
 private:
-    /// Starts `imsa login ARGS`, approves (or denies) the code it prints by doing what the
-    /// user's browser would, and returns what the command printed.
-    CommandResult loginApproving(const QStringList &arguments, bool approve = true);
     QJsonObject ssoCallCounts() const;
 
     std::unique_ptr<E2eEnvironment> m_env;
@@ -53,25 +46,6 @@ sso_account_id = 111111111111
 sso_role_name = AdministratorAccess
 region = eu-west-1
 )";
-
-/// GET `url`, bounded: the stand-in approves a sign-in when its page is visited.
-int visit(const QUrl &url, const QByteArray &method = "GET", const QByteArray &body = {})
-{
-    QNetworkAccessManager network;
-    QNetworkRequest request(url);
-    request.setTransferTimeout(5000);
-    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArray("application/json"));
-    QNetworkReply *reply = network.sendCustomRequest(request, method, body);
-    const bool finished = QTest::qWaitFor(
-            [reply] {
-                return reply->isFinished();
-            },
-            6000);
-    reply->deleteLater();
-    if (!finished)
-        return 0;
-    return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-}
 
 } // namespace
 
@@ -94,48 +68,10 @@ QJsonObject tst_Sso::ssoCallCounts() const
     return m_env->stsCallCounts();
 }
 
-CommandResult tst_Sso::loginApproving(const QStringList &arguments, bool approve)
-{
-    QProcess login;
-    login.setProcessEnvironment(m_env->environment());
-    login.start(imsaBinary(), QStringList{u"login"_s} + arguments);
-    const auto stop = qScopeGuard([&login] {
-        if (login.state() != QProcess::NotRunning) {
-            login.kill();
-            login.waitForFinished(2000);
-        }
-    });
-    QString err;
-    static const QRegularExpression url(u"open (http://\\S+)"_s);
-    static const QRegularExpression code(u"approve the code (\\S+)"_s);
-    QRegularExpressionMatch found;
-    const bool ended = QTest::qWaitFor(
-            [&] {
-                err += QString::fromUtf8(login.readAllStandardError());
-                found = url.match(err);
-                return found.hasMatch() || login.state() == QProcess::NotRunning;
-            },
-            10000);
-    if (!ended)
-        qWarning("imsa login printed no URL within 10 s");
-    if (found.hasMatch()) {
-        if (approve)
-            visit(QUrl(found.captured(1)));
-        else
-            visit(QUrl(m_env->stsUrl() + u"_sso/deny"_s), "POST",
-                  QJsonDocument(QJsonObject{{u"userCode"_s, code.match(err).captured(1)}})
-                          .toJson(QJsonDocument::Compact));
-    }
-    login.waitForFinished(20000);
-    err += QString::fromUtf8(login.readAllStandardError());
-    return CommandResult{login.exitStatus() == QProcess::NormalExit ? login.exitCode() : -1,
-                         QString::fromUtf8(login.readAllStandardOutput()), err};
-}
-
 void tst_Sso::loginThenServeAnSsoRole()
 {
     QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
-    const CommandResult login = loginApproving({u"corp"_s, u"--no-browser"_s});
+    const CommandResult login = m_env->ssoLogin({u"corp"_s, u"--no-browser"_s});
     QVERIFY2(login.exitCode == 0, qPrintable(login.out + login.err));
     QVERIFY2(login.out.contains(u"Signed in to IAM Identity Center for corp until"_s),
              qPrintable(login.out));
@@ -203,7 +139,8 @@ void tst_Sso::profileWithoutSignInSaysHowToGetOne()
 void tst_Sso::deniedSignInIsReported()
 {
     QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
-    const CommandResult login = loginApproving({u"dev-admin"_s, u"--no-browser"_s}, false);
+    const CommandResult login =
+            m_env->ssoLogin({u"dev-admin"_s, u"--no-browser"_s}, E2eEnvironment::SsoApproval::Deny);
     QCOMPARE(login.exitCode, 1);
     QVERIFY2(login.err.contains(u"The sign-in for profile 'dev-admin' was denied or "
                                 u"cancelled."_s),

@@ -52,9 +52,12 @@ inline constexpr QLatin1StringView verifyEndpoint{"verify-endpoint"};
 inline constexpr QLatin1StringView console{"console"};
 /// IAM Identity Center sign-in for a profile's (or a session's) SSO session.
 inline constexpr QLatin1StringView login{"login"};
+/// The accounts and roles a signed-in IAM Identity Center session may use.
+inline constexpr QLatin1StringView ssoAccounts{"sso-accounts"};
 /// Every command above; tst_controlhandler checks that the app handles exactly these.
-inline constexpr std::array all{status, profiles, assume, credentials,    env,     mfa,
-                                renew,  logout,   stop,   verifyEndpoint, console, login};
+inline constexpr std::array all{status,  profiles, assume,     credentials, env,
+                                mfa,     renew,    logout,     stop,        verifyEndpoint,
+                                console, login,    ssoAccounts};
 } // namespace commands
 
 /// Events the app sends while a request is pending (Response::event).
@@ -65,6 +68,8 @@ inline constexpr QLatin1StringView mfaSatisfied{"mfa-satisfied"};
 /// login: the code to approve; userCode, verificationUri, verificationUriComplete, expiresIn,
 /// opened (whether the app opened the browser on it).
 inline constexpr QLatin1StringView ssoCode{"sso-code"};
+/// sso-accounts: one account the session may use; accountId, accountName, emailAddress, roles.
+inline constexpr QLatin1StringView ssoAccount{"sso-account"};
 } // namespace events
 
 /// Keys of request args, reply results and event data.
@@ -124,6 +129,19 @@ inline constexpr QLatin1StringView userCode{"user_code"};
 inline constexpr QLatin1StringView verificationUri{"verification_uri"};
 inline constexpr QLatin1StringView verificationUriComplete{"verification_uri_complete"};
 inline constexpr QLatin1StringView expiresIn{"expires_in"};
+// sso-accounts: args profile (a profile or an sso-session name); one sso-account event per
+// account, sorted by name, then a reply with the count and the session's settings (the
+// profile's region too) from which `imsa sso profiles` writes its sections.
+inline constexpr QLatin1StringView accountId{"account_id"};
+inline constexpr QLatin1StringView accountName{"account_name"};
+inline constexpr QLatin1StringView emailAddress{"email_address"};
+inline constexpr QLatin1StringView roles{"roles"};
+inline constexpr QLatin1StringView count{"count"};
+inline constexpr QLatin1StringView ssoSession{"sso_session"};
+inline constexpr QLatin1StringView ssoStartUrl{"sso_start_url"};
+inline constexpr QLatin1StringView ssoRegion{"sso_region"};
+// logout: how many IAM Identity Center sessions it ended.
+inline constexpr QLatin1StringView ssoSessions{"sso_sessions"};
 } // namespace keys
 
 struct Request

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs the imsa tray under Xvfb with trayer as the tray host (XEmbed), opens its menu, the MFA
-# dialog and the profiles window, and saves PNG screenshots of them in OUT_DIR.
+# dialog, the profiles window and the IAM Identity Center sign-in dialog, and saves PNG
+# screenshots of them in OUT_DIR.
 #
 # With --check it takes no pictures: it asserts that the tray icon appeared, that `imsa assume`
 # opened the MFA dialog, and that a code typed into the dialog got the profile its credentials
@@ -328,3 +329,39 @@ wait_for 10 grep -q 'restored active profile' "$work/imsa.log" || fail "prod was
 sleep 1
 open_menu
 shoot tray-menu-de
+
+# --- the IAM Identity Center sign-in dialog, opened from the tray message ----------------------
+# An SSO profile without a sign-in: `imsa assume` makes it active, the tray says it needs a
+# sign-in, and a click on that message opens the dialog with a code from the stand-in.
+stop_imsa
+export LANG=C.UTF-8
+mkdir -p "$HOME/.aws"
+cat >"$HOME/.aws/config" <<'INI'
+[sso-session corp]
+sso_start_url = https://example.awsapps.com/start
+sso_region = eu-west-1
+sso_registration_scopes = sso:account:access
+
+[profile dev-admin]
+sso_session = corp
+sso_account_id = 111111111111
+sso_role_name = AdministratorAccess
+region = eu-west-1
+INI
+export AWS_ENDPOINT_URL_SSO_OIDC="http://127.0.0.1:$sts_port/"
+export AWS_ENDPOINT_URL_SSO="http://127.0.0.1:$sts_port/"
+start_imsa
+wait_for 5 have_popups && sleep 0.5
+close_popups
+"$imsa" assume dev-admin >"$work/assume-sso.out" 2>&1 || true
+wait_for 10 have_popups || fail "no tray message for the missing sign-in"
+sleep 0.5
+message=$(popups | head -n 1)
+eval "$(xdotool getwindowgeometry --shell "$message")"
+xdotool mousemove "$((X + WIDTH / 2))" "$((Y + HEIGHT / 2))" click 1
+wait_for 10 xdotool search --onlyvisible --name '^Sign in to IAM Identity Center$' \
+    || fail "a click on the sign-in message did not open the sign-in dialog"
+dialog=$(xdotool search --onlyvisible --name '^Sign in to IAM Identity Center$' | head -n 1)
+sleep 1
+shoot_window sso-sign-in "$dialog"
+xdotool windowfocus --sync "$dialog" key Escape

@@ -149,7 +149,7 @@ void ControlHandler::endSsoSessions(std::function<void(int)> done)
         ++ending->answersDue;
         m_service.ssoApi().logout(
                 endpoints->portal, cached.value()->accessToken, this,
-                [ending, startUrl = profile.sso.startUrl](SsoResult<Done> result) {
+                [ending, startUrl = profile.sso.startUrl](const SsoResult<Done> &result) {
                     if (!result)
                         qCWarning(lcSso).noquote() << "the portal's Logout for" << startUrl
                                                    << "failed:" << result.error().message;

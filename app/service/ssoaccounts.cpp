@@ -22,19 +22,20 @@ SsoAccountWalk::SsoAccountWalk(SsoApi &api, const QUrl &portal, const QString &a
 
 void SsoAccountWalk::listAccounts(const QString &nextToken)
 {
-    m_api.listAccounts(
-            m_portal, m_accessToken, nextToken, this, [this](SsoResult<SsoPage<SsoAccount>> page) {
-                if (!page)
-                    return finish(page.error());
-                for (const SsoAccount &account : page->items)
-                    m_accounts.append({account, {}});
-                if (!page->nextToken.isEmpty())
-                    return listAccounts(page->nextToken);
-                if (m_accounts.isEmpty())
-                    return finish(m_accounts);
-                while (m_listing < parallelRoleLists && m_nextAccount < m_accounts.size())
-                    listRolesOfNextAccount();
-            });
+    m_api.listAccounts(m_portal, m_accessToken, nextToken, this,
+                       [this](const SsoResult<SsoPage<SsoAccount>> &page) {
+                           if (!page)
+                               return finish(page.error());
+                           for (const SsoAccount &account : page->items)
+                               m_accounts.append({account, {}});
+                           if (!page->nextToken.isEmpty())
+                               return listAccounts(page->nextToken);
+                           if (m_accounts.isEmpty())
+                               return finish(m_accounts);
+                           while (m_listing < parallelRoleLists
+                                  && m_nextAccount < m_accounts.size())
+                               listRolesOfNextAccount();
+                       });
 }
 
 void SsoAccountWalk::listRolesOfNextAccount()
@@ -46,7 +47,7 @@ void SsoAccountWalk::listRolesOfNextAccount()
 void SsoAccountWalk::listRoles(qsizetype index, const QString &nextToken)
 {
     m_api.listAccountRoles(m_portal, m_accessToken, m_accounts.at(index).account.accountId,
-                           nextToken, this, [this, index](SsoResult<SsoPage<QString>> page) {
+                           nextToken, this, [this, index](const SsoResult<SsoPage<QString>> &page) {
                                if (!page)
                                    return finish(page.error());
                                m_accounts[index].roles += page->items;

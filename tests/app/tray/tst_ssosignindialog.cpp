@@ -99,6 +99,7 @@ private Q_SLOTS:
     void showsCodeAndPage();
     void waitsForTheCode();
     void copyCodePutsItOnTheClipboard();
+    void enterOpensTheBrowserOnTheCodesPage();
     void cancelCancelsTheSignIn_data();
     void cancelCancelsTheSignIn();
     void successCloses();
@@ -158,6 +159,35 @@ void tst_SsoSignInDialog::copyCodePutsItOnTheClipboard()
     QCOMPARE(QGuiApplication::clipboard()->text(), userCode);
     QCOMPARE(rig.label(u"message"_s)->text(), u"The code is on the clipboard."_s);
     QVERIFY(rig.dialog->isVisible());
+}
+
+void tst_SsoSignInDialog::enterOpensTheBrowserOnTheCodesPage()
+{
+    // The browser is a recorder: it keeps a copy of the page it is given (imsa removes it later).
+    QTemporaryDir browserDir;
+    const QString recorded = browserDir.filePath(u"page.html"_s);
+    const QString browser = browserDir.filePath(u"browser.sh"_s);
+    QFile script(browser);
+    QVERIFY(script.open(QIODevice::WriteOnly));
+    script.write(QStringLiteral("#!/bin/sh\ncp \"${1#file://}\" '%1.tmp' && mv '%1.tmp' '%1'\n")
+                         .arg(recorded)
+                         .toUtf8());
+    script.close();
+    QVERIFY(script.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner
+                                  | QFileDevice::ExeOwner));
+    qputenv("BROWSER", QFile::encodeName(browser));
+
+    DialogRig rig;
+    QVERIFY(rig.openAndStart());
+    QTest::keyClick(rig.dialog, Qt::Key_Return);
+    QTRY_VERIFY(QFile::exists(recorded));
+    QFile page(recorded);
+    QVERIFY(page.open(QIODevice::ReadOnly));
+    QVERIFY(page.readAll().contains(
+            "https://device.sso.eu-west-1.amazonaws.com/?user_code=ABCD-EFGH"));
+    QVERIFY(rig.dialog->isVisible());
+    QVERIFY(rig.label(u"message"_s)->isHidden());
+    qunsetenv("BROWSER");
 }
 
 void tst_SsoSignInDialog::cancelCancelsTheSignIn_data()

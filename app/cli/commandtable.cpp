@@ -66,7 +66,9 @@ QList<Command> commands(const KeyStoreProbes &keyStore)
              runPrompt},
             {QLatin1StringView("profiles"),
              QLatin1StringView("List profiles and where their keys are."), runProfiles},
-            {QLatin1StringView("logout"), QLatin1StringView("Forget the MFA session."), runLogout},
+            {QLatin1StringView("logout"),
+             QLatin1StringView("Forget the MFA session; end IAM Identity Center sign-ins."),
+             runLogout},
             {QLatin1StringView("doctor"),
              QLatin1StringView("Check the whole chain from imsa to the AWS tools."),
              [keyStore](const QStringList &arguments, Io &io) {

@@ -20,6 +20,10 @@ QStringList rolesOf(const QJsonObject &account)
 
 void printTable(const QList<QJsonObject> &accounts, Io &io)
 {
+    if (accounts.isEmpty()) {
+        io.out << "This sign-in may use no AWS account.\n";
+        return;
+    }
     qsizetype nameWidth = 4;
     for (const QJsonObject &account : accounts)
         nameWidth = std::max(nameWidth, account.value(ipc::keys::accountName).toString().size());

@@ -4,9 +4,11 @@
 # screenshots of them in OUT_DIR.
 #
 # With --check it takes no pictures: it asserts that the tray icon appeared, that `imsa assume`
-# opened the MFA dialog, and that a code typed into the dialog got the profile its credentials
-# (the `gui` ctest). Everything runs in a temporary HOME; STS is the local stand-in on
-# 127.0.0.1 (AWS_ENDPOINT_URL_STS), so nothing leaves the machine.
+# opened the MFA dialog, that a code typed into the dialog got the profile its credentials, and
+# that the tray's message about a missing IAM Identity Center sign-in opens the sign-in dialog,
+# whose Open browser leads to the code's page (the `gui` ctest). Everything runs in a temporary
+# HOME; STS, sso-oidc and the SSO portal are the local stand-in on 127.0.0.1
+# (AWS_ENDPOINT_URL_STS, _SSO_OIDC, _SSO), so nothing leaves the machine.
 #
 # Usage: screenshots.sh [--check] IMSA IMSA_STANDIN_STS [OUT_DIR]
 # Needs: xvfb-run, trayer, xdotool, ImageMagick (import, convert), Qt's SVG plugin, python3.
@@ -244,6 +246,43 @@ shoot() {
     echo "screenshots: $out/$name.png"
 }
 
+# --- the IAM Identity Center sign-in dialog, opened from the tray message ----------------------
+# An SSO profile without a sign-in: `imsa assume` makes it active, the tray says it needs a
+# sign-in, and a click on that message opens the dialog with a code from the stand-in. Sets
+# `dialog`.
+open_sso_sign_in() {
+    stop_imsa
+    export LANG=C.UTF-8
+    mkdir -p "$HOME/.aws"
+    cat >"$HOME/.aws/config" <<'INI'
+[sso-session corp]
+sso_start_url = https://example.awsapps.com/start
+sso_region = eu-west-1
+sso_registration_scopes = sso:account:access
+
+[profile dev-admin]
+sso_session = corp
+sso_account_id = 111111111111
+sso_role_name = AdministratorAccess
+region = eu-west-1
+INI
+    export AWS_ENDPOINT_URL_SSO_OIDC="http://127.0.0.1:$sts_port/"
+    export AWS_ENDPOINT_URL_SSO="http://127.0.0.1:$sts_port/"
+    start_imsa
+    wait_for 5 have_popups && sleep 0.5
+    close_popups
+    "$imsa" assume dev-admin >"$work/assume-sso.out" 2>&1 || true
+    wait_for 10 have_popups || fail "no tray message for the missing sign-in"
+    sleep 0.5
+    message=$(popups | head -n 1)
+    eval "$(xdotool getwindowgeometry --shell "$message")"
+    xdotool mousemove "$((X + WIDTH / 2))" "$((Y + HEIGHT / 2))" click 1
+    wait_for 10 xdotool search --onlyvisible --name '^Sign in to IAM Identity Center$' \
+        || fail "a click on the sign-in message did not open the sign-in dialog"
+    dialog=$(xdotool search --onlyvisible --name '^Sign in to IAM Identity Center$' | head -n 1)
+    sleep 1
+}
+
 start_imsa
 if [ "$check" = 0 ]; then
     # The file key store's warning is the first tray message.
@@ -284,8 +323,18 @@ if [ "$check" = 1 ]; then
         || fail "no login URL of the stand-in in the page: $(cat "$work/browser-page.html")"
     grep -q 'SigninToken=[^&"]' "$work/browser-page.html" \
         || fail "the browser's page has no SigninToken: $(cat "$work/browser-page.html")"
+
+    # Enter in the sign-in dialog is Open browser: the page it gets leads to the code's page.
+    rm -f "$work/browser-argument"
+    open_sso_sign_in
+    xdotool windowfocus --sync "$dialog" key Return
+    wait_for 20 test -s "$work/browser-argument" \
+        || fail "Open browser in the sign-in dialog did not run the browser"
+    grep -q '/device?user_code=' "$work/browser-page.html" \
+        || fail "the sign-in page is not the code's: $(cat "$work/browser-page.html")"
+    xdotool windowfocus --sync "$dialog" key Escape
     echo "screenshots: check passed (tray icon shown, MFA dialog opened, code accepted," \
-        "Open AWS console reached the browser)"
+        "Open AWS console reached the browser, the sign-in dialog opened the code's page)"
     exit 0
 fi
 
@@ -330,38 +379,8 @@ sleep 1
 open_menu
 shoot tray-menu-de
 
-# --- the IAM Identity Center sign-in dialog, opened from the tray message ----------------------
-# An SSO profile without a sign-in: `imsa assume` makes it active, the tray says it needs a
-# sign-in, and a click on that message opens the dialog with a code from the stand-in.
-stop_imsa
-export LANG=C.UTF-8
-mkdir -p "$HOME/.aws"
-cat >"$HOME/.aws/config" <<'INI'
-[sso-session corp]
-sso_start_url = https://example.awsapps.com/start
-sso_region = eu-west-1
-sso_registration_scopes = sso:account:access
 
-[profile dev-admin]
-sso_session = corp
-sso_account_id = 111111111111
-sso_role_name = AdministratorAccess
-region = eu-west-1
-INI
-export AWS_ENDPOINT_URL_SSO_OIDC="http://127.0.0.1:$sts_port/"
-export AWS_ENDPOINT_URL_SSO="http://127.0.0.1:$sts_port/"
-start_imsa
-wait_for 5 have_popups && sleep 0.5
-close_popups
-"$imsa" assume dev-admin >"$work/assume-sso.out" 2>&1 || true
-wait_for 10 have_popups || fail "no tray message for the missing sign-in"
-sleep 0.5
-message=$(popups | head -n 1)
-eval "$(xdotool getwindowgeometry --shell "$message")"
-xdotool mousemove "$((X + WIDTH / 2))" "$((Y + HEIGHT / 2))" click 1
-wait_for 10 xdotool search --onlyvisible --name '^Sign in to IAM Identity Center$' \
-    || fail "a click on the sign-in message did not open the sign-in dialog"
-dialog=$(xdotool search --onlyvisible --name '^Sign in to IAM Identity Center$' | head -n 1)
-sleep 1
+# --- the IAM Identity Center sign-in dialog ----------------------------------------------------
+open_sso_sign_in
 shoot_window sso-sign-in "$dialog"
 xdotool windowfocus --sync "$dialog" key Escape

@@ -174,6 +174,14 @@ void tst_TrayControllerSso::choosingAProfileThatNeedsASignInOpensTheDialog()
     QCOMPARE(signIns.size(), 1);
     QCOMPARE(signIns.first().first().toString(), dev);
     QCOMPARE(notifications.size(), 0);
+
+    // Away and back again: still no sign-in, so the dialog again.
+    tray.controller.activateProfile(baseProfile().name);
+    QVERIFY(rig.settle());
+    tray.controller.activateProfile(dev);
+    QVERIFY(rig.settle());
+    QCOMPARE(signIns.size(), 2);
+    QCOMPARE(notifications.size(), 0);
 }
 
 void tst_TrayControllerSso::menuEntryOpensTheDialog()

@@ -60,6 +60,11 @@ public:
     /// user would in the browser, and returns what it printed. e2essologin.cpp
     CommandResult ssoLogin(const QStringList &arguments,
                            SsoApproval approval = SsoApproval::Approve) const;
+    /// ~/.aws/config: sso-session `corp` and profile `dev-admin` (account 111111111111,
+    /// AdministratorAccess) of the stand-in's organisation. e2essologin.cpp
+    static const QByteArray ssoConfig;
+    /// Where the AWS CLI and imsa keep session `corp`'s token: SHA-1 of the name.
+    QString ssoTokenCacheFile() const;
     /// Runs any program with this environment plus `extra`.
     CommandResult run(const QString &program, const QStringList &arguments,
                       const QProcessEnvironment &extra = {}, int timeoutMs = 60'000) const;

@@ -1,5 +1,6 @@
 // E2eEnvironment::ssoLogin: `imsa login` with the user's part done against the stand-in's
 // sign-in page, for the tests of IAM Identity Center.
+#include <QCryptographicHash>
 #include <QDeadlineTimer>
 #include <QEventLoop>
 #include <QJsonDocument>
@@ -71,6 +72,26 @@ CommandResult E2eEnvironment::ssoLogin(const QStringList &arguments, SsoApproval
     err += QString::fromUtf8(login.readAllStandardError());
     return CommandResult{login.exitStatus() == QProcess::NormalExit ? login.exitCode() : -1,
                          QString::fromUtf8(login.readAllStandardOutput()), err};
+}
+
+const QByteArray E2eEnvironment::ssoConfig = R"([sso-session corp]
+sso_start_url = https://example.awsapps.com/start
+sso_region = eu-west-1
+sso_registration_scopes = sso:account:access
+
+[profile dev-admin]
+sso_session = corp
+sso_account_id = 111111111111
+sso_role_name = AdministratorAccess
+region = eu-west-1
+)";
+
+QString E2eEnvironment::ssoTokenCacheFile() const
+{
+    return path(QStringLiteral("home/.aws/sso/cache/"))
+            + QString::fromLatin1(
+                    QCryptographicHash::hash("corp", QCryptographicHash::Sha1).toHex())
+            + QStringLiteral(".json");
 }
 
 } // namespace imsa::test

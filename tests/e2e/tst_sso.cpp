@@ -1,4 +1,3 @@
-#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
@@ -35,24 +34,12 @@ namespace {
 
 const QString awsCli = u"/usr/bin/aws"_s;
 
-const QByteArray awsConfig = R"([sso-session corp]
-sso_start_url = https://example.awsapps.com/start
-sso_region = eu-west-1
-sso_registration_scopes = sso:account:access
-
-[profile dev-admin]
-sso_session = corp
-sso_account_id = 111111111111
-sso_role_name = AdministratorAccess
-region = eu-west-1
-)";
-
 } // namespace
 
 void tst_Sso::init()
 {
     m_env = std::make_unique<E2eEnvironment>();
-    m_env->writeFile(u"home/.aws/config"_s, awsConfig);
+    m_env->writeFile(u"home/.aws/config"_s, E2eEnvironment::ssoConfig);
     QVERIFY2(m_env->startSts(), qPrintable(m_env->error()));
     m_env->setVariable(u"AWS_ENDPOINT_URL_SSO_OIDC"_s, m_env->stsUrl());
     m_env->setVariable(u"AWS_ENDPOINT_URL_SSO"_s, m_env->stsUrl());
@@ -77,11 +64,7 @@ void tst_Sso::loginThenServeAnSsoRole()
              qPrintable(login.out));
     QVERIFY2(!login.err.contains(u"opened in your browser"_s), qPrintable(login.err));
     // The shared cache, where the AWS CLI looks: SHA-1 of the session name.
-    QVERIFY(QFile::exists(
-            m_env->path(u"home/.aws/sso/cache/"_s)
-            + QString::fromLatin1(
-                    QCryptographicHash::hash("corp", QCryptographicHash::Sha1).toHex())
-            + u".json"_s));
+    QVERIFY(QFile::exists(m_env->ssoTokenCacheFile()));
 
     const CommandResult assume = m_env->imsa({u"assume"_s, u"dev-admin"_s});
     QVERIFY2(assume.exitCode == 0, qPrintable(assume.out + assume.err));

@@ -1,4 +1,3 @@
-#include <QCryptographicHash>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -33,34 +32,12 @@ private:
     std::unique_ptr<E2eEnvironment> m_env;
 };
 
-namespace {
-
-const QByteArray awsConfig = R"([sso-session corp]
-sso_start_url = https://example.awsapps.com/start
-sso_region = eu-west-1
-sso_registration_scopes = sso:account:access
-
-[profile dev-admin]
-sso_session = corp
-sso_account_id = 111111111111
-sso_role_name = AdministratorAccess
-region = eu-west-1
-)";
-
-QString tokenCacheFile(const E2eEnvironment &env)
-{
-    return env.path(u"home/.aws/sso/cache/"_s)
-            + QString::fromLatin1(
-                    QCryptographicHash::hash("corp", QCryptographicHash::Sha1).toHex())
-            + u".json"_s;
-}
-
-} // namespace
+namespace { } // namespace
 
 void tst_SsoList::init()
 {
     m_env = std::make_unique<E2eEnvironment>();
-    m_env->writeFile(u"home/.aws/config"_s, awsConfig);
+    m_env->writeFile(u"home/.aws/config"_s, E2eEnvironment::ssoConfig);
 }
 
 void tst_SsoList::cleanup()
@@ -174,7 +151,8 @@ void tst_SsoList::profilesAreConfigTheToolsRead()
                                    u"sso_account_id = 222222222222\n"
                                    u"sso_role_name = ReadOnlyAccess\nregion = eu-west-1\n"_s),
              qPrintable(sections.out));
-    m_env->writeFile(u"home/.aws/config"_s, awsConfig + '\n' + sections.out.toUtf8());
+    m_env->writeFile(u"home/.aws/config"_s,
+                     E2eEnvironment::ssoConfig + '\n' + sections.out.toUtf8());
 
     const QStringList expected{u"dev/AdministratorAccess"_s, u"dev/ReadOnlyAccess"_s,
                                u"prod/ReadOnlyAccess"_s, u"staging/AdministratorAccess"_s,
@@ -204,13 +182,13 @@ void tst_SsoList::logoutEndsTheSession()
         return;
     const CommandResult before = m_env->imsa({u"export"_s, u"dev-admin"_s});
     QVERIFY2(before.exitCode == 0, qPrintable(before.out + before.err));
-    QVERIFY(QFile::exists(tokenCacheFile(*m_env)));
+    QVERIFY(QFile::exists(m_env->ssoTokenCacheFile()));
 
     const CommandResult logout = m_env->imsa({u"logout"_s});
     QVERIFY2(logout.exitCode == 0, qPrintable(logout.out + logout.err));
     QVERIFY2(logout.out.contains(u"Ended 1 IAM Identity Center session"_s), qPrintable(logout.out));
     QCOMPARE(m_env->stsCallCounts().value(u"Logout"_s).toInt(), 1);
-    QVERIFY(!QFile::exists(tokenCacheFile(*m_env)));
+    QVERIFY(!QFile::exists(m_env->ssoTokenCacheFile()));
 
     const CommandResult after = m_env->imsa({u"export"_s, u"dev-admin"_s});
     QCOMPARE(after.exitCode, 1);

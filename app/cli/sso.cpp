@@ -5,6 +5,7 @@
 #include <QJsonDocument>
 
 #include "appcall.h"
+#include "imsa/ssoaccountprofile.h"
 
 namespace imsa::cli {
 
@@ -47,18 +48,6 @@ void printJson(const QList<QJsonObject> &accounts, Io &io)
     io.out << QJsonDocument(list).toJson(QJsonDocument::Indented);
 }
 
-/// A profile name the AWS CLI reads back unquoted (botocore splits section names with shlex):
-/// anything but letters, digits and -_.@+=, becomes '-'.
-QString profileNamePart(const QString &text)
-{
-    QString part = text;
-    for (QChar &c : part) {
-        if (!c.isLetterOrNumber() && !QStringLiteral("-_.@+=,").contains(c))
-            c = QLatin1Char('-');
-    }
-    return part;
-}
-
 /// `[profile ACCOUNT-NAME/ROLE]` sections, the names the tray's picker and `imsa assume` use; an
 /// account name that several accounts share gets the account id added.
 void printProfiles(const QList<QJsonObject> &accounts, const QJsonObject &session, Io &io)
@@ -75,11 +64,10 @@ void printProfiles(const QList<QJsonObject> &accounts, const QJsonObject &sessio
     for (const QJsonObject &account : accounts) {
         const QString accountName = account.value(ipc::keys::accountName).toString();
         const QString accountId = account.value(ipc::keys::accountId).toString();
-        QString prefix = profileNamePart(accountName.isEmpty() ? accountId : accountName);
-        if (nameUses.value(accountName) > 1)
-            prefix += QLatin1Char('-') + accountId;
+        const SsoAccount listed{accountId, accountName, {}};
         for (const QString &role : rolesOf(account)) {
-            io.out << "\n[profile " << prefix << "/" << profileNamePart(role) << "]\n";
+            io.out << "\n[profile "
+                   << ssoAccountProfileName(listed, role, nameUses.value(accountName) > 1) << "]\n";
             if (sessionName.isEmpty())
                 io.out << "sso_start_url = " << session.value(ipc::keys::ssoStartUrl).toString()
                        << "\nsso_region = " << session.value(ipc::keys::ssoRegion).toString()

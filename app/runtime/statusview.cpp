@@ -118,6 +118,13 @@ std::string renderStatus(const JsonValue &status, std::int64_t now)
     const std::string_view profile = status.stringMember("profile");
     appendLine(out, "  profile:      ",
                profile.empty() ? std::string_view("(none; run: imsa assume PROFILE)") : profile);
+    if (const std::string_view role = status.stringMember("sso_role_name"); !role.empty()) {
+        appendLine(out, "  sign-in:      ",
+                   std::string(status.stringMember("sso_start_url")) + " (IAM Identity Center)");
+        appendLine(out, "  SSO role:     ",
+                   std::string(role) + " in account "
+                           + std::string(status.stringMember("sso_account_id")));
+    }
     if (const std::string_view role = status.stringMember("role_arn"); !role.empty())
         appendLine(out, "  role:         ", role);
     if (!profile.empty())

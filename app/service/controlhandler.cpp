@@ -17,6 +17,7 @@
 #include "platform/browser.h"
 #include "profilestore.h"
 #include "service.h"
+#include "ssoaccountprofiles.h"
 #include "statewords.h"
 
 namespace imsa::app {
@@ -87,7 +88,22 @@ void ControlHandler::handle(ControlConnection *connection, const ipc::Request &r
         return;
     }
     qCDebug(lcIpc).noquote() << "control command" << request.command;
+    if (namesUnlistedAccount(request)) {
+        // "ACCOUNT-NAME/ROLE" before the accounts were listed (the app has just started, or
+        // the account is new): list them first, then carry out the command either way.
+        m_service.ssoAccountProfiles().refresh(connection, [this, connection, request, command] {
+            (this->*command)(*connection, request);
+        });
+        return;
+    }
     (this->*command)(*connection, request);
+}
+
+bool ControlHandler::namesUnlistedAccount(const ipc::Request &request) const
+{
+    const QString name = request.args.value(ipc::keys::profile).toString();
+    const ProfileSet &set = m_service.profileStore().profiles();
+    return name.contains(QLatin1Char('/')) && !set.find(name) && !set.ssoSignIns().isEmpty();
 }
 
 const Profile *ControlHandler::requireProfile(ControlConnection &connection,
@@ -135,6 +151,11 @@ void ControlHandler::status(ControlConnection &connection, const ipc::Request &r
             {ipc::keys::warnings, QJsonArray::fromStringList(m_service.warnings())},
             {ipc::keys::configErrors, errorList(m_service.profileStore().rejectedReloadErrors())},
     };
+    if (profile.usesSso()) {
+        result.insert(ipc::keys::ssoStartUrl, profile.sso.startUrl);
+        result.insert(ipc::keys::ssoAccountId, profile.sso.accountId);
+        result.insert(ipc::keys::ssoRoleName, profile.sso.roleName);
+    }
     if (status.lastError)
         result.insert(ipc::keys::lastError,
                       stsErrorText(*status.lastError, profile, TextLanguage::English));

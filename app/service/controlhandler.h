@@ -1,16 +1,14 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 
 #include <QHash>
 #include <QObject>
 #include <QStringList>
 
 #include "imsa/ipcmessage.h"
-
-namespace imsa {
-struct Profile;
-} // namespace imsa
+#include "imsa/profile.h"
 
 namespace imsa::app {
 
@@ -29,6 +27,14 @@ public:
 
     /// The commands handle() carries out, for checking them against ipc::commands::all.
     static QStringList commandNames();
+
+    /// An IAM Identity Center sign-in a command works on.
+    struct SsoTarget
+    {
+        QString shown; ///< what the user called it: a profile or sso-session name
+        SsoSettings signIn;
+        const Profile *profile = nullptr; ///< the profile named, or the first using the sign-in
+    };
 
 private:
     using Command = void (ControlHandler::*)(ControlConnection &, const ipc::Request &);
@@ -51,14 +57,17 @@ private:
     /// controlhandlersso.cpp
     void ssoAccounts(ControlConnection &connection, const ipc::Request &request);
 
-    /// controlhandlerlogin.cpp: the IAM Identity Center profile args.profile names (a profile,
-    /// or the first profile of an sso-session), else the active or the only one; nullptr after
-    /// replying with the error.
-    const Profile *requireSsoTarget(ControlConnection &connection, const ipc::Request &request);
+    /// controlhandlerlogin.cpp: the sign-in args.profile names (a profile's, an sso-session, a
+    /// legacy start URL), else the active profile's or the only one; none after replying with
+    /// the error.
+    std::optional<SsoTarget> requireSsoTarget(ControlConnection &connection,
+                                              const ipc::Request &request);
     /// controlhandlersso.cpp: removes the cached token of every session imsa's profiles use and
     /// ends it at the portal (best effort, bounded); `done(sessions ended)` runs afterwards.
     void endSsoSessions(std::function<void(int)> done);
 
+    /// Whether args.profile looks like "ACCOUNT-NAME/ROLE" and is not a profile (yet).
+    bool namesUnlistedAccount(const ipc::Request &request) const;
     /// The profile named in args.profile, or nullptr after replying with the error.
     const Profile *requireProfile(ControlConnection &connection, const ipc::Request &request);
 

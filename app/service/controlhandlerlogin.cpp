@@ -17,46 +17,56 @@ namespace imsa::app {
 
 namespace {
 
-/// The profile named `name`, else the first profile of the sso-session named `name`; with no
-/// name, the active profile, else the one SSO session configured. nullptr when none fits.
-const Profile *ssoTarget(const ProfileSet &set, const QString &name, const QString &active)
+/// The first profile of the files that signs in with `signIn`; nullptr when none does.
+const Profile *firstProfileOf(const ProfileSet &set, const SsoSettings &signIn)
 {
-    if (name.isEmpty()) {
-        if (const Profile *profile = set.find(active); profile && profile->usesSso())
-            return profile;
-        const Profile *only = nullptr;
-        for (const Profile &profile : set.profiles) {
-            if (!profile.usesSso())
-                continue;
-            if (only && only->sso.tokenCacheKey() != profile.sso.tokenCacheKey())
-                return nullptr;
-            only = &profile;
-        }
-        return only;
-    }
-    if (const Profile *profile = set.find(name))
-        return profile;
     for (const Profile &profile : set.profiles) {
-        if (profile.usesSso() && profile.sso.sessionName == name)
+        if (profile.source != ProfileSource::IdentityCenter && profile.usesSso()
+            && profile.sso.tokenCacheKey() == signIn.tokenCacheKey())
             return &profile;
     }
     return nullptr;
 }
 
+/// The profile named `name`, else the sso-session (or legacy start URL) named `name`; with no
+/// name, the active profile, else the one sign-in configured. A profile that does not use IAM
+/// Identity Center is returned too, for the caller to say so.
+std::optional<ControlHandler::SsoTarget> ssoTarget(const ProfileSet &set, const QString &name,
+                                                   const QString &active)
+{
+    const QList<SsoSettings> signIns = set.ssoSignIns();
+    if (name.isEmpty()) {
+        if (const Profile *profile = set.find(active); profile && profile->usesSso())
+            return ControlHandler::SsoTarget{profile->name, profile->sso, profile};
+        if (signIns.size() != 1)
+            return std::nullopt;
+        const Profile *first = firstProfileOf(set, signIns.constFirst());
+        return ControlHandler::SsoTarget{first ? first->name : signIns.constFirst().tokenCacheKey(),
+                                         signIns.constFirst(), first};
+    }
+    if (const Profile *profile = set.find(name))
+        return ControlHandler::SsoTarget{name, profile->sso, profile};
+    for (const SsoSettings &signIn : signIns) {
+        if (signIn.tokenCacheKey() == name)
+            return ControlHandler::SsoTarget{name, signIn, firstProfileOf(set, signIn)};
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
-const Profile *ControlHandler::requireSsoTarget(ControlConnection &connection,
-                                                const ipc::Request &request)
+std::optional<ControlHandler::SsoTarget>
+ControlHandler::requireSsoTarget(ControlConnection &connection, const ipc::Request &request)
 {
     const QString name = request.args.value(ipc::keys::profile).toString();
-    const Profile *profile = ssoTarget(m_service.profileStore().profiles(), name,
-                                       m_service.broker().activeProfile());
-    if (!profile && !name.isEmpty()) {
+    auto target = ssoTarget(m_service.profileStore().profiles(), name,
+                            m_service.broker().activeProfile());
+    if (!target && !name.isEmpty()) {
         // Neither a profile nor a session of that name: the usual answer, with "did you mean".
         requireProfile(connection, request);
-        return nullptr;
+        return std::nullopt;
     }
-    if (!profile) {
+    if (!target) {
         connection.sendError(request.id,
                              {QString(ipc::errors::unknownProfile),
                               QStringLiteral("name the IAM Identity Center profile or "
@@ -64,29 +74,28 @@ const Profile *ControlHandler::requireSsoTarget(ControlConnection &connection,
                                       .arg(request.command == ipc::commands::login
                                                    ? QStringLiteral("login")
                                                    : QStringLiteral("sso list"))});
-        return nullptr;
+        return std::nullopt;
     }
-    if (!profile->usesSso()) {
+    if (target->signIn.startUrl.isEmpty()) {
         connection.sendError(request.id,
                              {QString(ipc::errors::notAvailable),
                               QStringLiteral("profile '%1' does not sign in with IAM Identity "
                                              "Center: it has no sso_session or sso_start_url")
-                                      .arg(profile->name)});
-        return nullptr;
+                                      .arg(target->shown)});
+        return std::nullopt;
     }
-    return profile;
+    return target;
 }
 
 void ControlHandler::login(ControlConnection &connection, const ipc::Request &request)
 {
-    const Profile *profile = requireSsoTarget(connection, request);
-    if (!profile)
+    const auto target = requireSsoTarget(connection, request);
+    if (!target)
         return;
-    const QString name = request.args.value(ipc::keys::profile).toString();
     const QString id = request.id;
-    const QString shown = name.isEmpty() ? profile->name : name;
+    const QString shown = target->shown;
     const bool openBrowser = !request.args.value(ipc::keys::noBrowser).toBool();
-    SsoSignIn *signIn = m_service.ssoSignIns().signIn(profile->sso);
+    SsoSignIn *signIn = m_service.ssoSignIns().signIn(target->signIn);
     const auto showCode = [this, &connection, id, openBrowser](const DeviceAuthorization &code) {
         bool opened = false;
         if (openBrowser) {

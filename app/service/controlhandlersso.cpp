@@ -16,6 +16,7 @@
 #include "imsa/usertext.h"
 #include "profilestore.h"
 #include "service.h"
+#include "ssoaccountprofiles.h"
 #include "ssoaccounts.h"
 
 namespace imsa::app {
@@ -56,26 +57,27 @@ QJsonObject accountJson(const SsoAccountRoles &entry)
 // per account, then the reply: count, and the session's settings for `imsa sso profiles`.
 void ControlHandler::ssoAccounts(ControlConnection &connection, const ipc::Request &request)
 {
-    const Profile *target = requireSsoTarget(connection, request);
+    const auto target = requireSsoTarget(connection, request);
     if (!target)
         return;
-    const QString name = request.args.value(ipc::keys::profile).toString();
-    const QString shown = name.isEmpty() ? target->name : name;
+    const QString shown = target->shown;
+    const SsoSettings signIn = target->signIn;
     const auto endpoints =
-            resolveSsoEndpoints(target->sso.region, QProcessEnvironment::systemEnvironment());
+            resolveSsoEndpoints(signIn.region, QProcessEnvironment::systemEnvironment());
     if (!endpoints)
         return connection.sendError(
                 request.id, {QString(ipc::errors::notAvailable), endpoints.error().message});
 
-    const QJsonObject settings{{ipc::keys::profile, target->name},
-                               {ipc::keys::ssoSession, target->sso.sessionName},
-                               {ipc::keys::ssoStartUrl, target->sso.startUrl},
-                               {ipc::keys::ssoRegion, target->sso.region},
-                               {ipc::keys::region, target->region}};
+    const QJsonObject settings{
+            {ipc::keys::profile, target->profile ? target->profile->name : QString()},
+            {ipc::keys::ssoSession, signIn.sessionName},
+            {ipc::keys::ssoStartUrl, signIn.startUrl},
+            {ipc::keys::ssoRegion, signIn.region},
+            {ipc::keys::region, target->profile ? target->profile->region : QString()}};
     const QString id = request.id;
     m_service.ssoCredentials().accessToken(
-            target->sso, &connection,
-            [this, &connection, id, shown, settings,
+            signIn, &connection,
+            [this, &connection, id, shown, settings, signIn,
              portal = endpoints->portal](StsResult<QString> token) {
                 if (!token) {
                     const bool signInNeeded = token.error().code == StsErrorCode::SignInNeeded;
@@ -88,22 +90,24 @@ void ControlHandler::ssoAccounts(ControlConnection &connection, const ipc::Reque
                                                     .arg(shown)
                                           : token.error().message});
                 }
-                SsoAccountWalk::start(m_service.ssoApi(), portal, token.value(), &connection,
-                                      [&connection, id, shown,
-                                       settings](SsoResult<QList<SsoAccountRoles>> accounts) {
-                                          if (!accounts)
-                                              return connection.sendError(
-                                                      id,
-                                                      {QString(ipc::errors::stsError),
-                                                       portalErrorText(accounts.error(), shown)});
-                                          for (const SsoAccountRoles &entry : accounts.value())
-                                              connection.sendEvent(id,
-                                                                   QString(ipc::events::ssoAccount),
-                                                                   accountJson(entry));
-                                          QJsonObject reply = settings;
-                                          reply.insert(ipc::keys::count, accounts->size());
-                                          connection.sendReply(id, reply);
-                                      });
+                SsoAccountWalk::start(
+                        m_service.ssoApi(), portal, token.value(), &connection,
+                        [this, &connection, id, shown, settings,
+                         signIn](SsoResult<QList<SsoAccountRoles>> accounts) {
+                            if (accounts)
+                                m_service.ssoAccountProfiles().take(signIn, accounts.value());
+                            if (!accounts)
+                                return connection.sendError(
+                                        id,
+                                        {QString(ipc::errors::stsError),
+                                         portalErrorText(accounts.error(), shown)});
+                            for (const SsoAccountRoles &entry : accounts.value())
+                                connection.sendEvent(id, QString(ipc::events::ssoAccount),
+                                                     accountJson(entry));
+                            QJsonObject reply = settings;
+                            reply.insert(ipc::keys::count, accounts->size());
+                            connection.sendReply(id, reply);
+                        });
             });
 }
 
@@ -127,12 +131,8 @@ void ControlHandler::endSsoSessions(std::function<void(int)> done)
 
     const QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     const QString cache = m_service.ssoTokenCache();
-    QStringList seen;
-    for (const Profile &profile : m_service.profileStore().profiles().profiles) {
-        const QString key = profile.sso.tokenCacheKey();
-        if (!profile.usesSso() || seen.contains(key))
-            continue;
-        seen.append(key);
+    for (const SsoSettings &signIn : m_service.profileStore().profiles().ssoSignIns()) {
+        const QString key = signIn.tokenCacheKey();
         const auto cached = readSsoCachedToken(cache, key);
         if (!cached || !cached.value())
             continue;
@@ -142,14 +142,14 @@ void ControlHandler::endSsoSessions(std::function<void(int)> done)
             continue;
         }
         ++ending->ended;
-        qCInfo(lcSso).noquote() << "signed out of" << profile.sso.startUrl;
-        const auto endpoints = resolveSsoEndpoints(profile.sso.region, environment);
+        qCInfo(lcSso).noquote() << "signed out of" << signIn.startUrl;
+        const auto endpoints = resolveSsoEndpoints(signIn.region, environment);
         if (!endpoints || cached.value()->expiresAt <= m_service.clock().now())
             continue;
         ++ending->answersDue;
         m_service.ssoApi().logout(
                 endpoints->portal, cached.value()->accessToken, this,
-                [ending, startUrl = profile.sso.startUrl](const SsoResult<Done> &result) {
+                [ending, startUrl = signIn.startUrl](const SsoResult<Done> &result) {
                     if (!result)
                         qCWarning(lcSso).noquote() << "the portal's Logout for" << startUrl
                                                    << "failed:" << result.error().message;

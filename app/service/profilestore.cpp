@@ -44,8 +44,9 @@ ProfileStore::~ProfileStore()
 
 void ProfileStore::load()
 {
-    m_profiles = loadProfiles(m_paths);
-    for (const ConfigError &error : std::as_const(m_profiles.errors))
+    m_files = loadProfiles(m_paths);
+    merge();
+    for (const ConfigError &error : std::as_const(m_files.errors))
         qCWarning(lcConfig).noquote() << error.toString();
     watchFiles();
 }
@@ -96,20 +97,55 @@ void ProfileStore::readFinished()
 
 void ProfileStore::apply(ProfileSet fresh)
 {
-    if (hasFileLevelError(fresh) && !hasFileLevelError(m_profiles)) {
+    if (hasFileLevelError(fresh) && !hasFileLevelError(m_files)) {
         m_rejectedErrors = fresh.errors;
         for (const ConfigError &error : std::as_const(fresh.errors))
             qCWarning(lcConfig).noquote() << "configuration change rejected:" << error.toString();
         Q_EMIT changed();
         return;
     }
-    if (fresh.profiles == m_profiles.profiles && fresh.errors == m_profiles.errors
-        && m_rejectedErrors.isEmpty())
+    if (fresh.profiles == m_files.profiles && fresh.errors == m_files.errors
+        && fresh.ssoSessions == m_files.ssoSessions && m_rejectedErrors.isEmpty())
         return;
     m_rejectedErrors.clear();
-    m_profiles = std::move(fresh);
-    qCInfo(lcConfig) << "configuration reloaded:" << m_profiles.profiles.size() << "profiles";
+    m_files = std::move(fresh);
+    qCInfo(lcConfig) << "configuration reloaded:" << m_files.profiles.size() << "profiles";
+    merge();
     Q_EMIT changed();
+}
+
+void ProfileStore::setSsoAccountProfiles(const QString &tokenCacheKey,
+                                         const QList<Profile> &profiles)
+{
+    if (m_listed.value(tokenCacheKey) == profiles && m_listedOrder.contains(tokenCacheKey))
+        return;
+    if (!m_listedOrder.contains(tokenCacheKey))
+        m_listedOrder.append(tokenCacheKey);
+    m_listed.insert(tokenCacheKey, profiles);
+    merge();
+    Q_EMIT changed();
+}
+
+void ProfileStore::merge()
+{
+    m_profiles = m_files;
+    QStringList signIns;
+    for (const SsoSettings &signIn : m_files.ssoSignIns())
+        signIns.append(signIn.tokenCacheKey());
+    QSet<QString> names;
+    for (const Profile &profile : std::as_const(m_files.profiles))
+        names.insert(profile.name);
+    // Only while the files still name the session: one removed from them takes its list along.
+    for (const QString &key : std::as_const(m_listedOrder)) {
+        if (!signIns.contains(key))
+            continue;
+        for (const Profile &profile : m_listed.value(key)) {
+            if (names.contains(profile.name))
+                continue;
+            names.insert(profile.name);
+            m_profiles.profiles.append(profile);
+        }
+    }
 }
 
 } // namespace imsa::app

@@ -26,7 +26,14 @@ public:
     /// Reads the files now, before anything is served.
     void load();
 
+    /// The files' profiles, then the accounts and roles of the signed-in IAM Identity Center
+    /// sessions the files name.
     const ProfileSet &profiles() const { return m_profiles; }
+
+    /// The accounts and roles the session with this token cache key listed, as profiles
+    /// (ProfileSource::IdentityCenter). A name the files define stays the files' profile, and
+    /// so does the first of two sessions listing the same name.
+    void setSsoAccountProfiles(const QString &tokenCacheKey, const QList<Profile> &profiles);
 
     /// Errors of the last reload that was rejected; empty when the last reload was applied.
     const QList<ConfigError> &rejectedReloadErrors() const { return m_rejectedErrors; }
@@ -41,9 +48,13 @@ private:
     void reload();
     void readFinished();
     void apply(ProfileSet fresh);
+    void merge();
 
     const ConfigPaths m_paths;
-    ProfileSet m_profiles;
+    ProfileSet m_files; ///< as read from the files
+    QHash<QString, QList<Profile>> m_listed; ///< by the token cache key of the session
+    QStringList m_listedOrder; ///< token cache keys, first listed first
+    ProfileSet m_profiles; ///< m_files and m_listed
     QList<ConfigError> m_rejectedErrors;
     QFileSystemWatcher m_watcher;
     QTimer m_debounce;

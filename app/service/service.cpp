@@ -25,6 +25,7 @@
 #include "platform/statedir.h"
 #include "profilestore.h"
 #include "sessionnotifier.h"
+#include "ssoaccountprofiles.h"
 #include "ssosignins.h"
 
 namespace imsa::app {
@@ -105,6 +106,10 @@ void Service::wireIdentityCenter()
     m_broker->setSsoSource(m_ssoCredentials);
     m_ssoSignIns = new SsoSignIns(*m_sso, m_clock, m_ssoTokenCache, environment, this);
     connect(m_ssoSignIns, &SsoSignIns::signedIn, m_broker, &CredentialBroker::ssoSignedIn);
+    m_ssoAccountProfiles =
+            new SsoAccountProfiles(*m_profiles, *m_ssoCredentials, *m_sso, environment, this);
+    connect(m_ssoSignIns, &SsoSignIns::signedIn, m_ssoAccountProfiles,
+            &SsoAccountProfiles::refreshSignIn);
 }
 
 SsoApi &Service::ssoApi()
@@ -197,7 +202,10 @@ void Service::finishStart()
         const QString profile = QString::fromUtf8(remembered.readAll()).trimmed();
         if (!profile.isEmpty() && m_broker->setActiveProfile(profile))
             qCInfo(lcApp).noquote() << "restored active profile" << profile;
+        else if (!profile.isEmpty())
+            restoreOnceListed(profile);
     }
+    m_ssoAccountProfiles->refresh();
     qCInfo(lcApp).noquote() << "serving instance metadata on" << endpointUrl();
     Q_EMIT started();
 }
@@ -262,6 +270,15 @@ QString Service::containerUrl(const QString &profile) const
     return ListenAddress{m_containerServer->address(), m_containerServer->port()}.url()
             + QStringLiteral("v1/credentials/")
             + QString::fromLatin1(QUrl::toPercentEncoding(profile, {}, "."));
+}
+
+void Service::restoreOnceListed(const QString &profile)
+{
+    // An account and role of IAM Identity Center exists once its session has listed it.
+    m_ssoAccountProfiles->refresh(this, [this, profile] {
+        if (m_broker->activeProfile().isEmpty() && m_broker->setActiveProfile(profile))
+            qCInfo(lcApp).noquote() << "restored active profile" << profile;
+    });
 }
 
 void Service::rememberActiveProfile(const QString &profile)

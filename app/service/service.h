@@ -29,6 +29,7 @@ class ImdsServer;
 class MfaProcessRunner;
 class ProfileStore;
 class SessionNotifier;
+class SsoAccountProfiles;
 class SsoSignIns;
 
 /// The running app without its face: profiles, key store, broker, metadata server and control
@@ -71,6 +72,9 @@ public:
 
     /// IAM Identity Center sign-ins (`imsa login`, the tray's Sign in).
     SsoSignIns &ssoSignIns() { return *m_ssoSignIns; }
+
+    /// The accounts and roles of the signed-in IAM Identity Center sessions, as profiles.
+    SsoAccountProfiles &ssoAccountProfiles() { return *m_ssoAccountProfiles; }
 
     /// IAM Identity Center's API, for calls with a session's token (`imsa sso`, logout).
     SsoApi &ssoApi();
@@ -132,6 +136,7 @@ private:
     void bindMetadataServer();
     void serveOnFallbackAddress(const QString &reason);
     void finishStart();
+    void restoreOnceListed(const QString &profile);
     void limitConnections();
     void addWarning(const QString &warning);
     void fail(const QString &message, StartFailure reason = StartFailure::Other);
@@ -153,6 +158,7 @@ private:
     CredentialBroker *m_broker = nullptr;
     SsoRoleCredentials *m_ssoCredentials = nullptr;
     SsoSignIns *m_ssoSignIns = nullptr;
+    SsoAccountProfiles *m_ssoAccountProfiles = nullptr;
     BrokerView *m_view = nullptr;
     ImdsServer *m_imdsServer = nullptr;
     ImdsServer *m_containerServer = nullptr;

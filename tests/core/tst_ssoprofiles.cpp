@@ -33,6 +33,7 @@ private Q_SLOTS:
     void awsErrors_data();
     void awsErrors();
     void usesSsoAndTokenCacheKey();
+    void signInsWithoutProfiles();
     void imsaNameHidesSsoSource();
 };
 
@@ -336,6 +337,44 @@ void tst_SsoProfiles::usesSsoAndTokenCacheKey()
     // The AWS CLI's cache key: the session name, or the start URL for the legacy form.
     QCOMPARE(set.find(u"dev"_s)->sso.tokenCacheKey(), u"corp"_s);
     QCOMPARE(set.find(u"old"_s)->sso.tokenCacheKey(), u"https://old.awsapps.com/start"_s);
+}
+
+void tst_SsoProfiles::signInsWithoutProfiles()
+{
+    // A user with only a start URL writes a session and no profile: it is a sign-in all the
+    // same. A broken session is none; one used by a profile and the legacy form count once.
+    const ProfileSet set =
+            parseAwsConfig(corpSession
+                                   + "[sso-session lab]\n"
+                                     "sso_start_url = https://lab.awsapps.com/start\n"
+                                     "sso_region = us-east-1\n"
+                                     "sso_registration_scopes = sso:account:access\n"
+                                     "[sso-session broken]\n"
+                                     "sso_region = us-east-1\n"
+                                     "[profile dev]\n"
+                                     "sso_session = corp\n"
+                                     "sso_account_id = 123456789012\n"
+                                     "sso_role_name = Developer\n"
+                                     "[profile old]\n"
+                                     "sso_start_url = https://old.awsapps.com/start\n"
+                                     "sso_region = us-east-2\n"
+                                     "sso_account_id = 123456789012\n"
+                                     "sso_role_name = Developer\n",
+                           configName, {}, credentialsName);
+    QCOMPARE(strings(set.errors), QStringList());
+    QCOMPARE(set.ssoSessions.size(), 2);
+    const QList<SsoSettings> signIns = set.ssoSignIns();
+    QStringList keys;
+    for (const SsoSettings &signIn : signIns) {
+        keys.append(signIn.tokenCacheKey());
+        QVERIFY(signIn.accountId.isEmpty());
+        QVERIFY(signIn.roleName.isEmpty());
+    }
+    QCOMPARE(keys, (QStringList{u"corp"_s, u"lab"_s, u"https://old.awsapps.com/start"_s}));
+    QCOMPARE(signIns.at(1).startUrl, u"https://lab.awsapps.com/start"_s);
+    QCOMPARE(signIns.at(1).region, u"us-east-1"_s);
+    QCOMPARE(signIns.at(1).registrationScopes, QStringList{u"sso:account:access"_s});
+    QCOMPARE(signIns.at(2).region, u"us-east-2"_s);
 }
 
 void tst_SsoProfiles::imsaNameHidesSsoSource()

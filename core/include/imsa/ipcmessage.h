@@ -140,6 +140,9 @@ inline constexpr QLatin1StringView count{"count"};
 inline constexpr QLatin1StringView ssoSession{"sso_session"};
 inline constexpr QLatin1StringView ssoStartUrl{"sso_start_url"};
 inline constexpr QLatin1StringView ssoRegion{"sso_region"};
+// status: for a profile signed in through IAM Identity Center, its start URL (above) and
+inline constexpr QLatin1StringView ssoAccountId{"sso_account_id"};
+inline constexpr QLatin1StringView ssoRoleName{"sso_role_name"};
 // logout: how many IAM Identity Center sessions it ended.
 inline constexpr QLatin1StringView ssoSessions{"sso_sessions"};
 } // namespace keys

@@ -7,7 +7,10 @@ namespace imsa {
 
 enum class ProfileSource {
     ImsaFile, ///< ~/.imsa (YAML, the original imsa's format plus imsa's additions)
-    AwsConfig ///< ~/.aws/config + ~/.aws/credentials
+    AwsConfig, ///< ~/.aws/config + ~/.aws/credentials
+    /// An account and role a signed-in IAM Identity Center session may use, listed by its portal
+    /// and named "ACCOUNT-NAME/ROLE": written in no file.
+    IdentityCenter
 };
 
 /// Where a profile's long-lived secret key comes from.

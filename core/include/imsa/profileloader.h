@@ -59,6 +59,8 @@ struct ProfileSet
     QList<Profile> profiles; ///< every valid profile, ~/.imsa ones first, each sorted by name
     QList<ConfigError> errors; ///< one per invalid profile or unreadable file
     QList<ConfigError> notices; ///< non-fatal: a hidden AWS profile, a skipped one
+    /// Every usable [sso-session] section of ~/.aws/config, used by a profile or not.
+    QList<SsoSettings> ssoSessions;
 
     const Profile *find(const QString &name) const
     {
@@ -67,6 +69,30 @@ struct ProfileSet
                 return &profile;
         }
         return nullptr;
+    }
+
+    /// Every IAM Identity Center sign-in the files name, once each (by token cache key): the
+    /// sso-sessions, then those of SSO profiles (the legacy form has no session), without
+    /// account and role.
+    QList<SsoSettings> ssoSignIns() const
+    {
+        QList<SsoSettings> signIns;
+        QStringList keys;
+        const auto add = [&signIns, &keys](SsoSettings settings) {
+            if (keys.contains(settings.tokenCacheKey()))
+                return;
+            keys.append(settings.tokenCacheKey());
+            settings.accountId.clear();
+            settings.roleName.clear();
+            signIns.append(std::move(settings));
+        };
+        for (const SsoSettings &session : ssoSessions)
+            add(session);
+        for (const Profile &profile : profiles) {
+            if (profile.usesSso())
+                add(profile.sso);
+        }
+        return signIns;
     }
 
     /// Up to `max` profile names close to `name` (a typo, a different case, a prefix),
@@ -87,8 +113,10 @@ inline ProfileSet parseImsaYaml(const QByteArray &text, const QString &fileName)
 {
     const detail::ImsaDocument document = detail::ImsaYamlReader(fileName).read(text);
     detail::ParsedProfiles parsed = detail::ImsaResolver(document).resolve();
-    return ProfileSet{std::move(parsed.profiles), document.fileErrors + parsed.errors,
-                      std::move(parsed.notices)};
+    return ProfileSet{std::move(parsed.profiles),
+                      document.fileErrors + parsed.errors,
+                      std::move(parsed.notices),
+                      {}};
 }
 
 /// Profiles from ~/.aws/config and ~/.aws/credentials as the AWS CLI reads them. Only
@@ -112,7 +140,7 @@ inline ProfileSet parseAwsConfig(const QByteArray &configText, const QString &co
     resolver.addFile(credentials, false);
     detail::ParsedProfiles parsed = resolver.resolve();
     return ProfileSet{std::move(parsed.profiles), std::move(parsed.errors),
-                      std::move(parsed.notices)};
+                      std::move(parsed.notices), std::move(parsed.ssoSessions)};
 }
 
 namespace detail {
@@ -149,6 +177,7 @@ inline void addAwsProfiles(ProfileSet &set, ProfileSet aws, const QSet<QString> 
         if (!imsaNames.contains(notice.profile))
             set.notices.append(notice);
     }
+    set.ssoSessions += aws.ssoSessions;
 }
 
 } // namespace detail

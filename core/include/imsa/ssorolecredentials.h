@@ -138,6 +138,16 @@ public:
             refresh(settings, *cached.value());
     }
 
+    /// Whether `settings`' session has a token that works now or can be refreshed: signed in.
+    bool isSignedIn(const SsoSettings &settings) const
+    {
+        const auto cached = readSsoCachedToken(m_cacheDirectory, settings.tokenCacheKey());
+        if (!cached || !cached.value())
+            return false;
+        const QDateTime now = m_clock.now();
+        return cached.value()->expiresAt > now || canRefresh(*cached.value(), now);
+    }
+
 private:
     struct Waiter
     {

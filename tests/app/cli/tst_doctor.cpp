@@ -158,12 +158,12 @@ void tst_Doctor::checkProfiles_data()
                                             "/home/u/.aws/config"_s
                                          << u"example"_s;
     QTest::addRow("only invalid profiles: the first error with its place")
-            << imsa::ProfileSet{{}, {error}, {}} << CheckStatus::Fail
+            << imsa::ProfileSet{{}, {error}, {}, {}} << CheckStatus::Fail
             << u"/home/u/.imsa:7:3: profile 'dev', key 'role_arn'"_s << u"correct"_s;
     QTest::addRow("some valid, some not")
-            << imsa::ProfileSet{{prod}, {error}, {}} << CheckStatus::Warn
+            << imsa::ProfileSet{{prod}, {error}, {}, {}} << CheckStatus::Warn
             << u"1 usable (prod); 1 with errors"_s << u"imsa profiles"_s;
-    QTest::addRow("all valid") << imsa::ProfileSet{{prod}, {}, {}} << CheckStatus::Ok
+    QTest::addRow("all valid") << imsa::ProfileSet{{prod}, {}, {}, {}} << CheckStatus::Ok
                                << u"1 usable (prod)"_s << QString();
 }
 

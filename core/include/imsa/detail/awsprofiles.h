@@ -120,6 +120,7 @@ public:
                 result.errors.append(resolved->error());
         }
         sortByName(result.profiles);
+        result.ssoSessions = m_sessions.usable();
         return result;
     }
 

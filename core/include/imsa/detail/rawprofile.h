@@ -59,6 +59,7 @@ struct ParsedProfiles
     QList<Profile> profiles;
     QList<ConfigError> errors;
     QList<ConfigError> notices;
+    QList<SsoSettings> ssoSessions; ///< every usable [sso-session] section, in file order
 };
 
 /// The error `origin` has, reported for `profile` that depends on it: same place (the bad value

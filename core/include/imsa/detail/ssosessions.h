@@ -124,6 +124,30 @@ public:
         return settings;
     }
 
+    /// The sign-in settings of every section a profile could use, whether one does or not: a
+    /// user who has only written a session can sign in and pick an account.
+    QList<SsoSettings> usable() const
+    {
+        QList<SsoSettings> sessions;
+        for (const QString &name : m_names) {
+            const SsoSessionSection &section = *m_sessions.constFind(name);
+            const auto text = [&section](Setting setting) {
+                const auto value = section.values.find(setting);
+                return value == section.values.end() ? QString() : value->second.text;
+            };
+            if (section.error || text(Setting::SsoStartUrl).isEmpty()
+                || text(Setting::SsoRegion).isEmpty())
+                continue;
+            SsoSettings session;
+            session.sessionName = name;
+            session.startUrl = text(Setting::SsoStartUrl);
+            session.region = text(Setting::SsoRegion);
+            session.registrationScopes = registrationScopes(text(Setting::SsoRegistrationScopes));
+            sessions.append(session);
+        }
+        return sessions;
+    }
+
 private:
     static void read(SsoSessionSection &session, const IniEntry &entry)
     {

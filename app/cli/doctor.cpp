@@ -170,7 +170,7 @@ int runDoctor(const QStringList &arguments, Io &io, const KeyStoreProbes &keySto
         io.out << formatCheck(result) << "\n";
         failed = failed || result.status == CheckStatus::Fail;
     }
-    if (profiles.profiles.isEmpty())
+    if (!hasAnythingToServe(profiles))
         io.out << "\n" << firstRunHelp(paths);
     return failed ? ExitFailure : ExitOk;
 }

@@ -49,6 +49,14 @@ with the keys in %3:
   aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
 
 Then: imsa assume prod
+
+With IAM Identity Center (AWS SSO), %2 needs only your start URL:
+
+  [sso-session my-sso]
+  sso_start_url = https://my-company.awsapps.com/start
+  sso_region = eu-west-1
+
+Then: imsa login my-sso, and imsa assume ACCOUNT-NAME/ROLE (imsa sso list shows them)
 )"_s.arg(paths.imsaFile, paths.awsConfigFile, paths.awsCredentialsFile, exampleImsaFile());
 }
 

@@ -15,4 +15,11 @@ QString exampleImsaFile();
 /// `imsa start` and `imsa doctor`.
 QString firstRunHelp(const ConfigPaths &paths);
 
+/// Whether the files give imsa anything to serve: a profile, or an IAM Identity Center sign-in
+/// whose accounts become profiles.
+inline bool hasAnythingToServe(const ProfileSet &set)
+{
+    return !set.profiles.isEmpty() || !set.ssoSignIns().isEmpty();
+}
+
 } // namespace imsa::cli

@@ -35,10 +35,28 @@ int runProfiles(const QStringList &arguments, Io &io)
             io.out << "      role:   " << profile.value(ipc::keys::roleArn).toString() << "\n";
         if (!profile.value(ipc::keys::mfaSerial).toString().isEmpty())
             io.out << "      MFA:    " << profile.value(ipc::keys::mfaSerial).toString() << "\n";
-        io.out << "      keys:   " << profile.value(ipc::keys::keyLocation).toString()
-               << " (profile " << profile.value(ipc::keys::keyProfile).toString() << ")\n";
+        if (const QString role = profile.value(ipc::keys::ssoRoleName).toString(); !role.isEmpty())
+            io.out << "      SSO:    " << role << " in account "
+                   << profile.value(ipc::keys::ssoAccountId).toString() << " (sign-in "
+                   << profile.value(ipc::keys::ssoSession).toString() << ")\n";
+        else
+            io.out << "      keys:   " << profile.value(ipc::keys::keyLocation).toString()
+                   << " (profile " << profile.value(ipc::keys::keyProfile).toString() << ")\n";
     }
-    if (profiles.isEmpty())
+    const QJsonArray signIns = reply->value(ipc::keys::signIns).toArray();
+    if (!signIns.isEmpty())
+        io.out << "IAM Identity Center sign-ins (their accounts and roles are profiles "
+                  "ACCOUNT-NAME/ROLE):\n";
+    for (const auto &value : signIns) {
+        const QJsonObject signIn = value.toObject();
+        const QString name = signIn.value(ipc::keys::name).toString();
+        io.out << "  " << name << "  " << signIn.value(ipc::keys::ssoStartUrl).toString() << "  "
+               << (signIn.value(ipc::keys::signedIn).toBool()
+                           ? QStringLiteral("signed in")
+                           : QStringLiteral("not signed in: imsa login %1").arg(name))
+               << "\n";
+    }
+    if (profiles.isEmpty() && signIns.isEmpty())
         io.out << firstRunHelp(ConfigPaths::fromEnvironment());
     for (const QLatin1StringView key : {ipc::keys::errors, ipc::keys::rejectedReload}) {
         for (const auto &error : reply->value(key).toArray())

@@ -211,7 +211,7 @@ int runStart(const QStringList &arguments, Io &io)
 
     // Start anyway: imsa watches the files and picks up profiles as they are written.
     if (const ConfigPaths paths = ConfigPaths::fromEnvironment();
-        loadProfiles(paths).profiles.isEmpty())
+        !hasAnythingToServe(loadProfiles(paths)))
         io.err << firstRunHelp(paths) << "\n";
 
     if (parser.isSet(foreground))

@@ -1,5 +1,7 @@
 #include "controlhandler.h"
 
+#include <algorithm>
+
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QPointer>
@@ -123,8 +125,20 @@ const Profile *ControlHandler::requireProfile(ControlConnection &connection,
     }
     QString message = QStringLiteral("no profile named '%1'").arg(name);
     const QStringList similar = set.similarNames(name);
+    const QList<SsoSettings> signIns = set.ssoSignIns();
+    const auto signedOut =
+            std::find_if(signIns.cbegin(), signIns.cend(), [this](const SsoSettings &signIn) {
+                return !m_service.ssoAccountProfiles().isSignedIn(signIn);
+            });
     if (!similar.isEmpty())
         message += QStringLiteral("; did you mean %1?").arg(similar.join(QStringLiteral(", ")));
+    else if (name.contains(QLatin1Char('/')) && signedOut != signIns.cend())
+        message += QStringLiteral("; to use the accounts of IAM Identity Center, sign in first: "
+                                  "imsa login %1")
+                           .arg(signedOut->tokenCacheKey());
+    else if (name.contains(QLatin1Char('/')) && !signIns.isEmpty())
+        message += QStringLiteral("; `imsa sso list` shows the IAM Identity Center accounts and "
+                                  "roles you may use");
     else if (set.profiles.isEmpty())
         message += QStringLiteral("; no profiles are configured (see `imsa profiles`)");
     connection.sendError(request.id, {QString(ipc::errors::unknownProfile), message});
@@ -171,7 +185,7 @@ void ControlHandler::profiles(ControlConnection &connection, const ipc::Request 
     const ProfileSet &set = m_service.profileStore().profiles();
     QJsonArray list;
     for (const Profile &profile : set.profiles) {
-        list.append(QJsonObject{
+        QJsonObject entry{
                 {ipc::keys::name, profile.name},
                 {ipc::keys::source, profile.sourceFile},
                 {ipc::keys::roleArn, profile.roleArn},
@@ -183,10 +197,23 @@ void ControlHandler::profiles(ControlConnection &connection, const ipc::Request 
                                                                     : QStringLiteral("file")},
                 {ipc::keys::state, stateName(m_service.broker().status(profile.name).state)},
                 {ipc::keys::active, profile.name == m_service.broker().activeProfile()},
-        });
+        };
+        if (profile.usesSso()) {
+            entry.insert(ipc::keys::ssoSession, profile.sso.tokenCacheKey());
+            entry.insert(ipc::keys::ssoAccountId, profile.sso.accountId);
+            entry.insert(ipc::keys::ssoRoleName, profile.sso.roleName);
+        }
+        list.append(entry);
     }
+    QJsonArray signIns;
+    for (const SsoSettings &signIn : set.ssoSignIns())
+        signIns.append(QJsonObject{
+                {ipc::keys::name, signIn.tokenCacheKey()},
+                {ipc::keys::ssoStartUrl, signIn.startUrl},
+                {ipc::keys::signedIn, m_service.ssoAccountProfiles().isSignedIn(signIn)}});
     connection.sendReply(request.id,
                          {{ipc::keys::profiles, list},
+                          {ipc::keys::signIns, signIns},
                           {ipc::keys::errors, errorList(set.errors)},
                           {ipc::keys::notices, errorList(set.notices)},
                           {ipc::keys::rejectedReload,

@@ -23,6 +23,7 @@ class tst_SsoStartUrl : public QObject
 private Q_SLOTS:
     void init();
     void cleanup();
+    void beforeTheSignInSaysToSignIn();
     void fromAStartUrlToTheAwsCli();
     void assumeListsTheAccountsWhenNeeded();
     void restartServesTheListedProfileAgain();
@@ -98,6 +99,22 @@ QString tst_SsoStartUrl::callerArn() const
     if (identity.exitCode != 0)
         qWarning().noquote() << identity.out << identity.err;
     return QJsonDocument::fromJson(identity.out.toUtf8()).object().value(u"Arn"_s).toString();
+}
+
+void tst_SsoStartUrl::beforeTheSignInSaysToSignIn()
+{
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    const CommandResult profiles = m_env->imsa({u"profiles"_s});
+    QCOMPARE(profiles.exitCode, 0);
+    QVERIFY2(profiles.out.contains(
+                     u"corp  https://example.awsapps.com/start  not signed in: imsa login corp"_s),
+             qPrintable(profiles.out));
+    QVERIFY2(!profiles.out.contains(u"no usable profile"_s), qPrintable(profiles.out));
+    const CommandResult assume = m_env->imsa({u"assume"_s, u"staging/ReadOnlyAccess"_s});
+    QCOMPARE(assume.exitCode, 1);
+    QVERIFY2(assume.err.contains(u"no profile named 'staging/ReadOnlyAccess'; to use the accounts "
+                                 u"of IAM Identity Center, sign in first: imsa login corp"_s),
+             qPrintable(assume.err));
 }
 
 void tst_SsoStartUrl::fromAStartUrlToTheAwsCli()

@@ -140,9 +140,13 @@ inline constexpr QLatin1StringView count{"count"};
 inline constexpr QLatin1StringView ssoSession{"sso_session"};
 inline constexpr QLatin1StringView ssoStartUrl{"sso_start_url"};
 inline constexpr QLatin1StringView ssoRegion{"sso_region"};
-// status: for a profile signed in through IAM Identity Center, its start URL (above) and
+// status and profiles: for a profile signed in through IAM Identity Center, its start URL
+// (above; profiles: its sso_session, the token cache key) and
 inline constexpr QLatin1StringView ssoAccountId{"sso_account_id"};
 inline constexpr QLatin1StringView ssoRoleName{"sso_role_name"};
+// profiles: every IAM Identity Center sign-in of the files, with name, start URL and
+inline constexpr QLatin1StringView signIns{"sign_ins"};
+inline constexpr QLatin1StringView signedIn{"signed_in"};
 // logout: how many IAM Identity Center sessions it ended.
 inline constexpr QLatin1StringView ssoSessions{"sso_sessions"};
 } // namespace keys

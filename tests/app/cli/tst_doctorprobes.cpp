@@ -216,7 +216,21 @@ void tst_DoctorProbes::firstRunHelpNamesTheFiles()
     QVERIFY(help.contains(u"Or, in /h/.aws/config:"_s));
     QVERIFY(help.contains(u"with the keys in /h/.aws/credentials:"_s));
     QVERIFY(help.contains(exampleImsaFile()));
-    QVERIFY(help.endsWith(u"Then: imsa assume prod\n"_s));
+    QVERIFY(help.contains(u"Then: imsa assume prod\n"_s));
+    // The IAM Identity Center example is a session the AWS CLI and imsa read as it stands.
+    const qsizetype session = help.indexOf(u"[sso-session my-sso]"_s);
+    QVERIFY(session > 0);
+    const QString section = help.mid(session, help.indexOf(u"\n\n"_s, session) - session);
+    QString unindented;
+    for (const QString &line : section.split(u'\n'))
+        unindented += line.trimmed() + u'\n';
+    const imsa::ProfileSet set =
+            imsa::parseAwsConfig(unindented.toUtf8(), paths.awsConfigFile, {}, {});
+    QCOMPARE(set.errors.size(), 0);
+    QCOMPARE(set.ssoSignIns().size(), 1);
+    QCOMPARE(set.ssoSignIns().constFirst().startUrl, u"https://my-company.awsapps.com/start"_s);
+    QVERIFY(help.endsWith(u"Then: imsa login my-sso, and imsa assume ACCOUNT-NAME/ROLE (imsa sso "
+                          u"list shows them)\n"_s));
 }
 
 void tst_DoctorProbes::binaryReportsEnvironmentKeys()

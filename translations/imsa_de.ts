@@ -113,6 +113,113 @@
     </message>
 </context>
 <context>
+    <name>imsa::tray::AccountPicker</name>
+    <message>
+        <source>Accounts and roles — imsa</source>
+        <translation>Konten und Rollen — imsa</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>Konto</translation>
+    </message>
+    <message>
+        <source>Account ID</source>
+        <translation>Konto-ID</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rolle</translation>
+    </message>
+    <message>
+        <source>Sign-in</source>
+        <translation>Anmeldung</translation>
+    </message>
+    <message>
+        <source>Filter accounts and roles</source>
+        <translation>Konten und Rollen filtern</translation>
+    </message>
+    <message>
+        <source>Accounts and roles</source>
+        <translation>Konten und Rollen</translation>
+    </message>
+    <message>
+        <source>Listing accounts…</source>
+        <translation>Konten werden abgerufen …</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Refresh the list</source>
+        <translation>Liste aktualisieren</translation>
+    </message>
+    <message>
+        <source>Use</source>
+        <translation>Verwenden</translation>
+    </message>
+    <message>
+        <source>Use the selected role</source>
+        <translation>Ausgewählte Rolle verwenden</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Not signed in to %1.</source>
+        <translation>Bei %1 nicht angemeldet.</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>Anmelden</translation>
+    </message>
+    <message>
+        <source>Sign in to %1</source>
+        <translation>Bei %1 anmelden</translation>
+    </message>
+    <message>
+        <source>%1 (in use)</source>
+        <translation>%1 (in Verwendung)</translation>
+    </message>
+    <message>
+        <source>%1, in use</source>
+        <translation>%1, in Verwendung</translation>
+    </message>
+    <message>
+        <source>1 role</source>
+        <translation>1 Rolle</translation>
+    </message>
+    <message>
+        <source>%1 roles</source>
+        <translation>%1 Rollen</translation>
+    </message>
+    <message>
+        <source>%1 of %2 roles</source>
+        <translation>%1 von %2 Rollen</translation>
+    </message>
+    <message>
+        <source>No IAM Identity Center sign-in is set up: add an sso-session section to ~/.aws/config to see your accounts here.</source>
+        <translation>Keine Anmeldung bei IAM Identity Center eingerichtet: Fügen Sie ~/.aws/config einen Abschnitt sso-session hinzu, um Ihre Konten hier zu sehen.</translation>
+    </message>
+    <message>
+        <source>Sign in to IAM Identity Center to see your AWS accounts and roles.</source>
+        <translation>Melden Sie sich bei IAM Identity Center an, um Ihre AWS-Konten und -Rollen zu sehen.</translation>
+    </message>
+    <message>
+        <source>IAM Identity Center gives you no AWS account.</source>
+        <translation>Über IAM Identity Center steht Ihnen kein AWS-Konto zur Verfügung.</translation>
+    </message>
+    <message>
+        <source>No account or role matches “%1”.</source>
+        <translation>Kein Konto und keine Rolle passt zu „%1“.</translation>
+    </message>
+    <message>
+        <source>The accounts could not be listed.</source>
+        <translation>Die Konten konnten nicht abgerufen werden.</translation>
+    </message>
+</context>
+<context>
     <name>imsa::tray::KeyEditor</name>
     <message>
         <source>Access key</source>
@@ -497,6 +604,10 @@
     <message>
         <source>Sign-in needed for %1</source>
         <translation>%1 muss angemeldet werden</translation>
+    </message>
+    <message>
+        <source>Accounts and roles…</source>
+        <translation>Konten und Rollen …</translation>
     </message>
 </context>
 </TS>

@@ -113,6 +113,113 @@
     </message>
 </context>
 <context>
+    <name>imsa::tray::AccountPicker</name>
+    <message>
+        <source>Accounts and roles — imsa</source>
+        <translation>Comptes et rôles — imsa</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>Compte</translation>
+    </message>
+    <message>
+        <source>Account ID</source>
+        <translation>ID du compte</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rôle</translation>
+    </message>
+    <message>
+        <source>Sign-in</source>
+        <translation>Connexion</translation>
+    </message>
+    <message>
+        <source>Filter accounts and roles</source>
+        <translation>Filtrer les comptes et les rôles</translation>
+    </message>
+    <message>
+        <source>Accounts and roles</source>
+        <translation>Comptes et rôles</translation>
+    </message>
+    <message>
+        <source>Listing accounts…</source>
+        <translation>Récupération des comptes…</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Actualiser</translation>
+    </message>
+    <message>
+        <source>Refresh the list</source>
+        <translation>Actualiser la liste</translation>
+    </message>
+    <message>
+        <source>Use</source>
+        <translation>Utiliser</translation>
+    </message>
+    <message>
+        <source>Use the selected role</source>
+        <translation>Utiliser le rôle sélectionné</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Fermer</translation>
+    </message>
+    <message>
+        <source>Not signed in to %1.</source>
+        <translation>Non connecté à %1.</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>Se connecter</translation>
+    </message>
+    <message>
+        <source>Sign in to %1</source>
+        <translation>Se connecter à %1</translation>
+    </message>
+    <message>
+        <source>%1 (in use)</source>
+        <translation>%1 (en cours d’utilisation)</translation>
+    </message>
+    <message>
+        <source>%1, in use</source>
+        <translation>%1, en cours d’utilisation</translation>
+    </message>
+    <message>
+        <source>1 role</source>
+        <translation>1 rôle</translation>
+    </message>
+    <message>
+        <source>%1 roles</source>
+        <translation>%1 rôles</translation>
+    </message>
+    <message>
+        <source>%1 of %2 roles</source>
+        <translation>%1 sur %2 rôles</translation>
+    </message>
+    <message>
+        <source>No IAM Identity Center sign-in is set up: add an sso-session section to ~/.aws/config to see your accounts here.</source>
+        <translation>Aucune connexion IAM Identity Center n’est configurée&#xa0;: ajoutez une section sso-session à ~/.aws/config pour voir vos comptes ici.</translation>
+    </message>
+    <message>
+        <source>Sign in to IAM Identity Center to see your AWS accounts and roles.</source>
+        <translation>Connectez-vous à IAM Identity Center pour voir vos comptes et rôles AWS.</translation>
+    </message>
+    <message>
+        <source>IAM Identity Center gives you no AWS account.</source>
+        <translation>IAM Identity Center ne vous donne accès à aucun compte AWS.</translation>
+    </message>
+    <message>
+        <source>No account or role matches “%1”.</source>
+        <translation>Aucun compte ni rôle ne correspond à «&#xa0;%1&#xa0;».</translation>
+    </message>
+    <message>
+        <source>The accounts could not be listed.</source>
+        <translation>Impossible de récupérer les comptes.</translation>
+    </message>
+</context>
+<context>
     <name>imsa::tray::KeyEditor</name>
     <message>
         <source>Access key</source>
@@ -497,6 +604,10 @@
     <message>
         <source>Sign-in needed for %1</source>
         <translation>Connexion requise pour %1</translation>
+    </message>
+    <message>
+        <source>Accounts and roles…</source>
+        <translation>Comptes et rôles…</translation>
     </message>
 </context>
 </TS>

@@ -94,10 +94,11 @@ void SsoAccountProfiles::take(const SsoSettings &signIn, const QList<SsoAccountR
     QList<Profile> profiles;
     for (const SsoAccountRoles &entry : accounts) {
         const bool nameShared = nameUses.value(entry.account.accountName) > 1;
-        for (const QString &role : entry.roles)
-            profiles.append(
-                    ssoAccountProfile(ssoAccountProfileName(entry.account, role, nameShared),
-                                      signIn, entry.account, role, region));
+        for (const QString &role : entry.roles) {
+            const QString name = ssoAccountProfileName(entry.account, role, nameShared);
+            profiles.append(ssoAccountProfile(name, signIn, entry.account, role, region));
+            m_accounts.insert(name, entry.account);
+        }
     }
     m_errors.remove(signIn.tokenCacheKey());
     qCInfo(lcSso).noquote() << signIn.tokenCacheKey() << "lists" << profiles.size() << "roles in"

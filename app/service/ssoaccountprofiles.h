@@ -47,6 +47,10 @@ public:
     /// Why the last listing of each session that failed did, one line each; empty when fine.
     QStringList errors() const { return m_errors.values(); }
 
+    /// The account a listed profile serves, with its name as the portal wrote it (the profile's
+    /// name has it made shell-safe); empty for any other profile.
+    SsoAccount accountOf(const QString &profile) const { return m_accounts.value(profile); }
+
     /// Whether the session of `signIn` has a token that works or can be refreshed.
     bool isSignedIn(const SsoSettings &signIn) const;
 
@@ -76,6 +80,7 @@ private:
     QStringList m_listing; ///< token cache keys being listed
     QHash<QString, QString> m_errors; ///< by token cache key
     QList<Waiter> m_waiters;
+    QHash<QString, SsoAccount> m_accounts; ///< by listed profile name
 };
 
 } // namespace imsa::app

@@ -39,6 +39,20 @@ Profile MenuModel::profile(const QString &name) const
     return {};
 }
 
+/// The accounts and roles IAM Identity Center lists can be hundreds: beyond a short menu they
+/// are for the picker, and only the active one stays in the menu.
+QList<Profile> MenuModel::menuProfiles(const QList<Profile> &profiles, const QString &active)
+{
+    if (profiles.size() <= groupAbove)
+        return profiles;
+    QList<Profile> shown;
+    for (const Profile &profile : profiles) {
+        if (profile.source != ProfileSource::IdentityCenter || profile.name == active)
+            shown.append(profile);
+    }
+    return shown;
+}
+
 MenuModel::Active MenuModel::active() const
 {
     Active state;
@@ -107,8 +121,8 @@ QString MenuModel::statusText() const
 QList<MenuEntry> MenuModel::profileEntries() const
 {
     using Kind = MenuEntry::Kind;
-    const QList<Profile> profiles = m_broker.profiles();
     const QString active = m_broker.activeProfile();
+    const QList<Profile> profiles = menuProfiles(m_broker.profiles(), active);
     const auto entryFor = [&active](const Profile &profile) {
         MenuEntry entry = makeEntry(Kind::Profile, profile.name);
         entry.profile = profile.name;
@@ -182,6 +196,8 @@ QList<MenuEntry> MenuModel::entries() const
     entries << status << separator << profileEntries() << separator;
     if (needsSsoSignIn(active()))
         entries << action(tr("Sign in to IAM Identity Center…"), Action::SsoSignIn, true);
+    if (m_hasSsoSignIns)
+        entries << action(tr("Accounts and roles…"), Action::AccountPicker, true);
     entries << action(tr("Renew now"), Action::RenewNow, hasActive)
             << action(tr("Copy export command"), Action::CopyExport, hasActive)
             << action(tr("Copy env command"), Action::CopyEnv, hasActive)

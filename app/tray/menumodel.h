@@ -29,6 +29,7 @@ struct MenuEntry
     enum class Action {
         None,
         SsoSignIn, ///< the active profile's IAM Identity Center session needs a sign-in
+        AccountPicker, ///< the accounts and roles of the IAM Identity Center sign-ins
         RenewNow,
         CopyExport,
         CopyEnv,
@@ -78,6 +79,9 @@ public:
 
     MenuModel(const CredentialBroker &broker, const Clock &clock);
 
+    /// Whether the files name an IAM Identity Center sign-in: the menu offers the accounts.
+    void setHasSsoSignIns(bool has) { m_hasSsoSignIns = has; }
+
     Active active() const;
     /// The settings of profile `name`; empty when there is none.
     Profile profile(const QString &name) const;
@@ -88,11 +92,13 @@ public:
     QStringList statusParts(const Active &active) const;
 
 private:
+    static QList<Profile> menuProfiles(const QList<Profile> &profiles, const QString &active);
     QList<MenuEntry> profileEntries() const;
     bool needsSsoSignIn(const Active &active) const;
 
     const CredentialBroker &m_broker;
     const Clock &m_clock;
+    bool m_hasSsoSignIns = false;
 };
 
 } // namespace imsa::tray

@@ -9,6 +9,8 @@
 #include <QScreen>
 #include <QSystemTrayIcon>
 
+#include "accountpicker.h"
+#include "accountpickerfeed.h"
 #include "imsa/credentialbroker.h"
 #include "imsa/logging.h"
 #include "mfadialog.h"
@@ -48,8 +50,8 @@ TrayApp::TrayApp(app::Service &service)
     , m_keys(service.keyStore(), service.broker())
     , m_console(service.broker(), service.network(), service.runtimeDir())
 {
-    connect(&service.profileStore(), &app::ProfileStore::changed, &m_controller,
-            &TrayController::refresh);
+    connect(&service.profileStore(), &app::ProfileStore::changed, this,
+            &TrayApp::updateAccountMenu);
     connect(&service, &app::Service::warningsChanged, &m_controller, [this] {
         m_controller.setWarnings(m_service.warnings());
     });
@@ -60,6 +62,8 @@ TrayApp::TrayApp(app::Service &service)
             &TrayApp::openSsoSignInDialog);
     connect(&m_controller, &TrayController::profilesWindowRequested, this,
             &TrayApp::openProfilesWindow);
+    connect(&m_controller, &TrayController::accountPickerRequested, this,
+            &TrayApp::openAccountPicker);
     connect(&m_controller, &TrayController::copyRequested, this, [](const QString &text) {
         QGuiApplication::clipboard()->setText(text);
     });
@@ -75,6 +79,7 @@ TrayApp::TrayApp(app::Service &service)
     connect(&m_trayRetry, &QTimer::timeout, this, &TrayApp::showIconWhenTrayAppears);
     showIconWhenTrayAppears();
     m_controller.setWarnings(service.warnings());
+    updateAccountMenu();
 
     // A profile restored at start that needs a code asked before this existed.
     const QString active = service.broker().activeProfile();
@@ -89,6 +94,7 @@ TrayApp::~TrayApp()
     for (const QPointer<SsoSignInDialog> &dialog : std::as_const(m_signInDialogs))
         delete dialog.data();
     delete m_window.data();
+    delete m_picker.data();
 }
 
 void TrayApp::showIconWhenTrayAppears()
@@ -142,16 +148,16 @@ void TrayApp::openMfaDialog(const QString &profile, const QString &mfaSerial)
 
 void TrayApp::openSsoSignInDialog(const QString &profile)
 {
-    const QList<Profile> profiles = m_service.broker().profiles();
-    const auto found =
-            std::find_if(profiles.cbegin(), profiles.cend(), [&profile](const Profile &candidate) {
-                return candidate.name == profile;
-            });
-    if (found == profiles.cend() || !found->usesSso())
-        return;
+    const Profile *found = m_service.profileStore().profiles().find(profile);
+    if (found && found->usesSso())
+        openSignIn(found->sso, profile);
+}
+
+void TrayApp::openSignIn(const SsoSettings &signIn, const QString &shown)
+{
     // One sign-in serves every profile of a session: a window still waiting for it is the
     // answer; one that shows how an earlier attempt ended makes way for a new attempt.
-    const QString key = found->sso.tokenCacheKey();
+    const QString key = signIn.tokenCacheKey();
     m_signInDialogs.removeIf([](const QPointer<SsoSignInDialog> &dialog) {
         return dialog.isNull();
     });
@@ -164,10 +170,27 @@ void TrayApp::openSsoSignInDialog(const QString &profile)
         }
         dialog->close();
     }
-    SsoSignIn *signIn = m_service.ssoSignIns().signIn(found->sso);
-    auto *dialog = new SsoSignInDialog(*signIn, m_service.clock(), profile, m_service.runtimeDir());
+    SsoSignIn *attempt = m_service.ssoSignIns().signIn(signIn);
+    auto *dialog = new SsoSignInDialog(*attempt, m_service.clock(), shown, m_service.runtimeDir());
     m_signInDialogs.append(dialog);
     bringToFront(dialog);
+}
+
+void TrayApp::openAccountPicker()
+{
+    if (!m_picker) {
+        m_picker = new AccountPicker;
+        auto *feed = new AccountPickerFeed(m_service, m_controller, *m_picker);
+        connect(feed, &AccountPickerFeed::signInRequested, this, [this](const SsoSettings &signIn) {
+            openSignIn(signIn, signIn.tokenCacheKey());
+        });
+    }
+    m_picker->present();
+}
+
+void TrayApp::updateAccountMenu()
+{
+    m_controller.setHasSsoSignIns(!m_service.profileStore().profiles().ssoSignIns().isEmpty());
 }
 
 void TrayApp::openProfilesWindow()

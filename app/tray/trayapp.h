@@ -17,6 +17,7 @@ class Service;
 
 namespace imsa::tray {
 
+class AccountPicker;
 class MfaDialog;
 class ProfilesWindow;
 class SsoSignInDialog;
@@ -40,6 +41,9 @@ private:
     void openMfaDialog(const QString &profile, const QString &mfaSerial);
     void openProfilesWindow();
     void openSsoSignInDialog(const QString &profile);
+    void openSignIn(const SsoSettings &signIn, const QString &shown);
+    void openAccountPicker();
+    void updateAccountMenu();
 
     app::Service &m_service;
     TrayController m_controller;
@@ -49,6 +53,7 @@ private:
     QList<QPointer<MfaDialog>> m_dialogs;
     QList<QPointer<SsoSignInDialog>> m_signInDialogs;
     QPointer<ProfilesWindow> m_window;
+    QPointer<AccountPicker> m_picker;
     QTimer m_trayRetry;
     int m_retriesLeft = trayRetries;
 };

@@ -155,6 +155,12 @@ void TrayController::activateProfile(const QString &profile)
     refresh();
 }
 
+void TrayController::setHasSsoSignIns(bool has)
+{
+    m_model.setHasSsoSignIns(has);
+    refresh();
+}
+
 void TrayController::trigger(MenuEntry::Action action)
 {
     const QString active = m_broker.activeProfile();
@@ -164,6 +170,9 @@ void TrayController::trigger(MenuEntry::Action action)
     case MenuEntry::Action::SsoSignIn:
         if (!active.isEmpty())
             Q_EMIT ssoSignInRequested(active);
+        return;
+    case MenuEntry::Action::AccountPicker:
+        Q_EMIT accountPickerRequested();
         return;
     case MenuEntry::Action::RenewNow:
         if (!active.isEmpty())

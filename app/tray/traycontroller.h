@@ -67,6 +67,9 @@ public:
     /// Helper and key-store problems from the service; new ones become notifications.
     void setWarnings(const QStringList &warnings);
 
+    /// Whether the files name an IAM Identity Center sign-in: the menu offers its accounts.
+    void setHasSsoSignIns(bool has);
+
     void activateProfile(const QString &profile);
     void trigger(MenuEntry::Action action);
     void submitMfaCode(const QString &profile, const QString &code);
@@ -95,6 +98,8 @@ Q_SIGNALS:
     void consoleRequested(const QString &profile);
     void activeProfileChosen(const QString &profile);
     void profilesWindowRequested();
+    /// "Accounts and roles…": the picker of the IAM Identity Center accounts.
+    void accountPickerRequested();
     void quitRequested();
 
 private:

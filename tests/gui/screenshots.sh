@@ -1,7 +1,9 @@
 #!/bin/sh
 # Runs the imsa tray under Xvfb with trayer as the tray host (XEmbed), opens its menu, the MFA
 # dialog, the profiles window and the IAM Identity Center sign-in dialog, and saves PNG
-# screenshots of them in OUT_DIR.
+# screenshots of them in OUT_DIR. The account picker, which the tray does not open yet, comes
+# from imsa-accountpicker-demo (made-up accounts): IMSA_ACCOUNT_PICKER_DEMO, else the program
+# next to IMSA_STANDIN_STS in the build; without it that one picture is left out.
 #
 # With --check it takes no pictures: it asserts that the tray icon appeared, that `imsa assume`
 # opened the MFA dialog, that a code typed into the dialog got the profile its credentials, and
@@ -26,6 +28,8 @@ fi
 here=$(cd "$(dirname "$0")" && pwd)
 imsa=$(realpath "$1")
 standin=$(realpath "$2")
+# Read before the caller's IMSA_ settings are dropped below.
+picker_demo=${IMSA_ACCOUNT_PICKER_DEMO:-$(dirname "$standin")/imsa-accountpicker-demo}
 out=$(realpath -m "${3:-$here/../../docs/screenshots}")
 
 for tool in xvfb-run trayer xdotool import /usr/bin/python3; do
@@ -384,3 +388,26 @@ shoot tray-menu-de
 open_sso_sign_in
 shoot_window sso-sign-in "$dialog"
 xdotool windowfocus --sync "$dialog" key Escape
+
+# --- the account picker, with made-up accounts: a filter typed, the second match selected -------
+shoot_account_picker() {
+    "$1" >"$work/picker.out" 2>&1 &
+    picker_pid=$!
+    started "$picker_pid"
+    wait_for 30 xdotool search --onlyvisible --classname '^imsa-accountpicker-demo$' \
+        || fail "the account picker did not open: $(cat "$work/picker.out")"
+    picker=$(xdotool search --onlyvisible --classname '^imsa-accountpicker-demo$' | head -n 1)
+    sleep 0.5
+    xdotool windowfocus --sync "$picker" type --delay 40 prod
+    xdotool key Down Down
+    sleep 0.5
+    shoot_window account-picker "$picker"
+    xdotool windowfocus --sync "$picker" key Escape
+    wait_for 10 sh -c "! kill -0 $picker_pid" || fail "Escape did not close the account picker"
+}
+if [ -x "$picker_demo" ]; then
+    shoot_account_picker "$picker_demo"
+else
+    echo "screenshots: $picker_demo is missing (build imsa-accountpicker-demo):" \
+        "account-picker.png not taken" >&2
+fi

@@ -60,6 +60,7 @@ private Q_SLOTS:
     void actionsApplyOnlyWithSomethingToActOn();
     void activeProfileCountsDownToTheSessionEnd();
     void profilesAreLookedUpByName();
+    void identityCenterAccountsGoToThePicker();
 
 private:
     QTemporaryDir m_config;
@@ -171,6 +172,42 @@ void tst_MenuModel::profilesAreLookedUpByName()
              QStringLiteral("arn:aws:iam::123456789012:role/Admin"));
     QCOMPARE(model.profile(QStringLiteral("prod")).mfaSerial, aliceMfaSerial);
     QCOMPARE(model.profile(QStringLiteral("no-such-profile")).name, QString());
+}
+
+void tst_MenuModel::identityCenterAccountsGoToThePicker()
+{
+    BrokerRig rig;
+    QList<Profile> all = profiles();
+    for (int i = 0; i < 20; ++i) {
+        Profile listed;
+        listed.name = QStringLiteral("account-%1/Admin").arg(i, 2, 10, QLatin1Char('0'));
+        listed.source = ProfileSource::IdentityCenter;
+        listed.keyProfile = listed.name;
+        listed.sso = {QStringLiteral("corp"),
+                      QStringLiteral("https://corp.awsapps.com/start"),
+                      QStringLiteral("eu-west-1"),
+                      {},
+                      QStringLiteral("1000000000%1").arg(i, 2, 10, QLatin1Char('0')),
+                      QStringLiteral("Admin")};
+        all.append(listed);
+    }
+    rig.broker->setProfiles(all);
+    MenuModel model(*rig.broker, rig.clock);
+    QVERIFY(!findAction(model.entries(), MenuEntry::Action::AccountPicker));
+    model.setHasSsoSignIns(true);
+    QVERIFY(findAction(model.entries(), MenuEntry::Action::AccountPicker));
+    // Twenty listed roles stay out of the menu; the files' profiles are there.
+    QCOMPARE(linesOf(model.entries(), MenuEntry::Kind::Profile),
+             (QStringList{QStringLiteral("base"), QStringLiteral("dev"), QStringLiteral("prod")}));
+    // The one in use is shown, checked.
+    QVERIFY(rig.broker->setActiveProfile(QStringLiteral("account-07/Admin")));
+    QCOMPARE(linesOf(model.entries(), MenuEntry::Kind::Profile),
+             (QStringList{QStringLiteral("base"), QStringLiteral("dev"), QStringLiteral("prod"),
+                          QStringLiteral("account-07/Admin (checked)")}));
+
+    // A short list fits the menu: nothing hidden.
+    rig.broker->setProfiles(all.mid(0, 5));
+    QCOMPARE(linesOf(model.entries(), MenuEntry::Kind::Profile).size(), 5);
 }
 
 QTEST_GUILESS_MAIN(tst_MenuModel)

@@ -9,12 +9,12 @@ PACKAGES="
   qtkeychain-qt6-dev libyaml-cpp-dev libsecret-1-0 libqt6svg6
   libcap2-bin iproute2
 "
-# Only the test suite needs these: real AWS clients, the shells the completion scripts are for,
-# a real Secret Service, an X server with a tray host, nginx and wrk for the benchmarks, the
-# packaging checks, and the lint checks: format, clang-tidy, shell scripts (git lists the files
-# they check).
+# Only the test suite needs these: real AWS clients (the AWS SDK for JavaScript comes from the npm
+# registry, tests/e2e/js), the shells the completion scripts are for, a real Secret Service, an X
+# server with a tray host, nginx and wrk for the benchmarks, the packaging checks, and the lint
+# checks: format, clang-tidy, shell scripts (git lists the files they check).
 TEST_PACKAGES="
-  awscli python3-boto3 curl zsh fish
+  awscli python3-boto3 nodejs npm curl zsh fish
   dbus dbus-x11 gnome-keyring libsecret-tools
   xvfb xauth trayer imagemagick x11-utils xdotool python3-dbus
   nginx-light wrk hyperfine
@@ -33,6 +33,9 @@ list=$PACKAGES
 [ "$with_tests" = 1 ] && list="$PACKAGES $TEST_PACKAGES"
 missing=""
 for package in $list; do
+    # Debian's nodejs (18.x) comes without npm; a Node.js from elsewhere brings its own
+    # (NodeSource's nodejs package provides npm and conflicts with Debian's: apt can't add it).
+    [ "$package" = npm ] && command -v npm >/dev/null && continue
     dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null | grep -qx installed \
         || missing="$missing $package"
 done

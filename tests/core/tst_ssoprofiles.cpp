@@ -20,6 +20,17 @@ const QByteArray corpSession = "[sso-session corp]\n"
                                "sso_start_url = https://corp.awsapps.com/start\n"
                                "sso_region = eu-west-1\n";
 
+/// A profile of session corp, and one of the legacy form.
+const QByteArray devAndOldProfiles = "[profile dev]\n"
+                                     "sso_session = corp\n"
+                                     "sso_account_id = 123456789012\n"
+                                     "sso_role_name = Developer\n"
+                                     "[profile old]\n"
+                                     "sso_start_url = https://old.awsapps.com/start\n"
+                                     "sso_region = us-east-2\n"
+                                     "sso_account_id = 123456789012\n"
+                                     "sso_role_name = Developer\n";
+
 } // namespace
 
 class tst_SsoProfiles : public QObject
@@ -321,17 +332,7 @@ void tst_SsoProfiles::awsErrors()
 void tst_SsoProfiles::usesSsoAndTokenCacheKey()
 {
     const ProfileSet set =
-            parseAwsConfig(corpSession
-                                   + "[profile dev]\n"
-                                     "sso_session = corp\n"
-                                     "sso_account_id = 123456789012\n"
-                                     "sso_role_name = Developer\n"
-                                     "[profile old]\n"
-                                     "sso_start_url = https://old.awsapps.com/start\n"
-                                     "sso_region = us-east-2\n"
-                                     "sso_account_id = 123456789012\n"
-                                     "sso_role_name = Developer\n",
-                           configName, {}, credentialsName);
+            parseAwsConfig(corpSession + devAndOldProfiles, configName, {}, credentialsName);
     QCOMPARE(strings(set.errors), QStringList());
     QCOMPARE(set.profiles.size(), 2);
     // The AWS CLI's cache key: the session name, or the start URL for the legacy form.
@@ -351,15 +352,7 @@ void tst_SsoProfiles::signInsWithoutProfiles()
                                      "sso_registration_scopes = sso:account:access\n"
                                      "[sso-session broken]\n"
                                      "sso_region = us-east-1\n"
-                                     "[profile dev]\n"
-                                     "sso_session = corp\n"
-                                     "sso_account_id = 123456789012\n"
-                                     "sso_role_name = Developer\n"
-                                     "[profile old]\n"
-                                     "sso_start_url = https://old.awsapps.com/start\n"
-                                     "sso_region = us-east-2\n"
-                                     "sso_account_id = 123456789012\n"
-                                     "sso_role_name = Developer\n",
+                                   + devAndOldProfiles,
                            configName, {}, credentialsName);
     QCOMPARE(strings(set.errors), QStringList());
     QCOMPARE(set.ssoSessions.size(), 2);

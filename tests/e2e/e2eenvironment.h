@@ -55,6 +55,9 @@ public:
         Approve,
         Deny
     };
+    /// startSts(`extraArguments`), and the app's IAM Identity Center endpoints (sso-oidc and the
+    /// portal) set to it, for an app started afterwards. e2essologin.cpp
+    bool startSsoStandIn(const QStringList &extraArguments = {});
     /// Runs `imsa login ARGS` against the stand-in's sso-oidc (startSts, and
     /// AWS_ENDPOINT_URL_SSO_OIDC set to stsUrl()), approves or denies the code it prints as the
     /// user would in the browser, and returns what it printed. e2essologin.cpp

@@ -35,6 +35,15 @@ void visit(const QUrl &url, const QByteArray &method = "GET", const QByteArray &
 
 } // namespace
 
+bool E2eEnvironment::startSsoStandIn(const QStringList &extraArguments)
+{
+    if (!startSts(extraArguments))
+        return false;
+    setVariable(QStringLiteral("AWS_ENDPOINT_URL_SSO_OIDC"), stsUrl());
+    setVariable(QStringLiteral("AWS_ENDPOINT_URL_SSO"), stsUrl());
+    return true;
+}
+
 CommandResult E2eEnvironment::ssoLogin(const QStringList &arguments, SsoApproval approval) const
 {
     QProcess login;

@@ -40,9 +40,7 @@ void tst_Sso::init()
 {
     m_env = std::make_unique<E2eEnvironment>();
     m_env->writeFile(u"home/.aws/config"_s, E2eEnvironment::ssoConfig);
-    QVERIFY2(m_env->startSts(), qPrintable(m_env->error()));
-    m_env->setVariable(u"AWS_ENDPOINT_URL_SSO_OIDC"_s, m_env->stsUrl());
-    m_env->setVariable(u"AWS_ENDPOINT_URL_SSO"_s, m_env->stsUrl());
+    QVERIFY2(m_env->startSsoStandIn(), qPrintable(m_env->error()));
 }
 
 void tst_Sso::cleanup()

@@ -55,9 +55,7 @@ void tst_SsoClients::init()
 {
     m_env = std::make_unique<E2eEnvironment>();
     m_env->writeFile(u"home/.aws/config"_s, E2eEnvironment::ssoConfig);
-    QVERIFY2(m_env->startSts(), qPrintable(m_env->error()));
-    m_env->setVariable(u"AWS_ENDPOINT_URL_SSO_OIDC"_s, m_env->stsUrl());
-    m_env->setVariable(u"AWS_ENDPOINT_URL_SSO"_s, m_env->stsUrl());
+    QVERIFY2(m_env->startSsoStandIn(), qPrintable(m_env->error()));
     // The log then shows each IMDS token and each time the credentials were served.
     m_env->setVariable(u"QT_LOGGING_RULES"_s, u"imsa.imds.debug=true"_s);
 }

@@ -47,9 +47,7 @@ void tst_SsoList::cleanup()
 
 void tst_SsoList::startSignedIn(const QStringList &standInArguments)
 {
-    QVERIFY2(m_env->startSts(standInArguments), qPrintable(m_env->error()));
-    m_env->setVariable(u"AWS_ENDPOINT_URL_SSO_OIDC"_s, m_env->stsUrl());
-    m_env->setVariable(u"AWS_ENDPOINT_URL_SSO"_s, m_env->stsUrl());
+    QVERIFY2(m_env->startSsoStandIn(standInArguments), qPrintable(m_env->error()));
     QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
     const CommandResult login = m_env->ssoLogin({u"corp"_s, u"--no-browser"_s});
     QVERIFY2(login.exitCode == 0, qPrintable(login.out + login.err));
@@ -69,9 +67,7 @@ QJsonArray tst_SsoList::listJson()
 
 void tst_SsoList::listBeforeSignInSaysHowToSignIn()
 {
-    QVERIFY2(m_env->startSts(), qPrintable(m_env->error()));
-    m_env->setVariable(u"AWS_ENDPOINT_URL_SSO_OIDC"_s, m_env->stsUrl());
-    m_env->setVariable(u"AWS_ENDPOINT_URL_SSO"_s, m_env->stsUrl());
+    QVERIFY2(m_env->startSsoStandIn(), qPrintable(m_env->error()));
     QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
     for (const QString &name : {u"corp"_s, u"dev-admin"_s}) {
         const CommandResult list = m_env->imsa({u"sso"_s, u"list"_s, name});

@@ -54,9 +54,7 @@ void tst_SsoStartUrl::init()
 {
     m_env = std::make_unique<E2eEnvironment>();
     m_env->writeFile(u"home/.aws/config"_s, onlyASession);
-    QVERIFY2(m_env->startSts(), qPrintable(m_env->error()));
-    m_env->setVariable(u"AWS_ENDPOINT_URL_SSO_OIDC"_s, m_env->stsUrl());
-    m_env->setVariable(u"AWS_ENDPOINT_URL_SSO"_s, m_env->stsUrl());
+    QVERIFY2(m_env->startSsoStandIn(), qPrintable(m_env->error()));
 }
 
 void tst_SsoStartUrl::cleanup()

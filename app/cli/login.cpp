@@ -1,3 +1,5 @@
+#include "login.h"
+
 #include "appcall.h"
 #include "controlclient.h"
 
@@ -28,11 +30,16 @@ int runLogin(const QStringList &arguments, Io &io)
         return ExitUsage;
     }
 
+    return signInToIdentityCenter(parser.positionalArguments().value(0), parser.isSet(noBrowser),
+                                  QStringLiteral("login"), io);
+}
+
+int signInToIdentityCenter(const QString &profile, bool noBrowser, const QString &command, Io &io)
+{
     ControlClient client;
     if (!connectOrComplain(client, io))
         return ExitFailure;
-    const QJsonObject args{{ipc::keys::profile, parser.positionalArguments().value(0)},
-                           {ipc::keys::noBrowser, parser.isSet(noBrowser)}};
+    const QJsonObject args{{ipc::keys::profile, profile}, {ipc::keys::noBrowser, noBrowser}};
     const auto reply = client.call(
             ipc::commands::login, args, [&io](const QString &event, const QJsonObject &code) {
                 if (event != ipc::events::ssoCode)
@@ -48,7 +55,7 @@ int runLogin(const QStringList &arguments, Io &io)
                 io.err.flush();
             });
     if (!reply) {
-        io.err << "imsa login: " << reply.error().message << "\n";
+        io.err << "imsa " << command << ": " << reply.error().message << "\n";
         return ExitFailure;
     }
     io.out << "Signed in to IAM Identity Center for " << reply->value(ipc::keys::profile).toString()

@@ -16,7 +16,8 @@ QCommandLineOption mfaCodeOption()
 
 std::optional<QJsonObject> callWithMfa(const QString &command, const QString &profile,
                                        const QString &givenCode, Io &io,
-                                       const QJsonObject &extraArgs)
+                                       const QJsonObject &extraArgs,
+                                       const std::function<bool(const ipc::Error &)> &handles)
 {
     ControlClient client;
     if (!connectOrComplain(client, io))
@@ -74,6 +75,8 @@ std::optional<QJsonObject> callWithMfa(const QString &command, const QString &pr
         }
     });
     prompt.cancel();
+    if (!reply && giveUpReason.isEmpty() && handles && handles(reply.error()))
+        return std::nullopt;
     if (!reply) {
         io.err << "imsa " << command << ": "
                << (giveUpReason.isEmpty() ? reply.error().message : giveUpReason) << "\n";

@@ -90,7 +90,9 @@ void CredentialWait::handleStatusChanged(const QString &profile)
     const ProfileStatus status = m_broker.status(profile);
     if (status.state == ProfileState::Failed && status.lastError
         && !status.lastError->isTransient())
-        return fail(QString(ipc::errors::stsError),
+        return fail(QString(status.lastError->code == StsErrorCode::SignInNeeded
+                                    ? ipc::errors::signInNeeded
+                                    : ipc::errors::stsError),
                     stsErrorText(*status.lastError, m_profile, TextLanguage::English));
     if (status.state == ProfileState::Inactive)
         return fail(QString(ipc::errors::mfaCancelled),

@@ -63,6 +63,10 @@ public:
     /// user would in the browser, and returns what it printed. e2essologin.cpp
     CommandResult ssoLogin(const QStringList &arguments,
                            SsoApproval approval = SsoApproval::Approve) const;
+    /// The same for any command that signs in on the way (`imsa assume` of an SSO profile):
+    /// runs `imsa IMSA-ARGUMENTS` and does the user's part once it prints the URL.
+    CommandResult signInThrough(const QStringList &imsaArguments,
+                                SsoApproval approval = SsoApproval::Approve) const;
     /// ~/.aws/config: sso-session `corp` and profile `dev-admin` (account 111111111111,
     /// AdministratorAccess) of the stand-in's organisation. e2essologin.cpp
     static const QByteArray ssoConfig;

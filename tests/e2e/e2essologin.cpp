@@ -46,10 +46,16 @@ bool E2eEnvironment::startSsoStandIn(const QStringList &extraArguments)
 
 CommandResult E2eEnvironment::ssoLogin(const QStringList &arguments, SsoApproval approval) const
 {
+    return signInThrough(QStringList{QStringLiteral("login")} + arguments, approval);
+}
+
+CommandResult E2eEnvironment::signInThrough(const QStringList &imsaArguments,
+                                            SsoApproval approval) const
+{
     QProcess login;
     login.setProcessEnvironment(m_environment);
     login.setReadChannel(QProcess::StandardError);
-    login.start(imsaBinary(), QStringList{QStringLiteral("login")} + arguments);
+    login.start(imsaBinary(), imsaArguments);
     QString err;
     static const QRegularExpression url(QStringLiteral("open (http://\\S+)"));
     static const QRegularExpression code(QStringLiteral("approve the code (\\S+)"));

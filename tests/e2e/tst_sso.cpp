@@ -22,6 +22,7 @@ private Q_SLOTS:
     void loginThenServeAnSsoRole();
     void loginOpensTheBrowser();
     void profileWithoutSignInSaysHowToGetOne();
+    void assumeSignsInOnTheWay();
     void deniedSignInIsReported();
 
 private:
@@ -104,6 +105,29 @@ void tst_Sso::loginOpensTheBrowser()
     QVERIFY2(login.exitCode == 0, qPrintable(login.out + login.err));
     QVERIFY2(login.err.contains(u"(opened in your browser)"_s), qPrintable(login.err));
     QVERIFY2(login.out.contains(u"for dev-admin until"_s), qPrintable(login.out));
+}
+
+void tst_Sso::assumeSignsInOnTheWay()
+{
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    const CommandResult assume =
+            m_env->signInThrough({u"assume"_s, u"dev-admin"_s, u"--no-browser"_s});
+    QVERIFY2(assume.exitCode == 0, qPrintable(assume.out + assume.err));
+    QVERIFY2(assume.err.contains(u"Profile 'dev-admin' needs an IAM Identity Center sign-in."_s),
+             qPrintable(assume.err));
+    QVERIFY2(assume.err.contains(u"and approve the code "_s), qPrintable(assume.err));
+    QVERIFY2(!assume.err.contains(u"run imsa login"_s), qPrintable(assume.err));
+    QVERIFY2(assume.out.contains(u"Serving profile dev-admin on "_s), qPrintable(assume.out));
+    QCOMPARE(ssoCallCounts().value(u"GetRoleCredentials"_s).toInt(), 1);
+
+    // Denied: the sign-in's failure, and nothing served.
+    m_env->imsa({u"logout"_s});
+    const CommandResult denied = m_env->signInThrough(
+            {u"assume"_s, u"dev-admin"_s, u"--no-browser"_s}, E2eEnvironment::SsoApproval::Deny);
+    QCOMPARE(denied.exitCode, 1);
+    QVERIFY2(denied.err.contains(u"imsa assume: The sign-in for profile 'dev-admin' was denied"_s),
+             qPrintable(denied.err));
+    QVERIFY2(!denied.out.contains(u"Serving profile"_s), qPrintable(denied.out));
 }
 
 void tst_Sso::profileWithoutSignInSaysHowToGetOne()

@@ -32,6 +32,8 @@ inline constexpr QLatin1StringView mfaCancelled{"mfa-cancelled"};
 inline constexpr QLatin1StringView stsError{"sts-error"};
 inline constexpr QLatin1StringView notAvailable{"not-available"};
 inline constexpr QLatin1StringView signinFailed{"signin-failed"}; ///< console: AWS or the browser
+/// The profile's IAM Identity Center session has no valid sign-in (`imsa assume` then signs in).
+inline constexpr QLatin1StringView signInNeeded{"sign-in-needed"};
 } // namespace errors
 
 // The names both ends spell: the app's ControlHandler and credential waits, the CLI and doctor.

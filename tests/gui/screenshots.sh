@@ -1,9 +1,7 @@
 #!/bin/sh
 # Runs the imsa tray under Xvfb with trayer as the tray host (XEmbed), opens its menu, the MFA
 # dialog, the profiles window and the IAM Identity Center sign-in dialog, and saves PNG
-# screenshots of them in OUT_DIR. The account picker, which the tray does not open yet, comes
-# from imsa-accountpicker-demo (made-up accounts): IMSA_ACCOUNT_PICKER_DEMO, else the program
-# next to IMSA_STANDIN_STS in the build; without it that one picture is left out.
+# screenshots of them in OUT_DIR, and the account picker after a sign-in.
 #
 # With --check it takes no pictures: it asserts that the tray icon appeared, that `imsa assume`
 # opened the MFA dialog, that a code typed into the dialog got the profile its credentials, and
@@ -28,8 +26,6 @@ fi
 here=$(cd "$(dirname "$0")" && pwd)
 imsa=$(realpath "$1")
 standin=$(realpath "$2")
-# Read before the caller's IMSA_ settings are dropped below.
-picker_demo=${IMSA_ACCOUNT_PICKER_DEMO:-$(dirname "$standin")/imsa-accountpicker-demo}
 out=$(realpath -m "${3:-$here/../../docs/screenshots}")
 
 for tool in xvfb-run trayer xdotool import /usr/bin/python3; do
@@ -275,7 +271,10 @@ INI
     start_imsa
     wait_for 5 have_popups && sleep 0.5
     close_popups
-    "$imsa" assume dev-admin >"$work/assume-sso.out" 2>&1 || true
+    # imsa assume signs in on the way: it waits for the same sign-in as the dialog, and ends
+    # when the dialog is cancelled.
+    "$imsa" assume dev-admin --no-browser >"$work/assume-sso.out" 2>&1 &
+    started $!
     wait_for 10 have_popups || fail "no tray message for the missing sign-in"
     sleep 0.5
     message=$(popups | head -n 1)
@@ -285,6 +284,37 @@ INI
         || fail "a click on the sign-in message did not open the sign-in dialog"
     dialog=$(xdotool search --onlyvisible --name '^Sign in to IAM Identity Center$' | head -n 1)
     sleep 1
+}
+
+# `imsa login corp` from the CLI, the user's part done with curl on the code's page: the app
+# then lists the stand-in's accounts and roles as profiles.
+sign_in_from_cli() {
+    "$imsa" login corp --no-browser >"$work/login.out" 2>"$work/login.err" &
+    login_pid=$!
+    started "$login_pid"
+    wait_for 10 grep -q 'user_code=' "$work/login.err" \
+        || fail "imsa login printed no URL: $(cat "$work/login.err")"
+    curl -s -o /dev/null --max-time 5 \
+        "$(grep -o 'http://[^ ]*user_code=[^ ]*' "$work/login.err" | head -n 1)"
+    wait_for 20 sh -c "! kill -0 $login_pid" || fail "imsa login did not finish"
+    wait "$login_pid" || fail "imsa login failed: $(cat "$work/login.err")"
+    wait_for 10 sh -c "'$imsa' profiles | grep -q staging/ReadOnlyAccess" \
+        || fail "the accounts were not listed after the sign-in: $("$imsa" profiles)"
+}
+
+# "Accounts and roles…" from the menu, with dev-admin active and ready: the eighth enabled entry
+# from the bottom (Quit, Start at login, Profiles and keys, Forget MFA session, Copy env, Copy
+# export, Renew now, Accounts and roles; Open AWS console is disabled without a role). Sets
+# `picker`.
+open_account_picker() {
+    wait_for 10 sh -c "'$imsa' status | grep -q 'state: *ready'" \
+        || fail "dev-admin is not ready after the sign-in: $("$imsa" status)"
+    open_menu
+    xdotool key Up Up Up Up Up Up Up Up Return
+    wait_for 10 xdotool search --onlyvisible --name '^Accounts and roles — imsa$' \
+        || fail "Accounts and roles… did not open the account picker"
+    picker=$(xdotool search --onlyvisible --name '^Accounts and roles — imsa$' | head -n 1)
+    sleep 0.5
 }
 
 start_imsa
@@ -337,8 +367,20 @@ if [ "$check" = 1 ]; then
     grep -q '/device?user_code=' "$work/browser-page.html" \
         || fail "the sign-in page is not the code's: $(cat "$work/browser-page.html")"
     xdotool windowfocus --sync "$dialog" key Escape
+
+    # After a sign-in the picker lists the session's roles: two words filter to one, Enter
+    # serves it.
+    sign_in_from_cli
+    open_account_picker
+    xdotool windowfocus --sync "$picker" type --delay 20 "stag read"
+    xdotool key Return
+    wait_for 10 sh -c "'$imsa' status | grep -q 'profile: *staging/ReadOnlyAccess'" \
+        || fail "choosing staging/ReadOnlyAccess in the picker did not serve it: $("$imsa" status)"
+    wait_for 10 sh -c "! xdotool search --onlyvisible --name '^Accounts and roles — imsa\$'" \
+        || fail "the picker stayed open after a choice"
     echo "screenshots: check passed (tray icon shown, MFA dialog opened, code accepted," \
-        "Open AWS console reached the browser, the sign-in dialog opened the code's page)"
+        "Open AWS console reached the browser, the sign-in dialog opened the code's page," \
+        "the account picker served the role chosen)"
     exit 0
 fi
 
@@ -389,25 +431,11 @@ open_sso_sign_in
 shoot_window sso-sign-in "$dialog"
 xdotool windowfocus --sync "$dialog" key Escape
 
-# --- the account picker, with made-up accounts: a filter typed, the second match selected -------
-shoot_account_picker() {
-    "$1" >"$work/picker.out" 2>&1 &
-    picker_pid=$!
-    started "$picker_pid"
-    wait_for 30 xdotool search --onlyvisible --classname '^imsa-accountpicker-demo$' \
-        || fail "the account picker did not open: $(cat "$work/picker.out")"
-    picker=$(xdotool search --onlyvisible --classname '^imsa-accountpicker-demo$' | head -n 1)
-    sleep 0.5
-    xdotool windowfocus --sync "$picker" type --delay 40 prod
-    xdotool key Down Down
-    sleep 0.5
-    shoot_window account-picker "$picker"
-    xdotool windowfocus --sync "$picker" key Escape
-    wait_for 10 sh -c "! kill -0 $picker_pid" || fail "Escape did not close the account picker"
-}
-if [ -x "$picker_demo" ]; then
-    shoot_account_picker "$picker_demo"
-else
-    echo "screenshots: $picker_demo is missing (build imsa-accountpicker-demo):" \
-        "account-picker.png not taken" >&2
-fi
+# --- the account picker, after a sign-in: the stand-in's five roles, filtered --------------------
+sign_in_from_cli
+open_account_picker
+xdotool windowfocus --sync "$picker" type --delay 40 read
+xdotool key Down Down
+sleep 0.5
+shoot_window account-picker "$picker"
+xdotool windowfocus --sync "$picker" key Escape

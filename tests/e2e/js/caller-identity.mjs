@@ -2,18 +2,25 @@
 // the credentials its default provider chain finds: with nothing in the environment or in
 // ~/.aws/credentials, that is the instance-metadata provider, at AWS_EC2_METADATA_SERVICE_ENDPOINT
 // (IMDSv2: token PUT first). For tests/e2e/tst_ssoclients.cpp.
-// Usage: node caller-identity.mjs PREFIX STS_ENDPOINT
+// Usage: node caller-identity.mjs PREFIX STS_ENDPOINT [--sso-profile]
 //   PREFIX: the folder whose node_modules install.sh filled (not this script's folder).
+//   --sso-profile: the chain must find AWS_PROFILE's SSO credentials (the shared token cache and
+//   the portal at AWS_ENDPOINT_URL_SSO) instead, with instance metadata disabled.
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
 
-const [prefix, endpoint] = process.argv.slice(2);
-if (!prefix || !endpoint) {
-    console.error("usage: node caller-identity.mjs PREFIX STS_ENDPOINT");
+const [prefix, endpoint, mode] = process.argv.slice(2);
+const ssoProfile = mode === "--sso-profile";
+if (!prefix || !endpoint || (mode !== undefined && !ssoProfile)) {
+    console.error("usage: node caller-identity.mjs PREFIX STS_ENDPOINT [--sso-profile]");
+    process.exit(2);
+}
+if (ssoProfile && (!process.env.AWS_PROFILE || process.env.AWS_EC2_METADATA_DISABLED !== "true")) {
+    console.error("--sso-profile needs AWS_PROFILE and AWS_EC2_METADATA_DISABLED=true");
     process.exit(2);
 }
 // The chain would skip IMDS without saying so, and the test would then see another source fail.
-if (process.env.AWS_EC2_METADATA_DISABLED) {
+if (!ssoProfile && process.env.AWS_EC2_METADATA_DISABLED) {
     console.error(`AWS_EC2_METADATA_DISABLED is set (${process.env.AWS_EC2_METADATA_DISABLED})`);
     process.exit(2);
 }

@@ -133,9 +133,10 @@ QList<TcpListener> parseProcNetTcp(const QByteArray &text, bool ipv6)
 CheckResult checkProfiles(const ProfileSet &set, const ConfigPaths &paths)
 {
     CheckResult result{CheckStatus::Ok, u"profiles"_s, {}, {}};
-    if (set.profiles.isEmpty() && set.errors.isEmpty() && !set.ssoSignIns().isEmpty()) {
+    const QList<SsoSettings> signIns = set.ssoSignIns();
+    if (set.profiles.isEmpty() && set.errors.isEmpty() && !signIns.isEmpty()) {
         QStringList names;
-        for (const SsoSettings &signIn : set.ssoSignIns())
+        for (const SsoSettings &signIn : signIns)
             names.append(signIn.tokenCacheKey());
         result.found = u"none written; IAM Identity Center sign-ins: %1 (their accounts and roles "
                        u"are profiles once signed in)"_s.arg(names.join(u", "_s));

@@ -1,7 +1,5 @@
 #include "controlhandler.h"
 
-#include <algorithm>
-
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QPointer>
@@ -14,6 +12,7 @@
 #include "imsa/credentialbroker.h"
 #include "imsa/keystore.h"
 #include "imsa/logging.h"
+#include "imsa/ssorolecredentials.h"
 #include "imsa/stsendpoint.h"
 #include "imsa/usertext.h"
 #include "platform/browser.h"
@@ -108,6 +107,21 @@ bool ControlHandler::namesUnlistedAccount(const ipc::Request &request) const
     return name.contains(QLatin1Char('/')) && !set.find(name) && !set.ssoSignIns().isEmpty();
 }
 
+QString ControlHandler::unlistedAccountHint(const ProfileSet &set, const QString &name) const
+{
+    const QList<SsoSettings> signIns = set.ssoSignIns();
+    if (!name.contains(QLatin1Char('/')) || signIns.isEmpty())
+        return {};
+    for (const SsoSettings &signIn : signIns) {
+        if (!m_service.ssoCredentials().isSignedIn(signIn))
+            return QStringLiteral("; to use the accounts of IAM Identity Center, sign in first: "
+                                  "imsa login %1")
+                    .arg(signIn.tokenCacheKey());
+    }
+    return QStringLiteral("; `imsa sso list` shows the IAM Identity Center accounts and roles "
+                          "you may use");
+}
+
 const Profile *ControlHandler::requireProfile(ControlConnection &connection,
                                               const ipc::Request &request)
 {
@@ -125,20 +139,10 @@ const Profile *ControlHandler::requireProfile(ControlConnection &connection,
     }
     QString message = QStringLiteral("no profile named '%1'").arg(name);
     const QStringList similar = set.similarNames(name);
-    const QList<SsoSettings> signIns = set.ssoSignIns();
-    const auto signedOut =
-            std::find_if(signIns.cbegin(), signIns.cend(), [this](const SsoSettings &signIn) {
-                return !m_service.ssoAccountProfiles().isSignedIn(signIn);
-            });
     if (!similar.isEmpty())
         message += QStringLiteral("; did you mean %1?").arg(similar.join(QStringLiteral(", ")));
-    else if (name.contains(QLatin1Char('/')) && signedOut != signIns.cend())
-        message += QStringLiteral("; to use the accounts of IAM Identity Center, sign in first: "
-                                  "imsa login %1")
-                           .arg(signedOut->tokenCacheKey());
-    else if (name.contains(QLatin1Char('/')) && !signIns.isEmpty())
-        message += QStringLiteral("; `imsa sso list` shows the IAM Identity Center accounts and "
-                                  "roles you may use");
+    else if (const QString hint = unlistedAccountHint(set, name); !hint.isEmpty())
+        message += hint;
     else if (set.profiles.isEmpty())
         message += QStringLiteral("; no profiles are configured (see `imsa profiles`)");
     connection.sendError(request.id, {QString(ipc::errors::unknownProfile), message});
@@ -207,10 +211,10 @@ void ControlHandler::profiles(ControlConnection &connection, const ipc::Request 
     }
     QJsonArray signIns;
     for (const SsoSettings &signIn : set.ssoSignIns())
-        signIns.append(QJsonObject{
-                {ipc::keys::name, signIn.tokenCacheKey()},
-                {ipc::keys::ssoStartUrl, signIn.startUrl},
-                {ipc::keys::signedIn, m_service.ssoAccountProfiles().isSignedIn(signIn)}});
+        signIns.append(
+                QJsonObject{{ipc::keys::name, signIn.tokenCacheKey()},
+                            {ipc::keys::ssoStartUrl, signIn.startUrl},
+                            {ipc::keys::signedIn, m_service.ssoCredentials().isSignedIn(signIn)}});
     connection.sendReply(request.id,
                          {{ipc::keys::profiles, list},
                           {ipc::keys::signIns, signIns},

@@ -8,7 +8,7 @@
 #include <QStringList>
 
 #include "imsa/ipcmessage.h"
-#include "imsa/profile.h"
+#include "imsa/profileloader.h"
 
 namespace imsa::app {
 
@@ -68,6 +68,9 @@ private:
 
     /// Whether args.profile looks like "ACCOUNT-NAME/ROLE" and is not a profile (yet).
     bool namesUnlistedAccount(const ipc::Request &request) const;
+    /// For an unknown "ACCOUNT-NAME/ROLE" `name`: what to do to get it (sign in, or look at the
+    /// list); empty for any other name.
+    QString unlistedAccountHint(const ProfileSet &set, const QString &name) const;
     /// The profile named in args.profile, or nullptr after replying with the error.
     const Profile *requireProfile(ControlConnection &connection, const ipc::Request &request);
 

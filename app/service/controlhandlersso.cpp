@@ -94,13 +94,12 @@ void ControlHandler::ssoAccounts(ControlConnection &connection, const ipc::Reque
                         m_service.ssoApi(), portal, token.value(), &connection,
                         [this, &connection, id, shown, settings,
                          signIn](SsoResult<QList<SsoAccountRoles>> accounts) {
-                            if (accounts)
-                                m_service.ssoAccountProfiles().take(signIn, accounts.value());
                             if (!accounts)
                                 return connection.sendError(
                                         id,
                                         {QString(ipc::errors::stsError),
                                          portalErrorText(accounts.error(), shown)});
+                            m_service.ssoAccountProfiles().take(signIn, accounts.value());
                             for (const SsoAccountRoles &entry : accounts.value())
                                 connection.sendEvent(id, QString(ipc::events::ssoAccount),
                                                      accountJson(entry));

@@ -197,15 +197,21 @@ void Service::finishStart()
             &ControlHandler::handle);
     m_stateFile = new AppStateFile(*m_broker, *m_profiles, m_runtimeDir, this);
 
+    QString unrestored;
     QFile remembered(activeProfileFile());
     if (remembered.open(QIODevice::ReadOnly)) {
         const QString profile = QString::fromUtf8(remembered.readAll()).trimmed();
         if (!profile.isEmpty() && m_broker->setActiveProfile(profile))
             qCInfo(lcApp).noquote() << "restored active profile" << profile;
-        else if (!profile.isEmpty())
-            restoreOnceListed(profile);
+        else
+            unrestored = profile;
     }
-    m_ssoAccountProfiles->refresh();
+    // An IAM Identity Center account and role exists once its session has listed it.
+    m_ssoAccountProfiles->refresh(this, [this, unrestored] {
+        if (!unrestored.isEmpty() && m_broker->activeProfile().isEmpty()
+            && m_broker->setActiveProfile(unrestored))
+            qCInfo(lcApp).noquote() << "restored active profile" << unrestored;
+    });
     qCInfo(lcApp).noquote() << "serving instance metadata on" << endpointUrl();
     Q_EMIT started();
 }
@@ -270,15 +276,6 @@ QString Service::containerUrl(const QString &profile) const
     return ListenAddress{m_containerServer->address(), m_containerServer->port()}.url()
             + QStringLiteral("v1/credentials/")
             + QString::fromLatin1(QUrl::toPercentEncoding(profile, {}, "."));
-}
-
-void Service::restoreOnceListed(const QString &profile)
-{
-    // An account and role of IAM Identity Center exists once its session has listed it.
-    m_ssoAccountProfiles->refresh(this, [this, profile] {
-        if (m_broker->activeProfile().isEmpty() && m_broker->setActiveProfile(profile))
-            qCInfo(lcApp).noquote() << "restored active profile" << profile;
-    });
 }
 
 void Service::rememberActiveProfile(const QString &profile)

@@ -136,7 +136,6 @@ private:
     void bindMetadataServer();
     void serveOnFallbackAddress(const QString &reason);
     void finishStart();
-    void restoreOnceListed(const QString &profile);
     void limitConnections();
     void addWarning(const QString &warning);
     void fail(const QString &message, StartFailure reason = StartFailure::Other);

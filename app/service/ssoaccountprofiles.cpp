@@ -40,11 +40,6 @@ void SsoAccountProfiles::refreshSignIn(const QString &tokenCacheKey)
     }
 }
 
-bool SsoAccountProfiles::isSignedIn(const SsoSettings &signIn) const
-{
-    return m_tokens.isSignedIn(signIn);
-}
-
 void SsoAccountProfiles::list(const SsoSettings &signIn)
 {
     const QString key = signIn.tokenCacheKey();

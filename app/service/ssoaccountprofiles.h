@@ -51,9 +51,6 @@ public:
     /// name has it made shell-safe); empty for any other profile.
     SsoAccount accountOf(const QString &profile) const { return m_accounts.value(profile); }
 
-    /// Whether the session of `signIn` has a token that works or can be refreshed.
-    bool isSignedIn(const SsoSettings &signIn) const;
-
 Q_SIGNALS:
     /// A listing began or every listing has ended (the profiles are in the store by then).
     void refreshingChanged(bool refreshing);

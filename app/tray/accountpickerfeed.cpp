@@ -2,6 +2,7 @@
 
 #include "accountpicker.h"
 #include "imsa/credentialbroker.h"
+#include "imsa/ssorolecredentials.h"
 #include "service/profilestore.h"
 #include "service/service.h"
 #include "service/ssoaccountprofiles.h"
@@ -18,19 +19,23 @@ AccountPickerFeed::AccountPickerFeed(app::Service &service, TrayController &cont
     app::SsoAccountProfiles &accounts = service.ssoAccountProfiles();
     connect(&picker, &AccountPicker::profileChosen, &controller, &TrayController::activateProfile);
     connect(&picker, &AccountPicker::signInRequested, this, &AccountPickerFeed::requestSignIn);
-    connect(&picker, &AccountPicker::refreshRequested, &accounts, [&accounts] {
+    // Each show: the list as it is, then a new listing.
+    connect(&picker, &AccountPicker::refreshRequested, this, [this, &accounts] {
+        update();
         accounts.refresh();
     });
     connect(&service.profileStore(), &app::ProfileStore::changed, this, &AccountPickerFeed::update);
     connect(&accounts, &app::SsoAccountProfiles::refreshingChanged, this,
             &AccountPickerFeed::update);
-    connect(&service.broker(), &CredentialBroker::activeProfileChanged, this,
-            &AccountPickerFeed::update);
-    update();
+    connect(&service.broker(), &CredentialBroker::activeProfileChanged, &picker,
+            &AccountPicker::setActiveProfile);
 }
 
 void AccountPickerFeed::update()
 {
+    // A hidden picker is filled when it shows: no token-cache reads for a window nobody sees.
+    if (!m_picker.isVisible())
+        return;
     const app::SsoAccountProfiles &accounts = m_service.ssoAccountProfiles();
     const ProfileSet &set = m_service.profileStore().profiles();
     QList<AccountPickerEntry> entries;
@@ -46,7 +51,7 @@ void AccountPickerFeed::update()
     for (const SsoSettings &signIn : set.ssoSignIns())
         signIns.append({signIn.tokenCacheKey(),
                         signIn.sessionName.isEmpty() ? signIn.startUrl : signIn.sessionName,
-                        accounts.isSignedIn(signIn)});
+                        m_service.ssoCredentials().isSignedIn(signIn)});
     m_picker.setEntries(entries);
     m_picker.setSignIns(signIns);
     m_picker.setActiveProfile(m_service.broker().activeProfile());

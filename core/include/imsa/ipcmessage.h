@@ -142,11 +142,11 @@ inline constexpr QLatin1StringView count{"count"};
 inline constexpr QLatin1StringView ssoSession{"sso_session"};
 inline constexpr QLatin1StringView ssoStartUrl{"sso_start_url"};
 inline constexpr QLatin1StringView ssoRegion{"sso_region"};
-// status and profiles: for a profile signed in through IAM Identity Center, its start URL
-// (above; profiles: its sso_session, the token cache key) and
+// status and profiles, for a profile that gets its credentials from IAM Identity Center: its
+// account and role, and its start URL (status) or token cache key as sso_session (profiles).
 inline constexpr QLatin1StringView ssoAccountId{"sso_account_id"};
 inline constexpr QLatin1StringView ssoRoleName{"sso_role_name"};
-// profiles: every IAM Identity Center sign-in of the files, with name, start URL and
+// profiles: every IAM Identity Center sign-in of the files: name, sso_start_url, signed_in.
 inline constexpr QLatin1StringView signIns{"sign_ins"};
 inline constexpr QLatin1StringView signedIn{"signed_in"};
 // logout: how many IAM Identity Center sessions it ended.

@@ -127,13 +127,12 @@ public:
             return;
         }
         const QDateTime now = m_clock.now();
-        if (!cached.value() || now.secsTo(cached.value()->expiresAt) <= 0) {
-            if (!cached.value() || !canRefresh(*cached.value(), now)) {
-                deliverLater(context, std::move(done), signInNeeded(settings));
-                return;
-            }
-        } else if (now.secsTo(cached.value()->expiresAt) > refreshWindowSeconds
-                   || !canRefresh(*cached.value(), now)) {
+        if (!cached.value() || !isUsable(*cached.value(), now)) {
+            deliverLater(context, std::move(done), signInNeeded(settings));
+            return;
+        }
+        const qint64 left = now.secsTo(cached.value()->expiresAt);
+        if (left > 0 && (left > refreshWindowSeconds || !canRefresh(*cached.value(), now))) {
             deliverLater(context, std::move(done), cached.value()->accessToken);
             return;
         }
@@ -147,10 +146,7 @@ public:
     bool isSignedIn(const SsoSettings &settings) const
     {
         const auto cached = readSsoCachedToken(m_cacheDirectory, settings.tokenCacheKey());
-        if (!cached || !cached.value())
-            return false;
-        const QDateTime now = m_clock.now();
-        return cached.value()->expiresAt > now || canRefresh(*cached.value(), now);
+        return cached && cached.value() && isUsable(*cached.value(), m_clock.now());
     }
 
 private:
@@ -164,6 +160,12 @@ private:
     {
         return !token.refreshToken.isEmpty() && !token.registration.clientId.isEmpty()
                 && token.registration.expiresAt > now;
+    }
+
+    /// Still good for a sign-in's work: the access token has not ended, or can be refreshed.
+    static bool isUsable(const SsoCachedToken &token, const QDateTime &now)
+    {
+        return now.secsTo(token.expiresAt) > 0 || canRefresh(token, now);
     }
 
     static StsError signInNeeded(const SsoSettings &settings)

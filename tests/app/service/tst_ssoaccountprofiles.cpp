@@ -169,7 +169,7 @@ void tst_SsoAccountProfiles::notSignedInListsNothing()
     QCOMPARE(m_portal.calls, QStringList());
     QCOMPARE(listedNames(), QStringList());
     QCOMPARE(refreshing.size(), 0);
-    QVERIFY(!m_accounts->isSignedIn(m_store->profiles().ssoSignIns().constFirst()));
+    QVERIFY(!m_tokens->isSignedIn(m_store->profiles().ssoSignIns().constFirst()));
 }
 
 void tst_SsoAccountProfiles::aFailedListingKeepsTheLastList()

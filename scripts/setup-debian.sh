@@ -4,7 +4,7 @@
 set -eu
 
 PACKAGES="
-  cmake ninja-build g++ pkg-config ccache
+  cmake ninja-build g++ pkg-config ccache mold
   qt6-base-dev qt6-httpserver-dev qt6-websockets-dev qt6-tools-dev qt6-l10n-tools qt6-translations-l10n
   qtkeychain-qt6-dev libyaml-cpp-dev libsecret-1-0 libqt6svg6
   libcap2-bin iproute2

@@ -18,8 +18,17 @@ tidy=$(command -v clang-tidy-14 || command -v clang-tidy) || {
     echo "SKIP: clang-tidy is missing (package clang-tidy)"
     exit 77
 }
-database="$build/compile_commands.json"
-[ -f "$database" ] || fail "no $database: configure with CMAKE_EXPORT_COMPILE_COMMANDS=ON"
+[ -f "$build/compile_commands.json" ] ||
+    fail "no $build/compile_commands.json: configure with CMAKE_EXPORT_COMPILE_COMMANDS=ON"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+logs="$work/logs"
+mkdir "$logs"
+# One entry per source file, unity batches taken apart (expand_unity_database.py says why).
+python3 "$src/tests/lint/expand_unity_database.py" "$build" "$work" ||
+    fail "could not read $build/compile_commands.json"
+database="$work/compile_commands.json"
 
 # CMake writes one "file" line per entry; a file built into two targets appears twice.
 listed=$(sed -n 's/^ *"file": "\(.*\)"$/\1/p' "$database" | sort -u)
@@ -32,8 +41,6 @@ done
 files=$(printf '%s\n' "$listed" | grep -E "^$src/(app|core)/.*\.cpp$" || true)
 [ -n "$files" ] || fail "$database lists no .cpp file under $src/app or $src/core"
 
-logs=$(mktemp -d)
-trap 'rm -rf "$logs"' EXIT
 # The flags are GCC's: clang must not stop on a warning option it does not know, and its own
 # compiler warnings are not this check's business (GCC's -Werror build is). A file with a
 # finding makes clang-tidy exit non-zero too; a failure without a finding is reported below.
@@ -42,7 +49,7 @@ printf '%s\n' "$files" | xargs -P "$(nproc)" -I {} sh -c '
     log="$2/$(printf "%s" "$3" | tr / _).log"
     "$1" -p "$4" --quiet --extra-arg=-Wno-unknown-warning-option --extra-arg=-Wno-error \
         "$3" >"$log" 2>&1 || echo "$3: clang-tidy exited $?" >"$log.failed"' \
-    sh "$tidy" "$logs" {} "$build"
+    sh "$tidy" "$logs" {} "$work"
 
 # A header included by several files is reported once per file: print each finding once.
 findings=$(cat "$logs"/*.log | grep -E '^[^ ]+:[0-9]+:[0-9]+: (warning|error):' | sort -u || true)

@@ -6,6 +6,7 @@
 #include <QTranslator>
 
 #include "platform/processhardening.h"
+#include "seatlesswayland.h"
 #include "service/runservice.h"
 #include "service/service.h"
 #include "trayapp.h"
@@ -44,12 +45,18 @@ int main(int argc, char *argv[])
     arguments.insert(arguments.begin() + 1, {nameOption, nameValue});
     int count = int(arguments.size());
     arguments.push_back(nullptr);
+    tray::avoidSeatlessWaylandInputMethod();
     QApplication application(count, arguments.data());
     QApplication::setApplicationName(QStringLiteral("imsa"));
     // Closing the MFA dialog or the profiles window must not end the app.
     QApplication::setQuitOnLastWindowClosed(false);
     installTranslations(application);
-    return app::runService(QApplication::arguments(), [](app::Service &service) {
+    // Only the X11 platform takes -name out of the arguments; on Wayland it is still there, and
+    // the service's parser would refuse it.
+    QStringList serviceArguments = QApplication::arguments();
+    if (serviceArguments.size() > 2 && serviceArguments.at(1) == QLatin1StringView(nameOption))
+        serviceArguments.remove(1, 2);
+    return app::runService(serviceArguments, [](app::Service &service) {
         new tray::TrayApp(service);
         service.setMfaDialogAvailable(true);
     });

@@ -1,0 +1,162 @@
+#!/bin/sh
+# The tray app under a headless Wayland compositor (weston's headless backend: no seat, no
+# keyboard, but an input method, weston-keyboard), with its own D-Bus session and a
+# StatusNotifierWatcher on it (tests/gui/sni.py), as Qt's `wayland` platform runs it in a
+# Plasma or GNOME Wayland session:
+# - the app starts and registers its StatusNotifierItem;
+# - `imsa assume` opens the MFA dialog, and the app survives it being shown (Qt 6.4 crashed
+#   there in QWaylandInputDevice::textInput(): see app/tray/seatlesswayland.h);
+# - "Profiles and keys…", clicked over com.canonical.dbusmenu, opens the keys window, which
+#   the app survives too.
+# Windows are found in weston's scene graph (weston-debug). Everything runs in a temporary HOME
+# against the local STS stand-in; everything started is stopped by pid.
+#
+# Usage: wayland_check.sh IMSA IMSA_STANDIN_STS
+# Needs: weston (with weston-debug), qt6-wayland, dbus-daemon, python3-dbus, python3-gi.
+# Exit 77: one of them is missing.
+set -eu
+
+if [ $# -lt 2 ]; then
+    echo "usage: $0 IMSA IMSA_STANDIN_STS" >&2
+    exit 2
+fi
+here=$(cd "$(dirname "$0")" && pwd)
+imsa=$(realpath "$1")
+standin=$(realpath "$2")
+
+skip() {
+    echo "wayland_check: $* (scripts/setup-debian.sh --with-tests installs it); skipped" >&2
+    exit 77
+}
+for tool in weston weston-debug dbus-daemon /usr/bin/python3; do
+    command -v "$tool" >/dev/null || skip "$tool is missing"
+done
+/usr/bin/python3 -c 'import dbus, gi' 2>/dev/null || skip "python3-dbus or python3-gi is missing"
+# shellcheck disable=SC2012 # only whether a file matches
+ls /usr/lib/*/qt6/plugins/platforms/libqwayland-generic.so >/dev/null 2>&1 \
+    || skip "Qt's Wayland platform (qt6-wayland) is missing"
+
+work=$(mktemp -d)
+pids=
+cleanup() {
+    for pid in $pids; do
+        kill "$pid" 2>/dev/null || true
+    done
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 143' TERM INT HUP
+started() { pids="$pids $1"; }
+
+fail() {
+    echo "wayland_check: $*" >&2
+    echo "--- imsa log:" >&2
+    cat "$work/imsa.log" >&2 2>/dev/null || true
+    exit 1
+}
+
+# wait_for SECONDS COMMAND...: polls until COMMAND succeeds.
+wait_for() {
+    tries=$(($1 * 5))
+    shift
+    while [ "$tries" -gt 0 ]; do
+        if "$@" >/dev/null 2>&1; then
+            return 0
+        fi
+        tries=$((tries - 1))
+        sleep 0.2
+    done
+    return 1
+}
+
+# --- a private user -------------------------------------------------------------------------
+mkdir -p "$work/home" "$work/config" "$work/state" "$work/run"
+chmod 700 "$work/run"
+export HOME="$work/home" XDG_CONFIG_HOME="$work/config" XDG_STATE_HOME="$work/state"
+export XDG_CONFIG_DIRS="$work/xdg" LANG=C.UTF-8 LANGUAGE='' LC_ALL=''
+for variable in $(env | sed -n 's/^\(\(IMSA\|AWS\|QT\)_[A-Za-z0-9_]*\)=.*/\1/p'); do
+    case $variable in
+    IMSA_TEST_NAME | IMSA_TEST_TAG) ;;
+    *) unset "$variable" ;;
+    esac
+done
+unset DISPLAY XDG_SESSION_TYPE XDG_CURRENT_DESKTOP
+export XDG_RUNTIME_DIR="$work/run" IMSA_RUNTIME_DIR="$work/run/imsa" IMSA_KEYSTORE=file
+
+"$standin" --port 0 >"$work/sts.out" 2>&1 &
+started $!
+wait_for 10 grep -q '^LISTENING' "$work/sts.out" || fail "the STS stand-in did not start"
+AWS_ENDPOINT_URL_STS="http://127.0.0.1:$(sed -n 's/^LISTENING //p' "$work/sts.out")/"
+export AWS_ENDPOINT_URL_STS
+
+cat >"$HOME/.imsa" <<'YAML'
+alice:
+  aws_access_key_id: AKIAIOSFODNN7EXAMPLE
+  aws_secret_access_key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
+  mfa_serial_number: arn:aws:iam::123456789012:mfa/alice
+  region: eu-west-1
+
+prod:
+  extends: alice
+  role_arn: arn:aws:iam::123456789012:role/Admin
+YAML
+
+# --- the session: D-Bus, a StatusNotifierWatcher, weston -------------------------------------
+dbus-daemon --session --fork --print-address=1 --print-pid=1 >"$work/bus" \
+    || fail "dbus-daemon did not start"
+started "$(sed -n 2p "$work/bus")"
+DBUS_SESSION_BUS_ADDRESS=$(sed -n 1p "$work/bus")
+export DBUS_SESSION_BUS_ADDRESS
+/usr/bin/python3 "$here/sni.py" watcher "$work/watcher.ready" >"$work/watcher.log" 2>&1 &
+started $!
+wait_for 10 test -s "$work/watcher.ready" || fail "the watcher did not start: $(cat "$work/watcher.log")"
+
+# --debug lets weston-debug print the scene graph: the titles of the windows shown.
+weston --backend=headless-backend.so --socket=imsa-test --idle-time=0 --no-config --debug \
+    --log="$work/weston.log" >/dev/null 2>&1 &
+started $!
+export WAYLAND_DISPLAY=imsa-test QT_QPA_PLATFORM=wayland
+wait_for 10 test -S "$work/run/imsa-test" || fail "weston did not start: $(cat "$work/weston.log")"
+
+# shown TITLE: whether a top-level window with this title is in weston's scene graph.
+shown() {
+    timeout 5 weston-debug scene-graph 2>/dev/null | grep -qF "top-level window '$1'"
+}
+
+"$imsa" start --foreground --listen 127.0.0.1:0 >"$work/imsa.log" 2>&1 &
+imsa_pid=$!
+started "$imsa_pid"
+alive() { kill -0 "$imsa_pid" 2>/dev/null; }
+# check_alive WHEN: fails with imsa's exit status (139: a segfault) when it has ended.
+check_alive() {
+    alive && return 0
+    status=0
+    wait "$imsa_pid" || status=$?
+    fail "imsa ended with status $status $1"
+}
+wait_for 60 grep -q 'tray icon shown' "$work/imsa.log" \
+    || { check_alive "at start" && fail "the tray icon was not shown"; }
+wait_for 10 grep -q '^registered ' "$work/watcher.log" \
+    || fail "no StatusNotifierItem registered with the watcher"
+item=$(sed -n 's/^registered //p' "$work/watcher.log" | head -n 1)
+
+# --- the MFA dialog, opened by the CLI -------------------------------------------------------
+"$imsa" assume prod >"$work/assume.out" 2>&1 &
+started $!
+wait_for 30 shown 'imsa: MFA code for prod' || check_alive "when the MFA dialog opened"
+shown 'imsa: MFA code for prod' || fail "the MFA dialog was not shown"
+# The crash came with the dialog's first paint, after it was shown: give it time to come.
+sleep 2
+check_alive "after the MFA dialog was shown"
+
+# --- the keys window, from the tray menu over D-Bus ------------------------------------------
+/usr/bin/python3 "$here/sni.py" click "$item" 'Profiles and keys…' \
+    || fail "no 'Profiles and keys…' entry in the item's menu"
+wait_for 20 shown 'imsa: Profiles and keys' || check_alive "when the keys window opened"
+shown 'imsa: Profiles and keys' || fail "the keys window was not shown"
+sleep 2
+check_alive "after the keys window was shown"
+grep -q 'no seat' "$work/imsa.log" || fail "imsa did not notice that weston has no seat"
+echo "wayland_check: passed (item $item registered; MFA dialog and keys window shown on a" \
+    "seatless weston; imsa still serving)"

@@ -1,23 +1,31 @@
 #!/bin/sh
-# The tray app under a headless Wayland compositor (weston's headless backend: no seat, no
-# keyboard, but an input method, weston-keyboard), with its own D-Bus session and a
+# The tray app under a Wayland compositor (weston), with its own D-Bus session and a
 # StatusNotifierWatcher on it (tests/gui/sni.py), as Qt's `wayland` platform runs it in a
 # Plasma or GNOME Wayland session:
 # - the app starts and registers its StatusNotifierItem;
 # - `imsa assume` opens the MFA dialog, and the app survives it being shown (Qt 6.4 crashed
-#   there in QWaylandInputDevice::textInput(): see app/tray/seatlesswayland.h);
+#   there in QWaylandInputDevice::textInput() without a seat: app/tray/seatlesswayland.h);
 # - "Profiles and keys…", clicked over com.canonical.dbusmenu, opens the keys window, which
 #   the app survives too.
+# By default weston runs on its headless backend: no seat, no keyboard, but an input method
+# (weston-keyboard). With --seat it runs on its X11 backend under Xvfb, whose seat has a
+# keyboard and a pointer, with the kiosk shell (it gives the newest window the keyboard): the
+# code typed into the MFA dialog then serves the profile.
 # Windows are found in weston's scene graph (weston-debug). Everything runs in a temporary HOME
 # against the local STS stand-in; everything started is stopped by pid.
 #
-# Usage: wayland_check.sh IMSA IMSA_STANDIN_STS
-# Needs: weston (with weston-debug), qt6-wayland, dbus-daemon, python3-dbus, python3-gi.
-# Exit 77: one of them is missing.
+# Usage: wayland_check.sh [--seat] IMSA IMSA_STANDIN_STS
+# Needs: weston (with weston-debug), qt6-wayland, dbus-daemon, python3-dbus, python3-gi; with
+# --seat also xvfb-run and xdotool. Exit 77: one of them is missing.
 set -eu
 
+seat=0
+if [ "${1:-}" = "--seat" ]; then
+    seat=1
+    shift
+fi
 if [ $# -lt 2 ]; then
-    echo "usage: $0 IMSA IMSA_STANDIN_STS" >&2
+    echo "usage: $0 [--seat] IMSA IMSA_STANDIN_STS" >&2
     exit 2
 fi
 here=$(cd "$(dirname "$0")" && pwd)
@@ -35,6 +43,15 @@ done
 # shellcheck disable=SC2012 # only whether a file matches
 ls /usr/lib/*/qt6/plugins/platforms/libqwayland-generic.so >/dev/null 2>&1 \
     || skip "Qt's Wayland platform (qt6-wayland) is missing"
+if [ "$seat" = 1 ]; then
+    for tool in xvfb-run xdotool; do
+        command -v "$tool" >/dev/null || skip "$tool is missing"
+    done
+    if [ -z "${IMSA_WAYLAND_IN_XVFB:-}" ]; then
+        export IMSA_WAYLAND_IN_XVFB=1
+        exec xvfb-run -a -s "-screen 0 1024x640x24" "$0" --seat "$imsa" "$standin"
+    fi
+fi
 
 work=$(mktemp -d)
 pids=
@@ -81,7 +98,7 @@ for variable in $(env | sed -n 's/^\(\(IMSA\|AWS\|QT\)_[A-Za-z0-9_]*\)=.*/\1/p')
     *) unset "$variable" ;;
     esac
 done
-unset DISPLAY XDG_SESSION_TYPE XDG_CURRENT_DESKTOP
+unset XDG_SESSION_TYPE XDG_CURRENT_DESKTOP
 export XDG_RUNTIME_DIR="$work/run" IMSA_RUNTIME_DIR="$work/run/imsa" IMSA_KEYSTORE=file
 
 "$standin" --port 0 >"$work/sts.out" 2>&1 &
@@ -103,7 +120,12 @@ prod:
 YAML
 
 # --- the session: D-Bus, a StatusNotifierWatcher, weston -------------------------------------
-dbus-daemon --session --fork --print-address=1 --print-pid=1 >"$work/bus" \
+# A bus of its own that starts no services (with the system's service files it would start,
+# say, dunst for a notification, and that one would outlive the test): Debian's session bus
+# without its service and include folders.
+sed -e "s#<listen>.*</listen>#<listen>unix:dir=$work</listen>#" -e '/standard_session_servicedirs/d' \
+    -e '/<include/d' /usr/share/dbus-1/session.conf >"$work/bus.conf"
+dbus-daemon --config-file="$work/bus.conf" --fork --print-address=1 --print-pid=1 >"$work/bus" \
     || fail "dbus-daemon did not start"
 started "$(sed -n 2p "$work/bus")"
 DBUS_SESSION_BUS_ADDRESS=$(sed -n 1p "$work/bus")
@@ -113,11 +135,20 @@ started $!
 wait_for 10 test -s "$work/watcher.ready" || fail "the watcher did not start: $(cat "$work/watcher.log")"
 
 # --debug lets weston-debug print the scene graph: the titles of the windows shown.
-weston --backend=headless-backend.so --socket=imsa-test --idle-time=0 --no-config --debug \
-    --log="$work/weston.log" >/dev/null 2>&1 &
+if [ "$seat" = 1 ]; then
+    weston --backend=x11-backend.so --use-pixman --width=1024 --height=640 --shell=kiosk-shell.so \
+        --socket=imsa-test --idle-time=0 --no-config --debug --log="$work/weston.log" \
+        >/dev/null 2>&1 &
+else
+    weston --backend=headless-backend.so --socket=imsa-test --idle-time=0 --no-config --debug \
+        --log="$work/weston.log" >/dev/null 2>&1 &
+fi
 started $!
-export WAYLAND_DISPLAY=imsa-test QT_QPA_PLATFORM=wayland
 wait_for 10 test -S "$work/run/imsa-test" || fail "weston did not start: $(cat "$work/weston.log")"
+# Qt takes Wayland; X11 (Xvfb, which only shows weston's output) is no longer imsa's business.
+x_display=${DISPLAY:-}
+unset DISPLAY
+export WAYLAND_DISPLAY=imsa-test QT_QPA_PLATFORM=wayland
 
 # shown TITLE: whether a top-level window with this title is in weston's scene graph.
 shown() {
@@ -143,12 +174,25 @@ item=$(sed -n 's/^registered //p' "$work/watcher.log" | head -n 1)
 
 # --- the MFA dialog, opened by the CLI -------------------------------------------------------
 "$imsa" assume prod >"$work/assume.out" 2>&1 &
-started $!
+assume_pid=$!
+started "$assume_pid"
 wait_for 30 shown 'imsa: MFA code for prod' || check_alive "when the MFA dialog opened"
 shown 'imsa: MFA code for prod' || fail "the MFA dialog was not shown"
 # The crash came with the dialog's first paint, after it was shown: give it time to come.
 sleep 2
 check_alive "after the MFA dialog was shown"
+if [ "$seat" = 1 ]; then
+    # Keys pressed on Xvfb go to weston's window, from there to the dialog that has the keyboard.
+    # xdotool search does not find weston's window; xwininfo does.
+    weston_window=$(DISPLAY=$x_display xwininfo -root -tree \
+        | sed -n 's/^ *\(0x[0-9a-f]*\) "Weston Compositor.*/\1/p' | head -n 1)
+    DISPLAY=$x_display xdotool windowfocus "$weston_window" sleep 0.3 type --delay 40 123456
+    DISPLAY=$x_display xdotool key Return
+    wait_for 30 sh -c "! kill -0 $assume_pid" || fail "the code typed did not end imsa assume"
+    wait "$assume_pid" || fail "imsa assume failed: $(cat "$work/assume.out")"
+    grep -q 'Serving profile prod' "$work/assume.out" \
+        || fail "unexpected assume output: $(cat "$work/assume.out")"
+fi
 
 # --- the keys window, from the tray menu over D-Bus ------------------------------------------
 /usr/bin/python3 "$here/sni.py" click "$item" 'Profiles and keys…' \
@@ -157,6 +201,13 @@ wait_for 20 shown 'imsa: Profiles and keys' || check_alive "when the keys window
 shown 'imsa: Profiles and keys' || fail "the keys window was not shown"
 sleep 2
 check_alive "after the keys window was shown"
-grep -q 'no seat' "$work/imsa.log" || fail "imsa did not notice that weston has no seat"
-echo "wayland_check: passed (item $item registered; MFA dialog and keys window shown on a" \
-    "seatless weston; imsa still serving)"
+if [ "$seat" = 1 ]; then
+    # With a seat Qt keeps its Wayland input method (on-screen keyboards, input methods).
+    ! grep -q 'no seat' "$work/imsa.log" || fail "imsa took weston's seat for none"
+    echo "wayland_check: passed (item $item registered; weston with a keyboard: the code typed" \
+        "into the MFA dialog served prod; keys window shown)"
+else
+    grep -q 'no seat' "$work/imsa.log" || fail "imsa did not notice that weston has no seat"
+    echo "wayland_check: passed (item $item registered; MFA dialog and keys window shown on a" \
+        "seatless weston; imsa still serving)"
+fi

@@ -17,7 +17,7 @@ TEST_PACKAGES="
   awscli python3-boto3 nodejs npm curl zsh fish
   dbus dbus-x11 gnome-keyring libsecret-tools
   xvfb xauth trayer imagemagick x11-utils xdotool python3-dbus python3-gi
-  weston qt6-wayland
+  weston qt6-wayland xfce4-panel xfconf dunst
   nginx-light wrk hyperfine
   lintian dpkg-dev file desktop-file-utils man-db systemd clang libclang-rt-14-dev
   clang-format clang-tidy shellcheck git

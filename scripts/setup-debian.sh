@@ -6,7 +6,7 @@ set -eu
 PACKAGES="
   cmake ninja-build g++ pkg-config ccache
   qt6-base-dev qt6-httpserver-dev qt6-websockets-dev qt6-tools-dev qt6-l10n-tools qt6-translations-l10n
-  qtkeychain-qt6-dev libyaml-cpp-dev libsecret-1-0 libqt6svg6 libwayland-dev
+  qtkeychain-qt6-dev libyaml-cpp-dev libsecret-1-0 libqt6svg6 libwayland-dev libxcb1-dev
   libcap2-bin iproute2
 "
 # Only the test suite needs these: real AWS clients (the AWS SDK for JavaScript comes from the npm

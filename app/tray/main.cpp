@@ -3,6 +3,7 @@
 #include <QApplication>
 #include <QLibraryInfo>
 #include <QLocale>
+#include <QTextStream>
 #include <QTranslator>
 
 #include "platform/processhardening.h"
@@ -10,6 +11,7 @@
 #include "service/runservice.h"
 #include "service/service.h"
 #include "trayapp.h"
+#include "trayhostprobe.h"
 
 // imsa-tray: the app with its tray icon, the only program that loads Qt Widgets. `imsa start`
 // runs it in a graphical session; it is not meant to be run by hand.
@@ -56,6 +58,12 @@ int main(int argc, char *argv[])
     QStringList serviceArguments = QApplication::arguments();
     if (serviceArguments.size() > 2 && serviceArguments.at(1) == QLatin1StringView(nameOption))
         serviceArguments.remove(1, 2);
+    // `imsa doctor` asks here, the one program that talks to the display and to D-Bus as the
+    // tray does.
+    if (serviceArguments.size() == 2 && serviceArguments.at(1) == u"--probe-tray-host") {
+        QTextStream(stdout) << tray::describeTrayHosts(tray::findTrayHosts());
+        return 0;
+    }
     return app::runService(serviceArguments, [](app::Service &service) {
         new tray::TrayApp(service);
         service.setMfaDialogAvailable(true);

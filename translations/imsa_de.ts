@@ -427,6 +427,14 @@
         <source>%1, line %2</source>
         <translation>%1, Zeile %2</translation>
     </message>
+    <message>
+        <source>Profiles</source>
+        <translation>Profile</translation>
+    </message>
+    <message>
+        <source>Profile details</source>
+        <translation>Profildetails</translation>
+    </message>
 </context>
 <context>
     <name>imsa::tray::SsoSignInDialog</name>

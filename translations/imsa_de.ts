@@ -618,4 +618,11 @@
         <translation>Konten und Rollen …</translation>
     </message>
 </context>
+<context>
+    <name>imsa::tray::TrayIcon</name>
+    <message>
+        <source>Renew now</source>
+        <translation>Jetzt erneuern</translation>
+    </message>
+</context>
 </TS>

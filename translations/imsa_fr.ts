@@ -618,4 +618,11 @@
         <translation>Comptes et rôles…</translation>
     </message>
 </context>
+<context>
+    <name>imsa::tray::TrayIcon</name>
+    <message>
+        <source>Renew now</source>
+        <translation>Renouveler maintenant</translation>
+    </message>
+</context>
 </TS>

@@ -3,9 +3,10 @@
 # plugin is the org.kde.StatusNotifierWatcher and shows the items) under Xvfb, with a D-Bus
 # session of its own and no other tray. Over D-Bus, as the panel sees it, it asserts:
 # - the item registers, with a title, and a tooltip that names the profile and the time left;
-# - its icon changes with the state: idle, needs MFA (after `imsa assume`), active;
+# - its icon changes with the state: idle, needs MFA (after `imsa assume`), expiring;
 # - its menu (com.canonical.dbusmenu GetLayout) lists the profiles, and a "clicked" event on
-#   one serves that profile.
+#   one makes it the active profile;
+# - "MFA session ends in …" reaches dunst with "Renew now", which opens the MFA dialog.
 # Everything runs in a temporary HOME against the local STS stand-in and is stopped by pid.
 # Given OUT_DIR, it also saves a screenshot of the panel with the icon there (tray-sni-panel.png).
 #
@@ -96,7 +97,8 @@ done
 unset WAYLAND_DISPLAY XDG_SESSION_TYPE XDG_CURRENT_DESKTOP
 export XDG_RUNTIME_DIR="$work/run" IMSA_RUNTIME_DIR="$work/run/imsa" IMSA_KEYSTORE=file
 
-"$standin" --port 0 >"$work/sts.out" 2>&1 &
+# MFA sessions of 20 minutes end for imsa (15 min before AWS's end) in 5: the tray warns at once.
+"$standin" --port 0 --session-duration 1200 >"$work/sts.out" 2>&1 &
 started $!
 wait_for 10 grep -q '^LISTENING' "$work/sts.out" || fail "the STS stand-in did not start"
 AWS_ENDPOINT_URL_STS="http://127.0.0.1:$(sed -n 's/^LISTENING //p' "$work/sts.out")/"
@@ -208,7 +210,7 @@ for label in alice prod 'Profiles and keys…' Quit; do
         || fail "no '$label' in the menu: $(cat "$work/layout.txt")"
 done
 
-# --- needs MFA, then active, through the MFA dialog ----------------------------------------------
+# --- needs MFA, then expiring (a 20-minute session), through the MFA dialog ----------------------------------------------
 "$imsa" assume prod >"$work/assume.out" 2>&1 &
 assume_pid=$!
 started "$assume_pid"
@@ -228,7 +230,7 @@ wait "$assume_pid" || fail "imsa assume failed: $(cat "$work/assume.out")"
 wait_for 10 icon_differs "$needs_mfa_icon" || true
 active_icon=$(icon)
 if [ "$active_icon" = "$needs_mfa_icon" ] || [ "$active_icon" = "$idle_icon" ]; then
-    fail "the icon did not change for 'active'"
+    fail "the icon did not change for 'expiring'"
 fi
 tooltip=$(prop ToolTip)
 echo "$tooltip" | grep -q 'prod' || fail "the tooltip does not name prod: $tooltip"
@@ -249,15 +251,35 @@ if [ -n "$out" ] && command -v import >/dev/null; then
     echo "sni_check: screenshots in $out"
 fi
 
+# --- "MFA session ends in …" through dunst, with "Renew now" ---------------------------------------
+# dunst runs a notification's default action on a middle click: that is "Renew now", which
+# opens the MFA dialog for prod again.
+wait_for 15 sh -c "dunstctl count displayed | grep -qv '^0$'" \
+    || fail "no notification in dunst after the code: $(dunstctl history 2>&1 | head -c 600)"
+dunstctl history >/dev/null 2>&1 || true
+notification=$(xdotool search --onlyvisible --classname '^Dunst$' | head -n 1)
+[ -n "$notification" ] || fail "no dunst window"
+eval "$(xdotool getwindowgeometry --shell "$notification")"
+if [ -n "$out" ] && command -v import >/dev/null; then
+    mkdir -p "$out"
+    import -window root -crop "$((WIDTH + 24))x$((HEIGHT + 24))+$((X - 12))+$((Y - 12))" +repage \
+        "$work/notification.png"
+    /usr/bin/convert "$work/notification.png" -strip "$out/notification-dunst.png"
+fi
+xdotool mousemove "$((X + WIDTH / 2))" "$((Y + HEIGHT / 2))" click 2
+wait_for 15 xdotool search --onlyvisible --name '^imsa: MFA code for prod$' \
+    || fail "Renew now in the notification did not open the MFA dialog: $(cat "$work/dunst.log")"
+xdotool windowfocus --sync "$(xdotool search --onlyvisible --name '^imsa: MFA code for prod$' \
+    | head -n 1)" key Escape
+
 # --- a profile chosen in the menu over dbusmenu --------------------------------------------------
-# alice shares prod's MFA session: chosen in the menu, it is served at once.
+# alice becomes the active profile (with the short MFA session above it asks for a new code).
 sni click "$item" alice || fail "no enabled 'alice' entry in the menu: $(sni layout "$item")"
 wait_for 15 sh -c "'$imsa' status | grep -q 'profile: *alice'" \
-    || fail "clicking alice in the menu did not serve it: $("$imsa" status)"
-wait_for 15 sh -c "'$imsa' status | grep -q 'state: *ready'" \
-    || fail "alice is not ready after the click: $("$imsa" status)"
+    || fail "clicking alice in the menu did not make it active: $("$imsa" status)"
 sni layout "$item" | grep "$(printf '\talice\tradio checked')" >/dev/null \
     || fail "alice is not the checked entry after the click: $(sni layout "$item")"
 
-echo "sni_check: passed (item $item in xfce4-panel; icon idle → needs MFA → active; tooltip" \
-    "$(echo "$tooltip" | sed -n 's/.*"Title": "\([^"]*\)".*/\1/p'); a click on alice served it)"
+echo "sni_check: passed (item $item in xfce4-panel; icon idle → needs MFA → expiring; tooltip" \
+    "$(echo "$tooltip" | sed -n 's/.*"Title": "\([^"]*\)".*/\1/p'); dunst's Renew now opened the" \
+    "MFA dialog; a click on alice made it active)"

@@ -50,6 +50,9 @@ int main(int argc, char *argv[])
     tray::avoidSeatlessWaylandInputMethod();
     QApplication application(count, arguments.data());
     QApplication::setApplicationName(QStringLiteral("imsa"));
+    // On Wayland the windows' app_id, which compositors match with imsa.desktop for the icon
+    // and the task switcher (X11 has WM_CLASS from -name above).
+    QGuiApplication::setDesktopFileName(QStringLiteral("imsa"));
     // Closing the MFA dialog or the profiles window must not end the app.
     QApplication::setQuitOnLastWindowClosed(false);
     installTranslations(application);

@@ -3,8 +3,8 @@
 # StatusNotifierWatcher on it (tests/gui/sni.py), as Qt's `wayland` platform runs it in a
 # Plasma or GNOME Wayland session:
 # - the app starts and registers its StatusNotifierItem;
-# - `imsa assume` opens the MFA dialog, and the app survives it being shown (Qt 6.4 crashed
-#   there in QWaylandInputDevice::textInput() without a seat: app/tray/seatlesswayland.h);
+# - `imsa assume` opens the MFA dialog (app_id imsa), and the app survives it being shown (Qt
+#   6.4 crashed there in QWaylandInputDevice::textInput() without a seat: seatlesswayland.h);
 # - "Profiles and keys…", clicked over com.canonical.dbusmenu, opens the keys window, which
 #   the app survives too.
 # By default weston runs on its headless backend: no seat, no keyboard, but an input method
@@ -150,9 +150,10 @@ x_display=${DISPLAY:-}
 unset DISPLAY
 export WAYLAND_DISPLAY=imsa-test QT_QPA_PLATFORM=wayland
 
-# shown TITLE: whether a top-level window with this title is in weston's scene graph.
+# shown TITLE: whether a top-level window with this title and the app_id imsa (what compositors
+# match with imsa.desktop) is in weston's scene graph.
 shown() {
-    timeout 5 weston-debug scene-graph 2>/dev/null | grep -qF "top-level window '$1'"
+    timeout 5 weston-debug scene-graph 2>/dev/null | grep -qF "top-level window '$1' of imsa,"
 }
 
 "$imsa" start --foreground --listen 127.0.0.1:0 >"$work/imsa.log" 2>&1 &

@@ -14,7 +14,10 @@
 # Windows are found in weston's scene graph (weston-debug). Everything runs in a temporary HOME
 # against the local STS stand-in; everything started is stopped by pid.
 #
-# Usage: wayland_check.sh [--seat] IMSA IMSA_STANDIN_STS
+# With --seat and OUT_DIR, it saves weston's screen with the dialog and four digits typed
+# (wayland-mfa-dialog.png) there.
+#
+# Usage: wayland_check.sh [--seat] IMSA IMSA_STANDIN_STS [OUT_DIR]
 # Needs: weston (with weston-debug), qt6-wayland, dbus-daemon, python3-dbus, python3-gi; with
 # --seat also xvfb-run and xdotool. Exit 77: one of them is missing.
 set -eu
@@ -25,12 +28,13 @@ if [ "${1:-}" = "--seat" ]; then
     shift
 fi
 if [ $# -lt 2 ]; then
-    echo "usage: $0 [--seat] IMSA IMSA_STANDIN_STS" >&2
+    echo "usage: $0 [--seat] IMSA IMSA_STANDIN_STS [OUT_DIR]" >&2
     exit 2
 fi
 here=$(cd "$(dirname "$0")" && pwd)
 imsa=$(realpath "$1")
 standin=$(realpath "$2")
+out=${3:+$(realpath -m "$3")}
 
 skip() {
     echo "wayland_check: $* (scripts/setup-debian.sh --with-tests installs it); skipped" >&2
@@ -49,7 +53,7 @@ if [ "$seat" = 1 ]; then
     done
     if [ -z "${IMSA_WAYLAND_IN_XVFB:-}" ]; then
         export IMSA_WAYLAND_IN_XVFB=1
-        exec xvfb-run -a -s "-screen 0 1024x640x24" "$0" --seat "$imsa" "$standin"
+        exec xvfb-run -a -s "-screen 0 1024x640x24" "$0" --seat "$imsa" "$standin" ${out:+"$out"}
     fi
 fi
 
@@ -187,7 +191,14 @@ if [ "$seat" = 1 ]; then
     # xdotool search does not find weston's window; xwininfo does.
     weston_window=$(DISPLAY=$x_display xwininfo -root -tree \
         | sed -n 's/^ *\(0x[0-9a-f]*\) "Weston Compositor.*/\1/p' | head -n 1)
-    DISPLAY=$x_display xdotool windowfocus "$weston_window" sleep 0.3 type --delay 40 123456
+    DISPLAY=$x_display xdotool windowfocus "$weston_window" sleep 0.3 type --delay 40 1234
+    if [ -n "$out" ] && command -v import >/dev/null; then
+        sleep 0.5
+        mkdir -p "$out"
+        DISPLAY=$x_display import -window root "$work/wayland.png"
+        /usr/bin/convert "$work/wayland.png" -strip -colors 256 "PNG8:$out/wayland-mfa-dialog.png"
+    fi
+    DISPLAY=$x_display xdotool type --delay 40 56
     DISPLAY=$x_display xdotool key Return
     wait_for 30 sh -c "! kill -0 $assume_pid" || fail "the code typed did not end imsa assume"
     wait "$assume_pid" || fail "imsa assume failed: $(cat "$work/assume.out")"

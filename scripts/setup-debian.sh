@@ -6,7 +6,7 @@ set -eu
 PACKAGES="
   cmake ninja-build g++ pkg-config ccache mold
   qt6-base-dev qt6-httpserver-dev qt6-websockets-dev qt6-tools-dev qt6-l10n-tools qt6-translations-l10n
-  qtkeychain-qt6-dev libyaml-cpp-dev libsecret-1-0 libqt6svg6
+  qtkeychain-qt6-dev libyaml-cpp-dev libsecret-1-0 libqt6svg6 libwayland-dev libxcb1-dev
   libcap2-bin iproute2
 "
 # Only the test suite needs these: real AWS clients (the AWS SDK for JavaScript comes from the npm
@@ -16,7 +16,8 @@ PACKAGES="
 TEST_PACKAGES="
   awscli python3-boto3 nodejs npm curl zsh fish
   dbus dbus-x11 gnome-keyring libsecret-tools
-  xvfb xauth trayer imagemagick x11-utils xdotool python3-dbus
+  xvfb xauth trayer imagemagick x11-utils xdotool python3-dbus python3-gi
+  weston qt6-wayland xfce4-panel xfconf dunst
   nginx-light wrk hyperfine
   lintian dpkg-dev file desktop-file-utils man-db systemd clang libclang-rt-14-dev
   clang-format clang-tidy shellcheck git

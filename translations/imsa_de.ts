@@ -427,6 +427,14 @@
         <source>%1, line %2</source>
         <translation>%1, Zeile %2</translation>
     </message>
+    <message>
+        <source>Profiles</source>
+        <translation>Profile</translation>
+    </message>
+    <message>
+        <source>Profile details</source>
+        <translation>Profildetails</translation>
+    </message>
 </context>
 <context>
     <name>imsa::tray::SsoSignInDialog</name>
@@ -608,6 +616,13 @@
     <message>
         <source>Accounts and roles…</source>
         <translation>Konten und Rollen …</translation>
+    </message>
+</context>
+<context>
+    <name>imsa::tray::TrayIcon</name>
+    <message>
+        <source>Renew now</source>
+        <translation>Jetzt erneuern</translation>
     </message>
 </context>
 </TS>

@@ -427,6 +427,14 @@
         <source>%1, line %2</source>
         <translation>%1, ligne %2</translation>
     </message>
+    <message>
+        <source>Profiles</source>
+        <translation>Profils</translation>
+    </message>
+    <message>
+        <source>Profile details</source>
+        <translation>Détails du profil</translation>
+    </message>
 </context>
 <context>
     <name>imsa::tray::SsoSignInDialog</name>
@@ -608,6 +616,13 @@
     <message>
         <source>Accounts and roles…</source>
         <translation>Comptes et rôles…</translation>
+    </message>
+</context>
+<context>
+    <name>imsa::tray::TrayIcon</name>
+    <message>
+        <source>Renew now</source>
+        <translation>Renouveler maintenant</translation>
     </message>
 </context>
 </TS>

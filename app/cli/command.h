@@ -30,10 +30,10 @@ struct Command
     std::function<int(const QStringList &arguments, Io &io)> run;
 };
 
-struct KeyStoreProbes;
+struct DoctorProbes;
 
 /// Every command, in the order `imsa --help` lists them (commandtable.cpp).
-QList<Command> commands(const KeyStoreProbes &keyStore);
+QList<Command> commands(const DoctorProbes &probes);
 
 /// The names `imsa --help` and the completion scripts offer.
 QStringList publicCommandNames();

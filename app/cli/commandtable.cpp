@@ -37,7 +37,7 @@ int runSso(const QStringList &, Io &);
 int runCompletion(const QStringList &, Io &);
 int runCompleteProfiles(const QStringList &, Io &);
 
-QList<Command> commands(const KeyStoreProbes &keyStore)
+QList<Command> commands(const DoctorProbes &probes)
 {
     return {
             {QLatin1StringView("start"), QLatin1StringView("Start imsa (tray or headless)."),
@@ -71,8 +71,8 @@ QList<Command> commands(const KeyStoreProbes &keyStore)
              runLogout},
             {QLatin1StringView("doctor"),
              QLatin1StringView("Check the whole chain from imsa to the AWS tools."),
-             [keyStore](const QStringList &arguments, Io &io) {
-                 return runDoctor(arguments, io, keyStore);
+             [probes](const QStringList &arguments, Io &io) {
+                 return runDoctor(arguments, io, probes);
              }},
             {QLatin1StringView("completion"),
              QLatin1StringView("Print a bash, zsh or fish completion script."), runCompletion},

@@ -96,7 +96,7 @@ Profile clockProfile(const ProfileSet &set, const std::optional<RunningImsa> &ru
 
 } // namespace
 
-int runDoctor(const QStringList &arguments, Io &io, const KeyStoreProbes &keyStore)
+int runDoctor(const QStringList &arguments, Io &io, const DoctorProbes &probes)
 {
     QCommandLineParser parser;
     const QCommandLineOption offline(
@@ -131,8 +131,8 @@ int runDoctor(const QStringList &arguments, Io &io, const KeyStoreProbes &keySto
         return runCommand(program, args);
     };
     std::optional<KeychainProbe> keychain;
-    if (env.value(u"IMSA_KEYSTORE"_s) != u"file"_s && keyStore.probeKeychain)
-        keychain = keyStore.probeKeychain();
+    if (env.value(u"IMSA_KEYSTORE"_s) != u"file"_s && probes.probeKeychain)
+        keychain = probes.probeKeychain();
 
     const StsEndpoint sts = resolveStsEndpoint(clockProfile(profiles, running), env);
     std::optional<Result<QDateTime, Failure>> stsDate;
@@ -161,7 +161,8 @@ int runDoctor(const QStringList &arguments, Io &io, const KeyStoreProbes &keySto
             checkProxy(env),
             checkMetadataVariables(env, running),
             checkEndpointIdentity(endpoint, endpointProbe, running),
-            checkKeychain(keychain, env, keyStore.fileStorePath),
+            checkKeychain(keychain, env, probes.fileStorePath),
+            checkTrayHost(probes.probeTrayHost ? probes.probeTrayHost() : std::nullopt),
             checkStsEndpoint(sts),
             checkClock(stsDate, QDateTime::currentDateTimeUtc(), sts.url),
     };

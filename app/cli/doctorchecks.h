@@ -109,6 +109,14 @@ struct KeychainProbe
     QString why; ///< empty when available
 };
 
+/// The tray hosts of the graphical session, as `imsa-tray --probe-tray-host` finds them.
+struct TrayHostProbe
+{
+    QString error; ///< why the session could not be asked; empty when it was
+    bool statusNotifierHost = false; ///< org.kde.StatusNotifierWatcher with a host registered
+    std::optional<bool> xembedTray; ///< _NET_SYSTEM_TRAY_S0 has an owner; nullopt: not on X11
+};
+
 /// The profiles imsa can serve, from the files `paths` names.
 CheckResult checkProfiles(const ProfileSet &set, const ConfigPaths &paths);
 
@@ -157,6 +165,10 @@ CheckResult checkEndpointIdentity(const QString &endpoint,
 /// Whether the Secret Service answers; `probe` is empty when it was not asked.
 CheckResult checkKeychain(const std::optional<KeychainProbe> &probe, const QProcessEnvironment &env,
                           const QString &fileStorePath);
+
+/// Whether the tray icon has a host: a StatusNotifierItem host (KDE, GNOME with AppIndicator,
+/// Xfce, most Wayland bars) or an XEmbed tray (X11 only). nullopt: no graphical session.
+CheckResult checkTrayHost(const std::optional<TrayHostProbe> &probe);
 
 /// Where STS calls go: FAIL for plain http off loopback (imsa refuses it), warn for any
 /// endpoint that is not AWS's own (MFA codes and keys go there).

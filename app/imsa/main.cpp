@@ -1,4 +1,5 @@
 #include <cstdio>
+#include <optional>
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
@@ -31,6 +32,33 @@ imsa::cli::KeychainProbe probeKeychain()
     if (probe.exitCode == 0)
         return {true, {}};
     return {false, QString::fromUtf8(probe.standardOutput).trimmed()};
+}
+
+/// Asks imsa-tray, which talks to the display and to D-Bus as the tray does, which tray hosts
+/// the session has; nothing to ask without a graphical session.
+std::optional<imsa::cli::TrayHostProbe> probeTrayHost()
+{
+    if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY"))
+        return std::nullopt;
+    imsa::cli::TrayHostProbe hosts;
+    const QString tray = imsa::app::internalProgramPath(QStringLiteral("imsa-tray"));
+    const imsa::cli::CommandOutput probe =
+            imsa::cli::runCommand(tray, {QStringLiteral("--probe-tray-host")}, 15'000);
+    if (!probe.started || !probe.error.isEmpty() || probe.exitCode != 0) {
+        hosts.error = QStringLiteral("imsa-tray --probe-tray-host: %1")
+                              .arg(probe.error.isEmpty()
+                                           ? QString::fromUtf8(probe.standardError).trimmed()
+                                           : probe.error);
+        return hosts;
+    }
+    for (const QByteArray &line : probe.standardOutput.split('\n')) {
+        const QByteArray value = line.mid(line.indexOf(' ') + 1);
+        if (line.startsWith("sni "))
+            hosts.statusNotifierHost = value == "yes";
+        else if (line.startsWith("xembed ") && value != "none")
+            hosts.xembedTray = value == "yes";
+    }
+    return hosts;
 }
 
 void printUsage(QTextStream &stream)
@@ -71,8 +99,8 @@ int main(int argc, char *argv[])
         printUsage(out);
         return cli::ExitOk;
     }
-    const cli::KeyStoreProbes keyStore{probeKeychain, app::keyStoreFilePath()};
-    for (const cli::Command &command : cli::commands(keyStore)) {
+    const cli::DoctorProbes probes{probeKeychain, app::keyStoreFilePath(), probeTrayHost};
+    for (const cli::Command &command : cli::commands(probes)) {
         if (command.name == name)
             return command.run(arguments, io);
     }

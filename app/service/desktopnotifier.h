@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QObject>
+#include <QSet>
 #include <QString>
 
 namespace imsa::app {
@@ -25,8 +26,32 @@ public:
 
     using QObject::QObject;
 
+    /// The action a click on the notification invokes (the specification's "default"; dunst
+    /// runs it on a middle click, GNOME and KDE on a click).
+    static constexpr const char *defaultAction = "default";
+
     /// Sends the notification without waiting for the server; without a session bus, nothing.
-    void show(const QString &summary, const QString &body, Urgency urgency);
+    /// `actionLabel` non-empty: the notification offers defaultAction under that label, and
+    /// defaultActionInvoked() tells when the user took it.
+    void show(const QString &summary, const QString &body, Urgency urgency,
+              const QString &actionLabel = {});
+
+    /// Whether a notification server is on the session bus or can be started by it.
+    static bool hasServer();
+
+Q_SIGNALS:
+    /// The user took the action of a notification sent with an action label.
+    void defaultActionInvoked();
+
+private Q_SLOTS:
+    // A slot by name: QDBusConnection::connect has no overload for functions in Qt 6.4.
+    void handleActionInvoked(uint id, const QString &action);
+
+private:
+    void listenForActions();
+
+    QSet<uint> m_withAction; ///< ids of the notifications sent with an action
+    bool m_listening = false;
 };
 
 } // namespace imsa::app

@@ -3,12 +3,15 @@
 #include <QApplication>
 #include <QLibraryInfo>
 #include <QLocale>
+#include <QTextStream>
 #include <QTranslator>
 
 #include "platform/processhardening.h"
+#include "seatlesswayland.h"
 #include "service/runservice.h"
 #include "service/service.h"
 #include "trayapp.h"
+#include "trayhostprobe.h"
 
 // imsa-tray: the app with its tray icon, the only program that loads Qt Widgets. `imsa start`
 // runs it in a graphical session; it is not meant to be run by hand.
@@ -44,12 +47,27 @@ int main(int argc, char *argv[])
     arguments.insert(arguments.begin() + 1, {nameOption, nameValue});
     int count = int(arguments.size());
     arguments.push_back(nullptr);
+    tray::avoidSeatlessWaylandInputMethod();
     QApplication application(count, arguments.data());
     QApplication::setApplicationName(QStringLiteral("imsa"));
+    // On Wayland the windows' app_id, which compositors match with imsa.desktop for the icon
+    // and the task switcher (X11 has WM_CLASS from -name above).
+    QGuiApplication::setDesktopFileName(QStringLiteral("imsa"));
     // Closing the MFA dialog or the profiles window must not end the app.
     QApplication::setQuitOnLastWindowClosed(false);
     installTranslations(application);
-    return app::runService(QApplication::arguments(), [](app::Service &service) {
+    // Only the X11 platform takes -name out of the arguments; on Wayland it is still there, and
+    // the service's parser would refuse it.
+    QStringList serviceArguments = QApplication::arguments();
+    if (serviceArguments.size() > 2 && serviceArguments.at(1) == QLatin1StringView(nameOption))
+        serviceArguments.remove(1, 2);
+    // `imsa doctor` asks here, the one program that talks to the display and to D-Bus as the
+    // tray does.
+    if (serviceArguments.size() == 2 && serviceArguments.at(1) == u"--probe-tray-host") {
+        QTextStream(stdout) << tray::describeTrayHosts(tray::findTrayHosts());
+        return 0;
+    }
+    return app::runService(serviceArguments, [](app::Service &service) {
         new tray::TrayApp(service);
         service.setMfaDialogAvailable(true);
     });

@@ -39,6 +39,7 @@ ProfilesWindow::ProfilesWindow(app::ProfileStore &profiles, app::KeyManager &key
 
     m_list = new QListWidget(this);
     m_list->setObjectName(QStringLiteral("profiles"));
+    m_list->setAccessibleName(tr("Profiles"));
     m_list->setMaximumWidth(fontMetrics().averageCharWidth() * 28);
     m_title = new QLabel(this);
     QFont bold = m_title->font();
@@ -71,6 +72,7 @@ ProfilesWindow::ProfilesWindow(app::ProfileStore &profiles, app::KeyManager &key
     scroll->setWidget(pane);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setAccessibleName(tr("Profile details"));
 
     auto *columns = new QHBoxLayout;
     columns->addWidget(m_list);

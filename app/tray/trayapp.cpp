@@ -20,6 +20,7 @@
 #include "service/sessionnotifier.h"
 #include "service/ssosignins.h"
 #include "ssosignindialog.h"
+#include "trayhostprobe.h"
 #include "trayicon.h"
 
 namespace imsa::tray {
@@ -99,7 +100,8 @@ TrayApp::~TrayApp()
 
 void TrayApp::showIconWhenTrayAppears()
 {
-    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+    // Qt is asked only once a host is there (see findTrayHosts()).
+    if (findTrayHosts().any() && QSystemTrayIcon::isSystemTrayAvailable()) {
         m_icon = std::make_unique<TrayIcon>(m_controller);
         m_icon->show();
         // The icon's messages now tell of the session's end (through the same desktop
@@ -112,12 +114,17 @@ void TrayApp::showIconWhenTrayAppears()
     // icon shown then never appears. So wait for the tray, as KeePassXC does, for a while.
     if (m_retriesLeft-- > 0) {
         if (m_retriesLeft == trayRetries - 1)
-            qCInfo(lcTray) << "no system tray yet; waiting for one";
+            qCInfo(lcTray).noquote() << QStringLiteral("no tray host yet (%1); waiting for one")
+                                                .arg(missingTrayHost(findTrayHosts()));
         m_trayRetry.start();
         return;
     }
-    qCWarning(lcTray) << "no system tray appeared; running without an icon (MFA dialogs still "
-                         "open, `imsa status` shows the state)";
+    // Said once: the app goes on serving without its icon.
+    qCWarning(lcTray).noquote()
+            << QStringLiteral("no tray host appeared (%1); running without an icon: MFA dialogs "
+                              "still open, `imsa status` shows the state, `imsa doctor` says "
+                              "what to install")
+                       .arg(missingTrayHost(findTrayHosts()));
 }
 
 void TrayApp::openMfaDialog(const QString &profile, const QString &mfaSerial)

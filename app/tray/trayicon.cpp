@@ -27,6 +27,8 @@ TrayIcon::TrayIcon(TrayController &controller, QObject *parent)
     connect(&m_icon, &QSystemTrayIcon::activated, this, &TrayIcon::handleActivated);
     connect(&m_icon, &QSystemTrayIcon::messageClicked, &m_controller,
             &TrayController::handleMessageClicked);
+    connect(&m_desktop, &app::DesktopNotifier::defaultActionInvoked, &m_controller,
+            &TrayController::handleMessageClicked);
     render();
 }
 
@@ -61,6 +63,16 @@ void TrayIcon::render()
 
 void TrayIcon::showNotification(const Notification &notification)
 {
+    // Qt sends a StatusNotifierItem's messages to the notification server without an action
+    // (except for critical ones), so "click to renew" did nothing there: imsa sends those itself,
+    // with "Renew now".
+    if (!notification.mfaProfile.isEmpty() && app::DesktopNotifier::hasServer()) {
+        const auto urgency = notification.severity == Notification::Severity::Information
+                ? app::DesktopNotifier::Urgency::Normal
+                : app::DesktopNotifier::Urgency::Critical;
+        m_desktop.show(notification.title, notification.message, urgency, tr("Renew now"));
+        return;
+    }
     QSystemTrayIcon::MessageIcon icon = QSystemTrayIcon::Information;
     if (notification.severity == Notification::Severity::Warning)
         icon = QSystemTrayIcon::Warning;

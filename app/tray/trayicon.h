@@ -5,6 +5,7 @@
 #include <QSystemTrayIcon>
 
 #include "profilemenu.h"
+#include "service/desktopnotifier.h"
 #include "traycontroller.h"
 
 namespace imsa::tray {
@@ -29,6 +30,7 @@ private:
     TrayController &m_controller;
     ProfileMenu m_menu;
     QSystemTrayIcon m_icon;
+    app::DesktopNotifier m_desktop;
     QElapsedTimer m_lastTrigger;
 };
 

@@ -1,6 +1,8 @@
 // Who took the credentials (issue #16), with real programs on loopback: curl and a Python
 // client fetch credentials from the running app and show up in `imsa log --json` with their
 // pid and executable; `access: ask` keeps an unknown client out until `imsa allow`.
+#include <unistd.h>
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
@@ -51,6 +53,7 @@ private Q_SLOTS:
     void curlAndPythonAreLoggedWithPidAndExecutable();
     void askKeepsAnUnknownClientOutUntilAllowed();
     void exportIsLoggedWithItsCaller();
+    void aClientOfAnotherUserIsLoggedByItsUid();
     void badAccessValueIsAConfigError();
 
 private:
@@ -225,6 +228,32 @@ void tst_Access::exportIsLoggedWithItsCaller()
     QVERIFY(lines.first().value(u"pid"_s).toInteger() > 0);
     for (const QJsonObject &line : lines) // never a secret in the log
         QVERIFY(!QJsonDocument(line).toJson().contains(E2eEnvironment::secretAccessKey));
+}
+
+void tst_Access::aClientOfAnotherUserIsLoggedByItsUid()
+{
+    if (::geteuid() != 0 || !QFile::exists(u"/usr/bin/setpriv"_s))
+        QSKIP("needs root and setpriv to run a client as another uid");
+    writeConfig("ask");
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    const CommandResult assume = m_env->imsa({u"assume"_s, u"dev"_s, u"--mfa-code"_s, u"123456"_s});
+    QVERIFY2(assume.exitCode == 0, qPrintable(assume.err));
+
+    // uid 65534 (nobody): its /proc/PID/fd is closed to us, so only the kernel's uid is known,
+    // and an `ask` profile refuses it.
+    const QString url =
+            m_env->endpoint() + u"latest/meta-data/iam/security-credentials/Developer"_s;
+    const CommandResult other = m_env->run(
+            u"/usr/bin/setpriv"_s,
+            {u"--reuid=65534"_s, u"--regid=65534"_s, u"--clear-groups"_s, u"/usr/bin/curl"_s,
+             u"-s"_s, u"-o"_s, u"/dev/null"_s, u"-w"_s, u"%{http_code}"_s, url});
+    QCOMPARE(other.out, u"404"_s);
+    const QList<QJsonObject> lines = logLines();
+    QCOMPARE(lines.size(), 1);
+    QCOMPARE(lines.first().value(u"uid"_s).toInteger(), 65534);
+    QCOMPARE(lines.first().value(u"pid"_s).toInteger(), -1);
+    QCOMPARE(lines.first().value(u"unresolved"_s).toString(), u"other user"_s);
+    QCOMPARE(lines.first().value(u"result"_s).toString(), u"denied"_s);
 }
 
 void tst_Access::badAccessValueIsAConfigError()

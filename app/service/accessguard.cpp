@@ -9,36 +9,47 @@
 
 namespace imsa::app {
 
-AccessGuard::AccessGuard(AccessLog &log, ApprovalStore &approvals, PolicyLookup policyOf,
-                         QObject *parent)
+AccessGuard::AccessGuard(std::unique_ptr<AccessLog> log, std::unique_ptr<ApprovalStore> approvals,
+                         PolicyLookup policyOf, QObject *parent)
     : QObject(parent)
-    , m_log(log)
-    , m_approvals(approvals)
+    , m_log(std::move(log))
+    , m_approvals(std::move(approvals))
     , m_policyOf(std::move(policyOf))
 { }
 
-const PeerProcess &AccessGuard::peerOf(QTcpSocket *socket)
+AccessGuard::~AccessGuard()
 {
-    auto known = m_peers.find(socket);
-    if (known != m_peers.end())
+    for (Connection &connection : m_connections)
+        writeRepeats(connection);
+}
+
+AccessGuard::Connection &AccessGuard::connectionOf(QTcpSocket *socket)
+{
+    auto known = m_connections.find(socket);
+    if (known != m_connections.end())
         return *known;
     const TcpTuple tuple{socket->peerAddress(), socket->peerPort(), socket->localAddress(),
                          socket->localPort()};
     // Forgotten with the connection: a pointer may be reused by the next socket.
     connect(socket, &QObject::destroyed, this, [this, socket] {
-        m_peers.remove(socket);
+        auto ended = m_connections.find(socket);
+        if (ended == m_connections.end())
+            return;
+        writeRepeats(*ended);
+        m_connections.erase(ended);
     });
-    return *m_peers.insert(socket, m_resolver.resolve(tuple));
+    return *m_connections.insert(socket, {m_resolver.resolve(tuple), {}, 0});
 }
 
 bool AccessGuard::admit(QTcpSocket *socket, const QString &profile, QLatin1StringView route)
 {
-    const PeerProcess &peer = peerOf(socket);
+    Connection &connection = connectionOf(socket);
+    const PeerProcess &peer = connection.peer;
     const AccessPolicy policy = m_policyOf(profile);
     bool served = true;
     if (policy == AccessPolicy::Ask) {
-        served = peer.pid > 0 && m_approvals.isApproved(profile, peer.program);
-        if (!served)
+        served = peer.pid > 0 && m_approvals->isApproved(profile, peer.program);
+        if (!served && connection.repeats == 0)
             qCWarning(lcImds).noquote() << "refused profile" << profile << "to"
                                         << (peer.program.isEmpty() ? peer.unresolved : peer.program)
                                         << "(not approved: imsa allow PROFILE PROGRAM)";
@@ -49,17 +60,37 @@ bool AccessGuard::admit(QTcpSocket *socket, const QString &profile, QLatin1Strin
             Q_EMIT firstUse(profile, peer.program, peer.parentExecutable);
         }
     }
-    record(peer, profile, route, served);
+    const QString result = served ? QStringLiteral("served") : QStringLiteral("denied");
+    if (connection.last.time.isValid() && connection.last.profile == profile
+        && connection.last.route == route && connection.last.result == result) {
+        ++connection.repeats;
+        return served;
+    }
+    writeRepeats(connection);
+    connection.last = accessEvent(peer, profile, route, served);
+    m_log->append(connection.last);
     return served;
 }
 
 void AccessGuard::recordCliAccess(qint64 pid, qint64 uid, const QString &profile)
 {
-    record(m_resolver.describe(pid, uid), profile, QLatin1StringView("cli"), true);
+    m_log->append(
+            accessEvent(m_resolver.describe(pid, uid), profile, QLatin1StringView("cli"), true));
 }
 
-void AccessGuard::record(const PeerProcess &peer, const QString &profile, QLatin1StringView route,
-                         bool served)
+void AccessGuard::writeRepeats(Connection &connection)
+{
+    if (connection.repeats == 0)
+        return;
+    AccessEvent repeated = connection.last;
+    repeated.time = QDateTime::currentDateTimeUtc();
+    repeated.count = connection.repeats;
+    m_log->append(repeated);
+    connection.repeats = 0;
+}
+
+AccessEvent AccessGuard::accessEvent(const PeerProcess &peer, const QString &profile,
+                                     QLatin1StringView route, bool served) const
 {
     AccessEvent event;
     event.time = QDateTime::currentDateTimeUtc();
@@ -73,7 +104,7 @@ void AccessGuard::record(const PeerProcess &peer, const QString &profile, QLatin
     event.parentExecutable = peer.parentExecutable;
     event.program = peer.program;
     event.unresolved = peer.unresolved;
-    m_log.append(event);
+    return event;
 }
 
 } // namespace imsa::app

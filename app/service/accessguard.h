@@ -1,11 +1,13 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 
 #include <QHash>
 #include <QObject>
 #include <QSet>
 
+#include "imsa/accessevent.h"
 #include "imsa/accesspolicy.h"
 #include "peerresolver.h"
 
@@ -18,7 +20,11 @@ class ApprovalStore;
 
 /// Decides and records who gets a profile's credentials (issue #16). For each connection
 /// that asks for credentials it finds the program behind it once (PeerResolver) and keeps the
-/// answer for the connection's lifetime; every answer becomes a line of the access log.
+/// answer for the connection's lifetime. The first answer on a connection becomes a line of the
+/// access log at once; the same answer repeated on that connection (an SDK's keep-alive
+/// connection, a benchmark) is counted instead and written as one more line with a "count" when
+/// the connection ends or the answer changes. So a client that hammers the endpoint neither
+/// costs a write per request nor rotates everyone else's lines out of the log.
 /// `access: ask` profiles go only to approved programs; `access: notify` ones raise
 /// firstUse() the first time (in this run of the app) an executable takes them.
 ///
@@ -32,8 +38,10 @@ class AccessGuard final : public QObject
 public:
     using PolicyLookup = std::function<AccessPolicy(const QString &profile)>;
 
-    AccessGuard(AccessLog &log, ApprovalStore &approvals, PolicyLookup policyOf,
-                QObject *parent = nullptr);
+    AccessGuard(std::unique_ptr<AccessLog> log, std::unique_ptr<ApprovalStore> approvals,
+                PolicyLookup policyOf, QObject *parent = nullptr);
+    /// Writes the repeats still being counted.
+    ~AccessGuard() override;
 
     /// Whether the program behind `socket` may have `profile`'s credentials on `route`;
     /// records the answer either way.
@@ -43,22 +51,31 @@ public:
     /// (from SO_PEERCRED): `imsa export`, `imsa credential-process`.
     void recordCliAccess(qint64 pid, qint64 uid, const QString &profile);
 
-    ApprovalStore &approvals() { return m_approvals; }
+    ApprovalStore &approvals() { return *m_approvals; }
 
 Q_SIGNALS:
     /// A program took the credentials of an `access: notify` profile for the first time.
     void firstUse(const QString &profile, const QString &program, const QString &parent);
 
 private:
-    const PeerProcess &peerOf(QTcpSocket *socket);
-    void record(const PeerProcess &peer, const QString &profile, QLatin1StringView route,
-                bool served);
+    /// One connection: who is behind it, and its last answer while it repeats.
+    struct Connection
+    {
+        PeerProcess peer;
+        AccessEvent last; ///< time invalid before the first answer
+        qint64 repeats = 0; ///< answers equal to `last` not written yet
+    };
 
-    AccessLog &m_log;
-    ApprovalStore &m_approvals;
+    Connection &connectionOf(QTcpSocket *socket);
+    AccessEvent accessEvent(const PeerProcess &peer, const QString &profile,
+                            QLatin1StringView route, bool served) const;
+    void writeRepeats(Connection &connection);
+
+    std::unique_ptr<AccessLog> m_log;
+    std::unique_ptr<ApprovalStore> m_approvals;
     PolicyLookup m_policyOf;
     PeerResolver m_resolver;
-    QHash<QTcpSocket *, PeerProcess> m_peers;
+    QHash<QTcpSocket *, Connection> m_connections;
     QSet<QString> m_notified; ///< profile + '\n' + executable
 };
 

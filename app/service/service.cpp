@@ -94,10 +94,9 @@ void Service::continueWithKeyStore(std::unique_ptr<KeyStore> keyStore, const QSt
     // once its icon shows.
     m_sessionNotifier->setDesktopNotifications(true);
 
-    m_accessLog = std::make_unique<AccessLog>(stateDir() + QStringLiteral("/access.log"));
-    m_approvals = std::make_unique<ApprovalStore>(stateDir() + QStringLiteral("/approvals.json"));
     m_accessGuard = new AccessGuard(
-            *m_accessLog, *m_approvals,
+            std::make_unique<AccessLog>(stateDir() + QStringLiteral("/access.log")),
+            std::make_unique<ApprovalStore>(stateDir() + QStringLiteral("/approvals.json")),
             [this](const QString &profile) {
                 return accessPolicy(profile);
             },

@@ -23,8 +23,6 @@ class StsClient;
 namespace imsa::app {
 
 class AccessGuard;
-class AccessLog;
-class ApprovalStore;
 class AppStateFile;
 class BrokerView;
 class ControlHandler;
@@ -164,8 +162,6 @@ private:
     std::unique_ptr<SsoClient> m_sso;
     std::unique_ptr<KeyStore> m_keyStore;
     ProfileStore *m_profiles = nullptr;
-    std::unique_ptr<AccessLog> m_accessLog;
-    std::unique_ptr<ApprovalStore> m_approvals;
     AccessGuard *m_accessGuard = nullptr;
     CredentialBroker *m_broker = nullptr;
     SsoRoleCredentials *m_ssoCredentials = nullptr;

@@ -52,6 +52,7 @@ private Q_SLOTS:
     void cleanup();
     void curlAndPythonAreLoggedWithPidAndExecutable();
     void askKeepsAnUnknownClientOutUntilAllowed();
+    void repeatsOnOneConnectionAreCounted();
     void exportIsLoggedWithItsCaller();
     void aClientOfAnotherUserIsLoggedByItsUid();
     void badAccessValueIsAConfigError();
@@ -212,6 +213,41 @@ void tst_Access::askKeepsAnUnknownClientOutUntilAllowed()
             m_env->imsa({u"deny"_s, u"dev"_s, python, m_env->path(u"client.py"_s)});
     QVERIFY2(deny.exitCode == 0, qPrintable(deny.err));
     QCOMPARE(runPython().exitCode, 3);
+}
+
+void tst_Access::repeatsOnOneConnectionAreCounted()
+{
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    const CommandResult assume = m_env->imsa({u"assume"_s, u"dev"_s, u"--mfa-code"_s, u"123456"_s});
+    QVERIFY2(assume.exitCode == 0, qPrintable(assume.err));
+    // Five credentials fetches on one keep-alive connection, as an SDK's pool does.
+    const QString keepAlive = uR"(
+import http.client, os, sys, urllib.parse
+print(os.getpid(), flush=True)
+url = urllib.parse.urlparse(sys.argv[1])
+connection = http.client.HTTPConnection(url.hostname, url.port, timeout=5)
+for _ in range(5):
+    connection.request("GET", "/latest/meta-data/iam/security-credentials/Developer")
+    assert connection.getresponse().read()
+connection.close()
+)"_s;
+    const Client client = runClient(python, {u"-c"_s, keepAlive, m_env->endpoint()});
+    QCOMPARE(client.exitCode, 0);
+    // The count is written when the app sees the connection end.
+    QList<QJsonObject> ofClient;
+    QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                ofClient.clear();
+                for (const QJsonObject &line : logLines()) {
+                    if (line.value(u"pid"_s).toInteger() == client.pid)
+                        ofClient.append(line);
+                }
+                return ofClient.size() == 2;
+            }(),
+            5000);
+    QVERIFY(!ofClient.at(0).contains(u"count"_s));
+    QCOMPARE(ofClient.at(1).value(u"count"_s).toInteger(), 4);
+    QCOMPARE(ofClient.at(1).value(u"result"_s).toString(), u"served"_s);
 }
 
 void tst_Access::exportIsLoggedWithItsCaller()

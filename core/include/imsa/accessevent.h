@@ -24,6 +24,9 @@ struct AccessEvent
     QString parentExecutable;
     QString program; ///< what approvals are kept by: the executable, or interpreter + script
     QString unresolved; ///< why the process is unknown ("other user", "closed", …); empty if known
+    /// How many answers the line stands for: 1, or the repeats of the line before it on one
+    /// connection, written when the connection ended (accessguard.h).
+    qint64 count = 1;
 
     QJsonObject toJson() const
     {
@@ -42,6 +45,8 @@ struct AccessEvent
         addText(QStringLiteral("parent"), parentExecutable);
         addText(QStringLiteral("program"), program);
         addText(QStringLiteral("unresolved"), unresolved);
+        if (count != 1)
+            json.insert(QStringLiteral("count"), count);
         return json;
     }
 
@@ -72,6 +77,7 @@ struct AccessEvent
         event.parentExecutable = json.value(QStringLiteral("parent")).toString();
         event.program = json.value(QStringLiteral("program")).toString();
         event.unresolved = json.value(QStringLiteral("unresolved")).toString();
+        event.count = json.value(QStringLiteral("count")).toInteger(1);
         return event;
     }
 };

@@ -36,8 +36,8 @@ QString formatAccessEvent(const AccessEvent &event)
     QString line = QStringLiteral("%1  %2  %3  %4  %5")
                            .arg(event.time.toLocalTime().toString(Qt::ISODate), event.result,
                                 event.profile, event.route, who);
-    if (event.count != 1)
-        line += QStringLiteral("  (%1 more on this connection)").arg(event.count);
+    if (event.repeats > 0)
+        line += QStringLiteral("  (%1 more on this connection)").arg(event.repeats);
     if (!event.parentExecutable.isEmpty())
         line += QStringLiteral("  (parent %1)").arg(event.parentExecutable);
     if (!event.commandLine.isEmpty())

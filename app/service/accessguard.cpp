@@ -84,7 +84,7 @@ void AccessGuard::writeRepeats(Connection &connection)
         return;
     AccessEvent repeated = connection.last;
     repeated.time = QDateTime::currentDateTimeUtc();
-    repeated.count = connection.repeats;
+    repeated.repeats = connection.repeats;
     m_log->append(repeated);
     connection.repeats = 0;
 }

@@ -22,7 +22,7 @@ class ApprovalStore;
 /// that asks for credentials it finds the program behind it once (PeerResolver) and keeps the
 /// answer for the connection's lifetime. The first answer on a connection becomes a line of the
 /// access log at once; the same answer repeated on that connection (an SDK's keep-alive
-/// connection, a benchmark) is counted instead and written as one more line with a "count" when
+/// connection, a benchmark) is counted instead and written as one more line with "repeats" when
 /// the connection ends or the answer changes. So a client that hammers the endpoint neither
 /// costs a write per request nor rotates everyone else's lines out of the log.
 /// `access: ask` profiles go only to approved programs; `access: notify` ones raise

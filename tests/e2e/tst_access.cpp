@@ -233,7 +233,7 @@ connection.close()
 )"_s;
     const Client client = runClient(python, {u"-c"_s, keepAlive, m_env->endpoint()});
     QCOMPARE(client.exitCode, 0);
-    // The count is written when the app sees the connection end.
+    // The repeats are written when the app sees the connection end.
     QList<QJsonObject> ofClient;
     QTRY_VERIFY_WITH_TIMEOUT(
             [&] {
@@ -245,8 +245,8 @@ connection.close()
                 return ofClient.size() == 2;
             }(),
             5000);
-    QVERIFY(!ofClient.at(0).contains(u"count"_s));
-    QCOMPARE(ofClient.at(1).value(u"count"_s).toInteger(), 4);
+    QVERIFY(!ofClient.at(0).contains(u"repeats"_s));
+    QCOMPARE(ofClient.at(1).value(u"repeats"_s).toInteger(), 4);
     QCOMPARE(ofClient.at(1).value(u"result"_s).toString(), u"served"_s);
 }
 

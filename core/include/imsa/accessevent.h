@@ -24,9 +24,9 @@ struct AccessEvent
     QString parentExecutable;
     QString program; ///< what approvals are kept by: the executable, or interpreter + script
     QString unresolved; ///< why the process is unknown ("other user", "closed", …); empty if known
-    /// How many answers the line stands for: 1, or the repeats of the line before it on one
-    /// connection, written when the connection ended (accessguard.h).
-    qint64 count = 1;
+    /// 0 for one answer; N for a line that stands for N more answers like the one before it on
+    /// one connection, written when the connection ended or its answer changed (accessguard.h).
+    qint64 repeats = 0;
 
     QJsonObject toJson() const
     {
@@ -45,8 +45,8 @@ struct AccessEvent
         addText(QStringLiteral("parent"), parentExecutable);
         addText(QStringLiteral("program"), program);
         addText(QStringLiteral("unresolved"), unresolved);
-        if (count != 1)
-            json.insert(QStringLiteral("count"), count);
+        if (repeats > 0)
+            json.insert(QStringLiteral("repeats"), repeats);
         return json;
     }
 
@@ -77,7 +77,7 @@ struct AccessEvent
         event.parentExecutable = json.value(QStringLiteral("parent")).toString();
         event.program = json.value(QStringLiteral("program")).toString();
         event.unresolved = json.value(QStringLiteral("unresolved")).toString();
-        event.count = json.value(QStringLiteral("count")).toInteger(1);
+        event.repeats = json.value(QStringLiteral("repeats")).toInteger(0);
         return event;
     }
 };

@@ -33,7 +33,8 @@ struct PeerProcess
 /// long-running SDK client opens connection after connection) and then goes from the highest
 /// pid down (a client started just now, like `aws` or curl, usually has one of the newest
 /// pids), and it keeps the socket inodes it passed on the way, so a second connection of a
-/// client that opened several at once is found without a scan.
+/// client that opened several at once is found without a scan. What it read of a process
+/// (executable, command line, parent) is kept per pid and start time.
 class PeerResolver
 {
 public:
@@ -41,13 +42,29 @@ public:
     static constexpr int maxScannedDescriptors = 65536;
     static constexpr int maxRecentOwners = 8;
     static constexpr qsizetype maxRememberedInodes = 16384;
+    static constexpr qsizetype maxDescribedProcesses = 256;
 
     PeerProcess resolve(const TcpTuple &tuple);
     /// A local peer whose pid and uid the kernel gave (SO_PEERCRED).
-    PeerProcess describe(qint64 pid, qint64 uid) const;
+    PeerProcess describe(qint64 pid, qint64 uid);
 
 private:
+    struct ScanBudget
+    {
+        int processes = 0;
+        int descriptors = 0;
+    };
+
+    struct Described
+    {
+        qint64 started; ///< /proc/PID/stat start time: tells a reused pid apart
+        PeerProcess peer;
+    };
+
     std::optional<qint64> findSocketOwner(quint64 inode, quint32 uid);
+    /// Whether `pid` holds the socket `wanted`; remembers every socket inode it passes.
+    bool scanProcess(qint64 pid, quint32 uid, const QByteArray &wanted, ScanBudget &budget);
+    static PeerProcess readProcess(qint64 pid, qint64 uid, qint64 parent);
     void remember(qint64 pid);
 
     struct SocketHolder
@@ -56,7 +73,8 @@ private:
         int fd;
     };
 
-    QHash<quint64, SocketHolder> m_inodeOwners; ///< socket inode → holder, from the last scan
+    QHash<quint64, SocketHolder> m_inodeOwners; ///< socket inode → holder, from earlier scans
+    QHash<qint64, Described> m_described; ///< pid → what describe() read
     QList<qint64> m_recentOwners; ///< most recent first
 };
 

@@ -42,19 +42,22 @@ QStringList commandLineOf(qint64 pid)
     return arguments;
 }
 
-/// Field 4 of /proc/PID/stat, read after the last ')' because the command name may hold any
-/// character.
-qint64 parentOf(qint64 pid)
+/// Fields 4 (parent pid) and 22 (start time) of /proc/PID/stat, read after the last ')'
+/// because the command name may hold any character; -1 when unreadable.
+std::pair<qint64, qint64> statOf(qint64 pid)
 {
     QFile file(procPath(pid, "stat"));
     if (!file.open(QIODevice::ReadOnly))
-        return -1;
+        return {-1, -1};
     const QByteArray stat = file.read(1024);
     const qsizetype end = stat.lastIndexOf(')');
     if (end < 0)
-        return -1;
+        return {-1, -1};
+    // After ')': state is field 3, so field N is at index N - 3.
     const QList<QByteArray> fields = stat.sliced(end + 1).simplified().split(' ');
-    return fields.size() > 1 ? fields.at(1).toLongLong() : -1;
+    if (fields.size() < 20)
+        return {-1, -1};
+    return {fields.at(1).toLongLong(), fields.at(19).toLongLong()};
 }
 
 /// The process ids in /proc, highest first.
@@ -102,7 +105,22 @@ PeerProcess PeerResolver::resolve(const TcpTuple &tuple)
     return describe(*pid, owner->uid);
 }
 
-PeerProcess PeerResolver::describe(qint64 pid, qint64 uid) const
+PeerProcess PeerResolver::describe(qint64 pid, qint64 uid)
+{
+    // A pid is the same process as long as its start time is: read once per process.
+    const auto [parent, started] = statOf(pid);
+    const auto known = m_described.constFind(pid);
+    if (known != m_described.cend() && started >= 0 && known->started == started)
+        return known->peer;
+    PeerProcess peer = readProcess(pid, uid, parent);
+    if (m_described.size() >= maxDescribedProcesses)
+        m_described.clear();
+    if (peer.unresolved.isEmpty() && started >= 0)
+        m_described.insert(pid, {started, peer});
+    return peer;
+}
+
+PeerProcess PeerResolver::readProcess(qint64 pid, qint64 uid, qint64 parent)
 {
     PeerProcess peer;
     peer.uid = uid;
@@ -115,10 +133,48 @@ PeerProcess PeerResolver::describe(qint64 pid, qint64 uid) const
     const QStringList arguments = commandLineOf(pid);
     peer.commandLine = shortCommandLine(arguments);
     peer.program = programIdentity(peer.executable, arguments, linkTarget(pid, "cwd"));
-    const qint64 parent = parentOf(pid);
     if (parent > 0)
         peer.parentExecutable = linkTarget(parent, "exe");
     return peer;
+}
+
+bool PeerResolver::scanProcess(qint64 pid, quint32 uid, const QByteArray &wanted,
+                               ScanBudget &budget)
+{
+    const QByteArray directory = "/proc/" + QByteArray::number(pid) + "/fd";
+
+    struct stat status
+    { };
+
+    // /proc/PID belongs to the process's uid; other users' fd directories are closed anyway.
+    if (::stat(directory.constData(), &status) != 0 || status.st_uid != uid)
+        return false;
+    ++budget.processes;
+    const int fdDirectory = ::open(directory.constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *fds = fdDirectory >= 0 ? ::fdopendir(fdDirectory) : nullptr;
+    if (!fds) {
+        if (fdDirectory >= 0)
+            ::close(fdDirectory);
+        return false;
+    }
+    bool found = false;
+    while (const dirent *entry = ::readdir(fds)) {
+        if (entry->d_name[0] == '.' || ++budget.descriptors >= maxScannedDescriptors)
+            continue;
+        std::array<char, 64> target{};
+        const ssize_t length =
+                ::readlinkat(fdDirectory, entry->d_name, target.data(), target.size() - 1);
+        const QByteArrayView link(target.data(), std::max<ssize_t>(length, 0));
+        if (!link.startsWith("socket:["))
+            continue;
+        found = found || link == wanted;
+        if (m_inodeOwners.size() >= maxRememberedInodes)
+            m_inodeOwners.clear(); // entries are checked on use; a fresh start is as good
+        m_inodeOwners.insert(link.sliced(8).chopped(1).toULongLong(),
+                             {pid, QByteArrayView(entry->d_name).toInt()});
+    }
+    ::closedir(fds);
+    return found;
 }
 
 std::optional<qint64> PeerResolver::findSocketOwner(quint64 inode, quint32 uid)
@@ -132,55 +188,23 @@ std::optional<qint64> PeerResolver::findSocketOwner(quint64 inode, quint32 uid)
         return cached->pid;
     }
 
-    QList<qint64> order = m_recentOwners;
+    ScanBudget budget;
+    // The recent owners before listing /proc at all: a long-running client is found at once.
+    for (const qint64 pid : std::as_const(m_recentOwners)) {
+        if (scanProcess(pid, uid, wanted, budget)) {
+            remember(pid);
+            return pid;
+        }
+    }
     for (const qint64 pid : processIds()) {
-        if (!m_recentOwners.contains(pid))
-            order.append(pid);
-    }
-    QHash<quint64, SocketHolder> seen;
-    std::optional<qint64> found;
-    int processes = 0;
-    int descriptors = 0;
-    for (const qint64 pid : order) {
-        if (found || processes >= maxScannedProcesses || descriptors >= maxScannedDescriptors)
+        if (budget.processes >= maxScannedProcesses || budget.descriptors >= maxScannedDescriptors)
             break;
-        const QByteArray directory = "/proc/" + QByteArray::number(pid) + "/fd";
-
-        struct stat status
-        { };
-
-        // /proc/PID belongs to the process's uid; other users' fd directories are closed anyway.
-        if (::stat(directory.constData(), &status) != 0 || status.st_uid != uid)
-            continue;
-        ++processes;
-        const int fdDirectory = ::open(directory.constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        DIR *fds = fdDirectory >= 0 ? ::fdopendir(fdDirectory) : nullptr;
-        if (!fds) {
-            if (fdDirectory >= 0)
-                ::close(fdDirectory);
-            continue;
+        if (!m_recentOwners.contains(pid) && scanProcess(pid, uid, wanted, budget)) {
+            remember(pid);
+            return pid;
         }
-        while (const dirent *entry = ::readdir(fds)) {
-            if (entry->d_name[0] == '.' || ++descriptors >= maxScannedDescriptors)
-                continue;
-            std::array<char, 64> target{};
-            const ssize_t length =
-                    ::readlinkat(fdDirectory, entry->d_name, target.data(), target.size() - 1);
-            const QByteArrayView link(target.data(), std::max<ssize_t>(length, 0));
-            if (!link.startsWith("socket:["))
-                continue;
-            if (link == wanted)
-                found = pid;
-            if (seen.size() < maxRememberedInodes)
-                seen.insert(link.sliced(8).chopped(1).toULongLong(),
-                            {pid, QByteArrayView(entry->d_name).toInt()});
-        }
-        ::closedir(fds);
     }
-    m_inodeOwners = std::move(seen);
-    if (found)
-        remember(*found);
-    return found;
+    return std::nullopt;
 }
 
 void PeerResolver::remember(qint64 pid)

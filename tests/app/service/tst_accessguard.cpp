@@ -58,6 +58,7 @@ class tst_AccessGuard : public QObject
 private Q_SLOTS:
     void notifyTellsOncePerExecutable();
     void askServesOnlyApprovedPrograms();
+    void repeatedAnswerCost();
 };
 
 void tst_AccessGuard::notifyTellsOncePerExecutable()
@@ -115,6 +116,27 @@ void tst_AccessGuard::askServesOnlyApprovedPrograms()
     QCOMPARE(events.at(1).result, u"denied"_s);
     QCOMPARE(events.at(1).repeats, 1);
     QCOMPARE(events.at(2).result, u"served"_s);
+}
+
+/// What the guard adds to each request on a keep-alive connection once its peer is known (the
+/// benchmark's steady state): run with -iterations N for a figure.
+void tst_AccessGuard::repeatedAnswerCost()
+{
+    QTemporaryDir dir;
+    const QString logPath = dir.filePath(u"access.log"_s);
+    AccessGuard guard(std::make_unique<AccessLog>(logPath),
+                      std::make_unique<ApprovalStore>(dir.filePath(u"approvals.json"_s)),
+                      [](const QString &) {
+                          return AccessPolicy::Allow;
+                      });
+    Loopback connection;
+    QVERIFY(connection.open());
+    QVERIFY(guard.admit(connection.accepted, u"dev"_s, QLatin1StringView("imds")));
+    QBENCHMARK
+    {
+        guard.admit(connection.accepted, u"dev"_s, QLatin1StringView("imds"));
+    }
+    QCOMPARE(eventsIn(logPath).size(), 1); // repeats are counted, not written
 }
 
 QTEST_GUILESS_MAIN(tst_AccessGuard)

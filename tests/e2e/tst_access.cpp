@@ -52,6 +52,7 @@ private Q_SLOTS:
     void cleanup();
     void curlAndPythonAreLoggedWithPidAndExecutable();
     void askKeepsAnUnknownClientOutUntilAllowed();
+    void followShowsNewLinesAsTheyCome();
     void repeatsOnOneConnectionAreCounted();
     void exportIsLoggedWithItsCaller();
     void aClientOfAnotherUserIsLoggedByItsUid();
@@ -213,6 +214,25 @@ void tst_Access::askKeepsAnUnknownClientOutUntilAllowed()
             m_env->imsa({u"deny"_s, u"dev"_s, python, m_env->path(u"client.py"_s)});
     QVERIFY2(deny.exitCode == 0, qPrintable(deny.err));
     QCOMPARE(runPython().exitCode, 3);
+}
+
+void tst_Access::followShowsNewLinesAsTheyCome()
+{
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    const CommandResult assume = m_env->imsa({u"assume"_s, u"dev"_s, u"--mfa-code"_s, u"123456"_s});
+    QVERIFY2(assume.exitCode == 0, qPrintable(assume.err));
+    QProcess follow;
+    follow.setProcessEnvironment(m_env->environment());
+    follow.start(imsaBinary(), {u"log"_s, u"--follow"_s, u"--json"_s, u"--profile"_s, u"dev"_s});
+    QVERIFY(follow.waitForStarted(5000));
+
+    const Client curl = runCurl();
+    QCOMPARE(curl.exitCode, 0);
+    const QByteArray pidField = "\"pid\":" + QByteArray::number(curl.pid) + ',';
+    QByteArray shown;
+    QTRY_VERIFY_WITH_TIMEOUT((shown += follow.readAllStandardOutput()).contains(pidField), 5000);
+    follow.kill();
+    QVERIFY(follow.waitForFinished(5000));
 }
 
 void tst_Access::repeatsOnOneConnectionAreCounted()

@@ -51,6 +51,7 @@ private Q_SLOTS:
     void init();
     void cleanup();
     void curlAndPythonAreLoggedWithPidAndExecutable();
+    void awsCliIsToldApartFromOtherPythonPrograms();
     void askKeepsAnUnknownClientOutUntilAllowed();
     void followShowsNewLinesAsTheyCome();
     void repeatsOnOneConnectionAreCounted();
@@ -181,6 +182,29 @@ void tst_Access::curlAndPythonAreLoggedWithPidAndExecutable()
     QVERIFY(logLines({u"--profile"_s, u"prod"_s}).isEmpty());
     QCOMPARE(logLines({u"--since"_s, u"1h"_s}).size(), lines.size());
     QVERIFY(logLines({u"--since"_s, u"2999-01-01"_s}).isEmpty());
+}
+
+void tst_Access::awsCliIsToldApartFromOtherPythonPrograms()
+{
+    const QString awsCli = u"/usr/bin/aws"_s; // Debian's v2, a Python script
+    if (!QFile::exists(awsCli))
+        QSKIP("Debian's awscli is needed (scripts/setup-debian.sh --with-tests)");
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    const CommandResult assume = m_env->imsa({u"assume"_s, u"dev"_s, u"--mfa-code"_s, u"123456"_s});
+    QVERIFY2(assume.exitCode == 0, qPrintable(assume.err));
+    const CommandResult aws = m_env->run(awsCli,
+                                         {u"sts"_s, u"get-caller-identity"_s, u"--endpoint-url"_s,
+                                          m_env->stsUrl(), u"--query"_s, u"Arn"_s},
+                                         m_env->clientEnvironment());
+    QVERIFY2(aws.exitCode == 0, qPrintable(aws.err));
+    QCOMPARE(runPython().exitCode, 0);
+
+    QStringList programs;
+    for (const QJsonObject &line : logLines())
+        programs.append(line.value(u"program"_s).toString());
+    const QString interpreter = QFileInfo(python).canonicalFilePath();
+    QVERIFY2(programs.contains(interpreter + u" /usr/bin/aws"_s), qPrintable(programs.join(u'|')));
+    QVERIFY(programs.contains(interpreter + u' ' + m_env->path(u"client.py"_s)));
 }
 
 void tst_Access::askKeepsAnUnknownClientOutUntilAllowed()

@@ -19,7 +19,8 @@ QString programName(const QStringList &words)
     const QString canonical = QFileInfo(executable).canonicalFilePath();
     QStringList parts{canonical.isEmpty() ? words.first() : canonical};
     for (const QString &word : words.mid(1)) {
-        const bool isPath = !word.startsWith(u'-') && word.contains(u'/');
+        const bool isPath =
+                !word.startsWith(u'-') && (word.contains(u'/') || QFileInfo::exists(word));
         parts.append(isPath ? QDir::cleanPath(QDir::current().absoluteFilePath(word)) : word);
     }
     return parts.join(u' ');

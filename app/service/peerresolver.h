@@ -57,7 +57,7 @@ private:
 
     struct Described
     {
-        qint64 started; ///< /proc/PID/stat start time: tells a reused pid apart
+        qint64 started = -1; ///< /proc/PID/stat start time: tells a reused pid apart
         PeerProcess peer;
     };
 
@@ -69,8 +69,8 @@ private:
 
     struct SocketHolder
     {
-        qint64 pid;
-        int fd;
+        qint64 pid = -1;
+        int fd = -1;
     };
 
     QHash<quint64, SocketHolder> m_inodeOwners; ///< socket inode → holder, from earlier scans

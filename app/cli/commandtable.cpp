@@ -34,6 +34,9 @@ int runStop(const QStringList &, Io &);
 int runConsole(const QStringList &, Io &);
 int runLogin(const QStringList &, Io &);
 int runSso(const QStringList &, Io &);
+int runLog(const QStringList &, Io &);
+int runAllow(const QStringList &, Io &);
+int runDeny(const QStringList &, Io &);
 int runCompletion(const QStringList &, Io &);
 int runCompleteProfiles(const QStringList &, Io &);
 
@@ -66,6 +69,13 @@ QList<Command> commands(const DoctorProbes &probes)
              runPrompt},
             {QLatin1StringView("profiles"),
              QLatin1StringView("List profiles and where their keys are."), runProfiles},
+            {QLatin1StringView("log"),
+             QLatin1StringView("Show which programs took which profile's credentials."), runLog},
+            {QLatin1StringView("allow"),
+             QLatin1StringView("Let a program take an `access: ask` profile's credentials."),
+             runAllow},
+            {QLatin1StringView("deny"),
+             QLatin1StringView("Withdraw a program's approval for a profile."), runDeny},
             {QLatin1StringView("logout"),
              QLatin1StringView("Forget the MFA session; end IAM Identity Center sign-ins."),
              runLogout},

@@ -37,7 +37,8 @@ _imsa() {
         --format)
             [ "${COMP_WORDS[1]}" = prompt ] && return
             COMPREPLY=($(compgen -W "sh fish powershell json" -- "$cur")); return ;;
-        --listen|--log-file|--mfa-code|--destination|--region) return ;;
+        --listen|--log-file|--mfa-code|--destination|--region|--since) return ;;
+        --profile) [ "${COMP_WORDS[1]}" = log ] && _imsa_profiles "$cur"; return ;;
         --service) COMPREPLY=($(compgen -W "cloudformation cloudwatch ec2 ecs eks iam lambda rds s3 sqs" -- "$cur")); return ;;
         completion) COMPREPLY=($(compgen -W "bash zsh fish" -- "$cur")); return ;;
     esac
@@ -56,6 +57,13 @@ _imsa() {
             fi ;;
         start) COMPREPLY=($(compgen -W "--foreground --headless --listen --log-file --imdsv2-only --help" -- "$cur")) ;;
         status|profiles) COMPREPLY=($(compgen -W "--json --help" -- "$cur")) ;;
+        log) COMPREPLY=($(compgen -W "--follow --json --profile --since --help" -- "$cur")) ;;
+        allow|deny)
+            if [ "$COMP_CWORD" -eq 2 ]; then
+                _imsa_profiles "$cur"
+            else
+                COMPREPLY=($(compgen -f -- "$cur"))
+            fi ;;
         prompt) COMPREPLY=($(compgen -W "--format --help" -- "$cur")) ;;
         *) COMPREPLY=($(compgen -W "--help" -- "$cur")) ;;
     esac
@@ -76,7 +84,8 @@ _imsa() {
         --format) [[ $words[2] == prompt ]] || compadd -- sh fish powershell json; return ;;
         completion) compadd -- bash zsh fish; return ;;
         --service) compadd -- cloudformation cloudwatch ec2 ecs eks iam lambda rds s3 sqs; return ;;
-        --destination|--region|--mfa-code) return ;;
+        --destination|--region|--mfa-code|--since) return ;;
+        --profile) compadd -- ${(f)"$(imsa __complete-profiles 2>/dev/null)"}; return ;;
     esac
     case "$words[2]" in
         assume|export|env|credential-process)
@@ -93,6 +102,13 @@ _imsa() {
             fi ;;
         start) compadd -- --foreground --headless --listen --log-file --imdsv2-only --help ;;
         status|profiles) compadd -- --json --help ;;
+        log) compadd -- --follow --json --profile --since --help ;;
+        allow|deny)
+            if (( CURRENT == 3 )); then
+                compadd -- ${(f)"$(imsa __complete-profiles 2>/dev/null)"}
+            else
+                _files
+            fi ;;
         prompt) compadd -- --format --help ;;
         *) compadd -- --help ;;
     esac
@@ -118,6 +134,10 @@ complete -c imsa -n "__fish_seen_subcommand_from start" -l foreground -l headles
 complete -c imsa -n "__fish_seen_subcommand_from start" -l listen -r
 complete -c imsa -n "__fish_seen_subcommand_from start" -l log-file -r
 complete -c imsa -n "__fish_seen_subcommand_from completion" -a "bash zsh fish"
+complete -c imsa -n "__fish_seen_subcommand_from log" -l follow -l json
+complete -c imsa -n "__fish_seen_subcommand_from log" -l profile -xa "(imsa __complete-profiles 2>/dev/null)"
+complete -c imsa -n "__fish_seen_subcommand_from log" -l since -r
+complete -c imsa -n "__fish_seen_subcommand_from allow deny" -a "(imsa __complete-profiles 2>/dev/null)" -F
 )SH"};
 
 } // namespace

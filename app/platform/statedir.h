@@ -15,6 +15,10 @@ QString stateDir();
 /// Where the keys are kept without a keychain: stateDirPath()/keystore.json.
 QString keyStoreFilePath();
 
+/// stateDirPath()/access.log: which program took which profile's credentials (accesslog.h);
+/// the app writes it, `imsa log` reads it. The one before it is this path plus ".1".
+QString accessLogPath();
+
 /// stateDir()/imsa.log: where the app started in the background logs.
 QString defaultLogFile();
 

@@ -32,6 +32,11 @@ QString keyStoreFilePath()
     return stateDirPath() + QStringLiteral("/keystore.json");
 }
 
+QString accessLogPath()
+{
+    return stateDirPath() + QStringLiteral("/access.log");
+}
+
 QString defaultLogFile()
 {
     return stateDir() + QStringLiteral("/imsa.log");

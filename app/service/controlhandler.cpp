@@ -5,6 +5,7 @@
 #include <QPointer>
 #include <QRegularExpression>
 
+#include "accessguard.h"
 #include "consolesignin.h"
 #include "controlserver.h"
 #include "credentialwait.h"
@@ -70,6 +71,8 @@ const QHash<QString, ControlHandler::Command> &ControlHandler::commandTable()
             {ipc::commands::console, &ControlHandler::console},
             {ipc::commands::login, &ControlHandler::login},
             {ipc::commands::ssoAccounts, &ControlHandler::ssoAccounts},
+            {ipc::commands::allow, &ControlHandler::allow},
+            {ipc::commands::deny, &ControlHandler::deny},
     };
     return commands;
 }
@@ -253,8 +256,10 @@ void ControlHandler::credentials(ControlConnection &connection, const ipc::Reque
     m_service.broker().request(profile->name);
     auto *wait = new CredentialWait(
             m_service.broker(), connection, request.id, *profile, m_service.hasMfaDialog(),
-            [name = profile->name](ControlConnection &client, const QString &id,
-                                   const AwsCredentials &credentials) {
+            [this, name = profile->name](ControlConnection &client, const QString &id,
+                                         const AwsCredentials &credentials) {
+                if (AccessGuard *guard = m_service.accessGuard())
+                    guard->recordCliAccess(client.peerPid(), client.peerUid(), name);
                 client.sendReply(id, credentialsJson(name, credentials));
             });
     wait->start();

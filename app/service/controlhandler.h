@@ -54,6 +54,10 @@ private:
     void console(ControlConnection &connection, const ipc::Request &request);
     /// controlhandlerlogin.cpp
     void login(ControlConnection &connection, const ipc::Request &request);
+    /// controlhandleraccess.cpp
+    void allow(ControlConnection &connection, const ipc::Request &request);
+    void deny(ControlConnection &connection, const ipc::Request &request);
+    void changeApproval(ControlConnection &connection, const ipc::Request &request, bool approve);
     /// controlhandlersso.cpp
     void ssoAccounts(ControlConnection &connection, const ipc::Request &request);
 

@@ -13,16 +13,23 @@ namespace imsa::app {
 
 namespace {
 
-/// The uid of the process at the other end, or -1 when the kernel won't tell.
-qint64 peerUid(const QLocalSocket *socket)
+/// The process at the other end as the kernel recorded it at connect(); uid and pid -1 when
+/// it won't tell.
+ucred peerCredentials(const QLocalSocket *socket)
 {
     ucred credentials{};
     socklen_t length = sizeof(credentials);
     if (getsockopt(static_cast<int>(socket->socketDescriptor()), SOL_SOCKET, SO_PEERCRED,
                    &credentials, &length)
         != 0)
-        return -1;
-    return credentials.uid;
+        return {-1, static_cast<uid_t>(-1), static_cast<gid_t>(-1)};
+    return credentials;
+}
+
+qint64 peerUid(const QLocalSocket *socket)
+{
+    const ucred credentials = peerCredentials(socket);
+    return credentials.pid < 0 ? -1 : qint64(credentials.uid);
 }
 
 } // namespace
@@ -32,6 +39,11 @@ ControlConnection::ControlConnection(QLocalSocket *socket, QObject *parent)
     , m_socket(socket)
 {
     socket->setParent(this);
+    const ucred credentials = peerCredentials(socket);
+    if (credentials.pid > 0) {
+        m_peerPid = credentials.pid;
+        m_peerUid = credentials.uid;
+    }
     socket->setReadBufferSize(ipc::maxLineBytes + 1);
     connect(socket, &QLocalSocket::readyRead, this, &ControlConnection::handleReadyRead);
     connect(socket, &QLocalSocket::disconnected, this, [this] {

@@ -27,6 +27,11 @@ public:
     void sendError(const QString &id, const ipc::Error &error);
     void sendEvent(const QString &id, const QString &event, const QJsonObject &data);
 
+    /// The process at the other end (SO_PEERCRED when it connected); -1 when unknown.
+    qint64 peerPid() const { return m_peerPid; }
+
+    qint64 peerUid() const { return m_peerUid; }
+
 Q_SIGNALS:
     void requestReceived(const imsa::ipc::Request &request);
     void closed();
@@ -36,6 +41,8 @@ private:
     void write(const QByteArray &line);
 
     QLocalSocket *m_socket;
+    qint64 m_peerPid = -1;
+    qint64 m_peerUid = -1;
     bool m_discarding = false; ///< inside an oversized line, until its newline
 };
 

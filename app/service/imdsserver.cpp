@@ -4,6 +4,7 @@
 #include <QHttpServerResponder>
 #include <QTcpSocket>
 
+#include "accessguard.h"
 #include "endpointidentity.h"
 #include "guardedtcpserver.h"
 #include "imsa/clock.h"
@@ -50,6 +51,25 @@ HttpRequest toHttpRequest(const QHttpServerRequest &request)
     converted.peer = request.remoteAddress();
     return converted;
 }
+
+/// The guard's question for one request: the connection is what identifies the caller.
+class ConnectionAccess final : public CredentialAccess
+{
+public:
+    ConnectionAccess(AccessGuard &guard, QTcpSocket *socket)
+        : m_guard(guard)
+        , m_socket(socket)
+    { }
+
+    bool admit(const QString &profile, QLatin1StringView route) override
+    {
+        return m_guard.admit(m_socket, profile, route);
+    }
+
+private:
+    AccessGuard &m_guard;
+    QTcpSocket *m_socket;
+};
 
 } // namespace
 
@@ -115,7 +135,11 @@ void ImdsServer::setConnectionLimit(int limit)
 bool ImdsServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     m_tcpServer->requestCompleted(socket);
-    const HttpResponse response = m_handler->handle(toHttpRequest(request), m_clock.now());
+    std::optional<ConnectionAccess> access;
+    if (m_guard)
+        access.emplace(*m_guard, socket);
+    const HttpResponse response =
+            m_handler->handle(toHttpRequest(request), m_clock.now(), access ? &*access : nullptr);
 
     auto responder = makeResponder(request, socket);
     responder.writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(response.status));

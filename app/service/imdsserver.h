@@ -14,6 +14,7 @@ class Clock;
 
 namespace imsa::app {
 
+class AccessGuard;
 class EndpointIdentity;
 class GuardedTcpServer;
 
@@ -50,6 +51,9 @@ public:
     /// Answers identity challenges with proofs from `identity` (see endpointidentity.h).
     void setIdentity(const EndpointIdentity *identity) { m_identity = identity; }
 
+    /// Who gets credentials, and the access log: asked for every credentials answer.
+    void setAccessGuard(AccessGuard *guard) { m_guard = guard; }
+
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
@@ -65,6 +69,7 @@ private:
     GuardedTcpServer *m_tcpServer;
     std::unique_ptr<ImdsHandler> m_handler;
     const EndpointIdentity *m_identity = nullptr;
+    AccessGuard *m_guard = nullptr;
 };
 
 } // namespace imsa::app

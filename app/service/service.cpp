@@ -6,10 +6,14 @@
 #include <QSaveFile>
 #include <QUrl>
 
+#include "accessguard.h"
+#include "accesslog.h"
+#include "approvalstore.h"
 #include "appstatefile.h"
 #include "brokerview.h"
 #include "controlhandler.h"
 #include "controlserver.h"
+#include "desktopnotifier.h"
 #include "filelimit.h"
 #include "helperlauncher.h"
 #include "imdsserver.h"
@@ -90,10 +94,38 @@ void Service::continueWithKeyStore(std::unique_ptr<KeyStore> keyStore, const QSt
     // once its icon shows.
     m_sessionNotifier->setDesktopNotifications(true);
 
+    m_accessGuard = new AccessGuard(
+            std::make_unique<AccessLog>(stateDir() + QStringLiteral("/access.log")),
+            std::make_unique<ApprovalStore>(stateDir() + QStringLiteral("/approvals.json")),
+            [this](const QString &profile) {
+                return accessPolicy(profile);
+            },
+            this);
+    auto *accessNotifier = new DesktopNotifier(this);
+    connect(m_accessGuard, &AccessGuard::firstUse, accessNotifier,
+            [accessNotifier](const QString &profile, const QString &program,
+                             const QString &parent) {
+                // `access: notify`: the user hears of each new program taking the profile.
+                accessNotifier->show(
+                        QStringLiteral("%1 took credentials of %2").arg(program, profile),
+                        parent.isEmpty() ? QString() : QStringLiteral("started by %1").arg(parent),
+                        DesktopNotifier::Urgency::Normal);
+            });
+
     ImdsServer::Options serverOptions{m_options.imdsv2Only, m_imdsTokens, m_containerTokens};
     m_imdsServer = new ImdsServer(*m_view, m_clock, serverOptions, this);
     m_imdsServer->setIdentity(&m_identity);
+    m_imdsServer->setAccessGuard(m_accessGuard);
     bindMetadataServer();
+}
+
+AccessPolicy Service::accessPolicy(const QString &profile) const
+{
+    for (const Profile &candidate : m_profiles->profiles().profiles) {
+        if (candidate.name == profile)
+            return candidate.access;
+    }
+    return AccessPolicy::Allow;
 }
 
 void Service::wireIdentityCenter()
@@ -183,6 +215,7 @@ void Service::finishStart()
     } else {
         ImdsServer::Options options{m_options.imdsv2Only, m_imdsTokens, m_containerTokens};
         m_containerServer = new ImdsServer(*m_view, m_clock, options, this);
+        m_containerServer->setAccessGuard(m_accessGuard);
         if (!m_containerServer->listenOn(QHostAddress(QHostAddress::LocalHost), 0))
             qCWarning(lcApp) << "container endpoint unavailable:"
                              << m_containerServer->errorString();

@@ -6,6 +6,7 @@
 #include <QNetworkAccessManager>
 
 #include "endpointidentity.h"
+#include "imsa/accesspolicy.h"
 #include "imsa/clock.h"
 #include "imsa/imdstokens.h"
 #include "platform/listenaddress.h"
@@ -21,6 +22,7 @@ class StsClient;
 
 namespace imsa::app {
 
+class AccessGuard;
 class AppStateFile;
 class BrokerView;
 class ControlHandler;
@@ -109,6 +111,12 @@ public:
         return m_containerTokens.tokenFor(profile);
     }
 
+    /// Who gets credentials and the access log; null until the key store is chosen.
+    AccessGuard *accessGuard() const { return m_accessGuard; }
+
+    /// The `access` key of `profile` (allow when there is no such profile).
+    AccessPolicy accessPolicy(const QString &profile) const;
+
     /// Proves to `imsa doctor` that the metadata endpoint is this app.
     const EndpointIdentity &endpointIdentity() const { return m_identity; }
 
@@ -154,6 +162,7 @@ private:
     std::unique_ptr<SsoClient> m_sso;
     std::unique_ptr<KeyStore> m_keyStore;
     ProfileStore *m_profiles = nullptr;
+    AccessGuard *m_accessGuard = nullptr;
     CredentialBroker *m_broker = nullptr;
     SsoRoleCredentials *m_ssoCredentials = nullptr;
     SsoSignIns *m_ssoSignIns = nullptr;

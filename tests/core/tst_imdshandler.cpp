@@ -121,6 +121,20 @@ QByteArray containerTokenFor(const QString &profile)
 
 constexpr auto credentialsPath = "/latest/meta-data/iam/security-credentials/ProtoRole";
 
+/// Records what the handler asked and answers with `admits`.
+class FakeAccess final : public CredentialAccess
+{
+public:
+    bool admits = true;
+    QStringList asked; ///< "profile route"
+
+    bool admit(const QString &profile, QLatin1StringView route) override
+    {
+        asked.append(profile + u' ' + route);
+        return admits;
+    }
+};
+
 } // namespace
 
 class tst_ImdsHandler : public QObject
@@ -156,6 +170,8 @@ private Q_SLOTS:
     void jsonEscaping_data();
     void jsonEscaping();
     void logsNoSecrets();
+    void accessIsAskedOnlyForCredentials_data();
+    void accessIsAskedOnlyForCredentials();
 };
 
 void tst_ImdsHandler::routes_data()
@@ -922,6 +938,57 @@ void tst_ImdsHandler::logsNoSecrets()
     for (const QString &secret : {secretKey, sessionToken, QString::fromLatin1(issuedToken),
                                   QString::fromLatin1(containerToken), u"ASIAFAKEKEYID"_s})
         QVERIFY2(!log.contains(secret), qPrintable(secret));
+}
+
+void tst_ImdsHandler::accessIsAskedOnlyForCredentials_data()
+{
+    QTest::addColumn<QByteArray>("target");
+    QTest::addColumn<QByteArrayList>("headers");
+    QTest::addColumn<bool>("admits");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("asked");
+
+    const QByteArrayList none;
+    const QByteArrayList authorized{"Authorization: " + containerTokenFor(u"proto"_s)};
+    QTest::addRow("IMDS credentials, admitted")
+            << QByteArray(credentialsPath) << none << true << 200 << u"proto imds"_s;
+    QTest::addRow("IMDS credentials, refused: as if there were none")
+            << QByteArray(credentialsPath) << none << false << 404 << u"proto imds"_s;
+    QTest::addRow("extended credentials, refused")
+            << "/latest/meta-data/iam/security-credentials-extended/ProtoRole"_ba << none << false
+            << 404 << u"proto imds"_s;
+    QTest::addRow("container credentials, refused")
+            << "/v1/credentials/proto"_ba << authorized << false << 404
+            << u"proto container"_s;
+    QTest::addRow("the role name is no credential: not asked")
+            << "/latest/meta-data/iam/security-credentials/"_ba << none << false << 200
+            << QString();
+    QTest::addRow("a wrong role name is not asked either")
+            << "/latest/meta-data/iam/security-credentials/Other"_ba << none << false << 404
+            << QString();
+}
+
+void tst_ImdsHandler::accessIsAskedOnlyForCredentials()
+{
+    QFETCH(QByteArray, target);
+    QFETCH(QByteArrayList, headers);
+    QFETCH(bool, admits);
+    QFETCH(int, status);
+    QFETCH(QString, asked);
+
+    FakeView view;
+    ImdsHandler handler(containerConfig(QHostAddress::LocalHost, 9254, false), tokenSigner(),
+                        view);
+    FakeAccess access;
+    access.admits = admits;
+    QByteArrayList allHeaders = headers;
+    allHeaders.append("Host: 127.0.0.1:9254");
+    const HttpResponse response =
+            handler.handle(makeRequest("GET", target, allHeaders), t0, &access);
+    QCOMPARE(response.status, status);
+    QCOMPARE(access.asked.join(u','), asked);
+    if (!admits)
+        QVERIFY(!response.body.contains("SECRET"));
 }
 
 QTEST_GUILESS_MAIN(tst_ImdsHandler)

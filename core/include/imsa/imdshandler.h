@@ -52,6 +52,19 @@ public:
     virtual std::optional<ServedProfile> profile(const QString &name) const = 0;
 };
 
+/// Who may take credentials, asked by the handler right before it hands out a profile's
+/// credentials on behalf of one request. Implemented by the app, which knows the caller of the
+/// request (its process, from the connection) and records the answer in the access log.
+class CredentialAccess
+{
+public:
+    virtual ~CredentialAccess() = default;
+    /// Whether the caller may have `profile`'s credentials on `route` ("imds", "container").
+    /// False: the handler answers as if the profile had no credentials (404), so an SDK moves
+    /// on at once instead of retrying.
+    virtual bool admit(const QString &profile, QLatin1StringView route) = 0;
+};
+
 struct ImdsConfig
 {
     QHostAddress listenAddress; ///< e.g. 169.254.169.254 or 127.0.0.1
@@ -74,11 +87,13 @@ public:
         , m_view(view)
     { }
 
-    /// The answer to `request` at time `now`. Never throws.
-    HttpResponse handle(const HttpRequest &request, const QDateTime &now)
+    /// The answer to `request` at time `now`; `access`, when given, decides who gets
+    /// credentials. Never throws.
+    HttpResponse handle(const HttpRequest &request, const QDateTime &now,
+                        CredentialAccess *access = nullptr)
     {
         try {
-            return dispatch(request, now);
+            return dispatch(request, now, access);
         } catch (...) {
             // CredentialView is app code: whatever it throws must not reach the event loop.
             qCWarning(lcImds) << "request failed with an exception";
@@ -160,7 +175,8 @@ private:
         return std::nullopt;
     }
 
-    HttpResponse dispatch(const HttpRequest &request, const QDateTime &now)
+    HttpResponse dispatch(const HttpRequest &request, const QDateTime &now,
+                          CredentialAccess *access)
     {
         if (request.target.size() > imdsMaxTargetBytes)
             return error(414);
@@ -185,7 +201,7 @@ private:
 
         const std::optional<Route> route = match(path);
         if (route && route->kind == RouteKind::Container)
-            return container(request, route->name, now);
+            return container(request, route->name, now, access);
         if (route && route->kind == RouteKind::Token)
             return issueToken(request, now);
         if (request.method == "GET") {
@@ -203,7 +219,7 @@ private:
             return error(404);
         if (request.method != "GET")
             return methodNotAllowed("GET");
-        return metadata(*route, now);
+        return metadata(*route, now, access);
     }
 
     HttpResponse issueToken(const HttpRequest &request, const QDateTime &now)
@@ -249,7 +265,7 @@ private:
         return seconds;
     }
 
-    HttpResponse metadata(const Route &route, const QDateTime &now)
+    HttpResponse metadata(const Route &route, const QDateTime &now, CredentialAccess *access)
     {
         switch (route.kind) {
         case RouteKind::RoleName:
@@ -263,6 +279,8 @@ private:
         case RouteKind::CredentialsExtended: {
             const std::optional<ServedProfile> served = servable(m_view.active(), now);
             if (!served || served->roleName.isEmpty() || route.name != served->roleName)
+                return error(404);
+            if (access && !access->admit(served->profile, QLatin1StringView("imds")))
                 return error(404);
             const auto format = route.kind == RouteKind::CredentialsExtended
                     ? detail::CredentialsBodyCache::Format::ImdsExtended
@@ -297,7 +315,8 @@ private:
                                                      active->region, lastUpdated(*active, now)));
     }
 
-    HttpResponse container(const HttpRequest &request, const QString &profile, const QDateTime &now)
+    HttpResponse container(const HttpRequest &request, const QString &profile, const QDateTime &now,
+                           CredentialAccess *access)
     {
         if (!m_config.containerTokens)
             return error(404);
@@ -313,6 +332,8 @@ private:
             return methodNotAllowed("GET");
         const std::optional<ServedProfile> served = servable(m_view.profile(profile), now);
         if (!served)
+            return error(404);
+        if (access && !access->admit(served->profile, QLatin1StringView("container")))
             return error(404);
         logServed(*served, "container");
         return noStore(json(m_bodies.body(detail::CredentialsBodyCache::Format::Container,

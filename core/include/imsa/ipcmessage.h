@@ -56,10 +56,14 @@ inline constexpr QLatin1StringView console{"console"};
 inline constexpr QLatin1StringView login{"login"};
 /// The accounts and roles a signed-in IAM Identity Center session may use.
 inline constexpr QLatin1StringView ssoAccounts{"sso-accounts"};
+/// Approves (allow) or withdraws (deny) a program for an `access: ask` profile; args profile,
+/// program (an executable path, or interpreter and script: the access log's "program").
+inline constexpr QLatin1StringView allow{"allow"};
+inline constexpr QLatin1StringView deny{"deny"};
 /// Every command above; tst_controlhandler checks that the app handles exactly these.
 inline constexpr std::array all{status,  profiles, assume,     credentials, env,
                                 mfa,     renew,    logout,     stop,        verifyEndpoint,
-                                console, login,    ssoAccounts};
+                                console, login,    ssoAccounts, allow,      deny};
 } // namespace commands
 
 /// Events the app sends while a request is pending (Response::event).
@@ -78,6 +82,7 @@ inline constexpr QLatin1StringView ssoAccount{"sso-account"};
 namespace keys {
 // Request args.
 inline constexpr QLatin1StringView profile{"profile"};
+inline constexpr QLatin1StringView program{"program"}; ///< allow, deny
 inline constexpr QLatin1StringView code{"code"};
 inline constexpr QLatin1StringView challenge{"challenge"};
 inline constexpr QLatin1StringView proof{"proof"};

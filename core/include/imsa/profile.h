@@ -3,6 +3,8 @@
 #include <QString>
 #include <QStringList>
 
+#include "imsa/accesspolicy.h"
+
 namespace imsa {
 
 enum class ProfileSource {
@@ -65,6 +67,8 @@ struct Profile
     QString stsEndpoint;
     QString stsRegion;
     QString mfaProcess;
+    /// `access`: which programs get the credentials from the endpoint (issue #16).
+    AccessPolicy access = AccessPolicy::Allow;
     int roleDurationSeconds = defaultRoleDurationSeconds;
     int mfaSessionDurationSeconds = defaultMfaSessionDurationSeconds;
     /// Set for a profile whose credentials come from IAM Identity Center, directly or (with a

@@ -28,7 +28,7 @@ struct AwsKey
 };
 
 /// The keys imsa reads; every other key belongs to the AWS CLI or an SDK and is ignored.
-inline constexpr std::array<AwsKey, 15> awsKeys{{
+inline constexpr std::array<AwsKey, 16> awsKeys{{
         {"aws_access_key_id", Setting::AccessKeyId},
         {"aws_secret_access_key", Setting::SecretAccessKey},
         {"mfa_serial", Setting::MfaSerial},
@@ -44,6 +44,7 @@ inline constexpr std::array<AwsKey, 15> awsKeys{{
         {"sso_registration_scopes", Setting::SsoRegistrationScopes},
         {"sso_account_id", Setting::SsoAccountId},
         {"sso_role_name", Setting::SsoRoleName},
+        {"access", Setting::Access}, // imsa's own; the AWS tools ignore keys they don't know
 }};
 
 /// Keys that make the AWS tools get credentials some other way (a process, the environment,

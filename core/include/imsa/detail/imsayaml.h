@@ -36,7 +36,7 @@ struct ImsaKey
 
 /// The keys of the original Python imsa (github.com/sblask/imsa) first, then imsa's own.
 /// `region_name` is how the Python imsa's first README spelled `region`.
-inline constexpr std::array<ImsaKey, 20> imsaKeys{{
+inline constexpr std::array<ImsaKey, 21> imsaKeys{{
         {"aws_access_key_id", Setting::AccessKeyId},
         {"aws_secret_access_key", Setting::SecretAccessKey},
         {"role_session_name", Setting::RoleSessionName},
@@ -57,6 +57,7 @@ inline constexpr std::array<ImsaKey, 20> imsaKeys{{
         {"sso_role_name", Setting::SsoRoleName},
         {"sso_session", Setting::SsoSession},
         {"sso_registration_scopes", Setting::SsoRegistrationScopes},
+        {"access", Setting::Access},
 }};
 
 /// YAML merge keys (`<<: *base`) nested deeper than this are refused.

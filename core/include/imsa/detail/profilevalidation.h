@@ -5,6 +5,7 @@
 #include <QString>
 #include <QUrl>
 
+#include "imsa/accesspolicy.h"
 #include "imsa/hostcheck.h"
 
 namespace imsa::detail {
@@ -30,7 +31,8 @@ enum class Setting {
     SsoRegion,
     SsoRegistrationScopes, ///< comma-separated, as in ~/.aws/config
     SsoAccountId,
-    SsoRoleName
+    SsoRoleName,
+    Access ///< who may take the credentials: allow, notify, ask (accesspolicy.h)
 };
 
 struct DurationLimits
@@ -174,6 +176,10 @@ inline QString checkSetting(Setting setting, const QString &text)
         // IAM role names; Identity Center permission set names are a subset.
         if (!matchesWhole(text, "[A-Za-z0-9_+=,.@-]{1,64}"))
             return QStringLiteral("not a role name (1 to 64 of A-Z a-z 0-9 _+=,.@-)");
+        return {};
+    case Setting::Access:
+        if (!parseAccessPolicy(text))
+            return QStringLiteral("must be allow, notify or ask");
         return {};
     case Setting::SecretAccessKey:
     case Setting::MfaProcess:

@@ -116,6 +116,7 @@ inline Profile makeProfile(const RawProfile &raw, ProfileSource source,
     profile.stsEndpoint = text(Setting::StsEndpoint);
     profile.stsRegion = text(Setting::StsRegion);
     profile.mfaProcess = text(Setting::MfaProcess);
+    profile.access = parseAccessPolicy(text(Setting::Access)).value_or(AccessPolicy::Allow);
     if (const QString seconds = text(Setting::RoleDurationSeconds); !seconds.isEmpty())
         profile.roleDurationSeconds = seconds.toInt();
     if (const QString seconds = text(Setting::MfaSessionDurationSeconds); !seconds.isEmpty())

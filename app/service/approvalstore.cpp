@@ -1,0 +1,96 @@
+#include "approvalstore.h"
+
+#include <algorithm>
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+
+#include "imsa/logging.h"
+
+namespace imsa::app {
+
+ApprovalStore::ApprovalStore(QString path)
+    : m_path(std::move(path))
+{
+    load();
+}
+
+void ApprovalStore::load()
+{
+    QFile file(m_path);
+    if (!file.open(QIODevice::ReadOnly))
+        return;
+    // A few hundred approvals at most; a larger file is not one imsa wrote.
+    const QJsonDocument document = QJsonDocument::fromJson(file.read(1024 * 1024));
+    if (!document.isObject()) {
+        qCWarning(lcIpc) << "ignoring" << m_path << "(not a JSON object)";
+        return;
+    }
+    const QJsonObject profiles = document.object();
+    for (auto it = profiles.begin(); it != profiles.end(); ++it) {
+        const QJsonArray programs = it.value().toArray();
+        for (const auto &program : programs) {
+            if (program.isString())
+                m_approved[it.key()].insert(program.toString());
+        }
+    }
+}
+
+bool ApprovalStore::save(QString *error) const
+{
+    QJsonObject profiles;
+    for (auto it = m_approved.cbegin(); it != m_approved.cend(); ++it) {
+        if (it.value().isEmpty())
+            continue;
+        QStringList programs(it.value().cbegin(), it.value().cend());
+        std::sort(programs.begin(), programs.end());
+        profiles.insert(it.key(), QJsonArray::fromStringList(programs));
+    }
+    QSaveFile file(m_path);
+    if (!file.open(QIODevice::WriteOnly)
+        || !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)
+        || file.write(QJsonDocument(profiles).toJson()) < 0 || !file.commit()) {
+        if (error)
+            *error = QStringLiteral("cannot write %1: %2").arg(m_path, file.errorString());
+        return false;
+    }
+    return true;
+}
+
+bool ApprovalStore::isApproved(const QString &profile, const QString &program) const
+{
+    return m_approved.value(profile).contains(program);
+}
+
+bool ApprovalStore::approve(const QString &profile, const QString &program, QString *error)
+{
+    const auto before = m_approved;
+    m_approved[profile].insert(program);
+    if (save(error))
+        return true;
+    m_approved = before;
+    return false;
+}
+
+bool ApprovalStore::revoke(const QString &profile, const QString &program, QString *error)
+{
+    const auto before = m_approved;
+    m_approved[profile].remove(program);
+    if (save(error))
+        return true;
+    m_approved = before;
+    return false;
+}
+
+QStringList ApprovalStore::approved(const QString &profile) const
+{
+    const QSet<QString> programs = m_approved.value(profile);
+    QStringList sorted(programs.cbegin(), programs.cend());
+    std::sort(sorted.begin(), sorted.end());
+    return sorted;
+}
+
+} // namespace imsa::app

@@ -1,0 +1,218 @@
+#include <algorithm>
+#include <array>
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <QFile>
+
+#include "peerresolver.h"
+#include "processidentity.h"
+
+namespace imsa::app {
+
+namespace {
+
+QString procPath(qint64 pid, QByteArrayView entry)
+{
+    return QStringLiteral("/proc/%1/%2").arg(pid).arg(QLatin1StringView(entry));
+}
+
+QString linkTarget(qint64 pid, const QByteArray &entry)
+{
+    const QByteArray path = QFile::encodeName(procPath(pid, entry));
+    std::array<char, 4096> target{};
+    const ssize_t length = ::readlink(path.constData(), target.data(), target.size() - 1);
+    return length > 0 ? QFile::decodeName(QByteArray(target.data(), length)) : QString();
+}
+
+QStringList commandLineOf(qint64 pid)
+{
+    QFile file(procPath(pid, "cmdline"));
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    // argv is NUL-separated; 16 KiB is far more than a shortened line shows.
+    QByteArray raw = file.read(16 * 1024);
+    if (raw.endsWith('\0'))
+        raw.chop(1);
+    QStringList arguments;
+    for (const QByteArray &argument : raw.split('\0'))
+        arguments.append(QString::fromLocal8Bit(argument));
+    return arguments;
+}
+
+/// Fields 4 (parent pid) and 22 (start time) of /proc/PID/stat, read after the last ')'
+/// because the command name may hold any character; -1 when unreadable.
+std::pair<qint64, qint64> statOf(qint64 pid)
+{
+    QFile file(procPath(pid, "stat"));
+    if (!file.open(QIODevice::ReadOnly))
+        return {-1, -1};
+    const QByteArray stat = file.read(1024);
+    const qsizetype end = stat.lastIndexOf(')');
+    if (end < 0)
+        return {-1, -1};
+    // After ')': state is field 3, so field N is at index N - 3.
+    const QList<QByteArray> fields = stat.sliced(end + 1).simplified().split(' ');
+    if (fields.size() < 20)
+        return {-1, -1};
+    return {fields.at(1).toLongLong(), fields.at(19).toLongLong()};
+}
+
+/// The process ids in /proc, highest first.
+QList<qint64> processIds()
+{
+    QList<qint64> pids;
+    DIR *proc = ::opendir("/proc");
+    if (!proc)
+        return pids;
+    while (const dirent *entry = ::readdir(proc)) {
+        bool isNumber = false;
+        const qint64 pid = QByteArrayView(entry->d_name).toLongLong(&isNumber);
+        if (isNumber)
+            pids.append(pid);
+    }
+    ::closedir(proc);
+    std::sort(pids.begin(), pids.end(), std::greater<>());
+    return pids;
+}
+
+} // namespace
+
+PeerProcess PeerResolver::resolve(const TcpTuple &tuple)
+{
+    PeerProcess peer;
+    const std::optional<SocketOwner> owner = querySocketOwner(tuple);
+    if (!owner) {
+        peer.unresolved = QStringLiteral("closed");
+        return peer;
+    }
+    peer.uid = owner->uid;
+    if (owner->uid != ::getuid()) {
+        peer.unresolved = QStringLiteral("other user");
+        return peer;
+    }
+    if (owner->inode == 0) {
+        peer.unresolved = QStringLiteral("closed");
+        return peer;
+    }
+    const std::optional<qint64> pid = findSocketOwner(owner->inode, owner->uid);
+    if (!pid) {
+        peer.unresolved = QStringLiteral("process not found");
+        return peer;
+    }
+    return describe(*pid, owner->uid);
+}
+
+PeerProcess PeerResolver::describe(qint64 pid, qint64 uid)
+{
+    // A pid is the same process as long as its start time is: read once per process.
+    const auto [parent, started] = statOf(pid);
+    const auto known = m_described.constFind(pid);
+    if (known != m_described.cend() && started >= 0 && known->started == started)
+        return known->peer;
+    PeerProcess peer = readProcess(pid, uid, parent);
+    if (m_described.size() >= maxDescribedProcesses)
+        m_described.clear();
+    if (peer.unresolved.isEmpty() && started >= 0)
+        m_described.insert(pid, {started, peer});
+    return peer;
+}
+
+PeerProcess PeerResolver::readProcess(qint64 pid, qint64 uid, qint64 parent)
+{
+    PeerProcess peer;
+    peer.uid = uid;
+    peer.pid = pid;
+    peer.executable = linkTarget(pid, "exe");
+    if (peer.executable.isEmpty()) {
+        peer.unresolved = QStringLiteral("process not readable");
+        return peer;
+    }
+    const QStringList arguments = commandLineOf(pid);
+    peer.commandLine = shortCommandLine(arguments);
+    peer.program = programIdentity(peer.executable, arguments, linkTarget(pid, "cwd"));
+    if (parent > 0)
+        peer.parentExecutable = linkTarget(parent, "exe");
+    return peer;
+}
+
+bool PeerResolver::scanProcess(qint64 pid, quint32 uid, const QByteArray &wanted,
+                               ScanBudget &budget)
+{
+    const QByteArray directory = "/proc/" + QByteArray::number(pid) + "/fd";
+
+    struct stat status
+    { };
+
+    // /proc/PID belongs to the process's uid; other users' fd directories are closed anyway.
+    if (::stat(directory.constData(), &status) != 0 || status.st_uid != uid)
+        return false;
+    ++budget.processes;
+    const int fdDirectory = ::open(directory.constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *fds = fdDirectory >= 0 ? ::fdopendir(fdDirectory) : nullptr;
+    if (!fds) {
+        if (fdDirectory >= 0)
+            ::close(fdDirectory);
+        return false;
+    }
+    bool found = false;
+    while (const dirent *entry = ::readdir(fds)) {
+        if (entry->d_name[0] == '.' || ++budget.descriptors >= maxScannedDescriptors)
+            continue;
+        std::array<char, 64> target{};
+        const ssize_t length =
+                ::readlinkat(fdDirectory, entry->d_name, target.data(), target.size() - 1);
+        const QByteArrayView link(target.data(), std::max<ssize_t>(length, 0));
+        if (!link.startsWith("socket:["))
+            continue;
+        found = found || link == wanted;
+        if (m_inodeOwners.size() >= maxRememberedInodes)
+            m_inodeOwners.clear(); // entries are checked on use; a fresh start is as good
+        m_inodeOwners.insert(link.sliced(8).chopped(1).toULongLong(),
+                             {pid, QByteArrayView(entry->d_name).toInt()});
+    }
+    ::closedir(fds);
+    return found;
+}
+
+std::optional<qint64> PeerResolver::findSocketOwner(quint64 inode, quint32 uid)
+{
+    const QByteArray wanted = "socket:[" + QByteArray::number(inode) + ']';
+    // Checked, not trusted: the descriptor may have been closed and its number reused.
+    const auto cached = m_inodeOwners.constFind(inode);
+    if (cached != m_inodeOwners.cend()
+        && linkTarget(cached->pid, "fd/" + QByteArray::number(cached->fd)).toLatin1() == wanted) {
+        remember(cached->pid);
+        return cached->pid;
+    }
+
+    ScanBudget budget;
+    // The recent owners before listing /proc at all: a long-running client is found at once.
+    for (const qint64 pid : std::as_const(m_recentOwners)) {
+        if (scanProcess(pid, uid, wanted, budget)) {
+            remember(pid);
+            return pid;
+        }
+    }
+    for (const qint64 pid : processIds()) {
+        if (budget.processes >= maxScannedProcesses || budget.descriptors >= maxScannedDescriptors)
+            break;
+        if (!m_recentOwners.contains(pid) && scanProcess(pid, uid, wanted, budget)) {
+            remember(pid);
+            return pid;
+        }
+    }
+    return std::nullopt;
+}
+
+void PeerResolver::remember(qint64 pid)
+{
+    m_recentOwners.removeOne(pid);
+    m_recentOwners.prepend(pid);
+    if (m_recentOwners.size() > maxRecentOwners)
+        m_recentOwners.removeLast();
+}
+
+} // namespace imsa::app

@@ -1,0 +1,85 @@
+#pragma once
+
+#include <optional>
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QString>
+
+namespace imsa {
+
+/// One line of the access log: which program took (or was refused) which profile's
+/// credentials, and how. The app writes it, `imsa log` reads it; never holds a secret.
+struct AccessEvent
+{
+    QDateTime time;
+    QString profile;
+    QString route; ///< "imds", "container" or "cli" (export, credential-process)
+    QString result; ///< "served" or "denied"
+    qint64 uid = -1; ///< -1: unknown
+    qint64 pid = -1; ///< -1: not resolved, see `unresolved`
+    QString executable; ///< /proc/PID/exe
+    QString commandLine; ///< shortened, secrets blanked (processidentity.h)
+    QString parentExecutable;
+    QString program; ///< what approvals are kept by: the executable, or interpreter + script
+    QString unresolved; ///< why the process is unknown ("other user", "closed", …); empty if known
+    /// 0 for one answer; N for a line that stands for N more answers like the one before it on
+    /// one connection, written when the connection ended or its answer changed (accessguard.h).
+    qint64 repeats = 0;
+
+    QJsonObject toJson() const
+    {
+        QJsonObject json{{QStringLiteral("time"), time.toUTC().toString(Qt::ISODateWithMs)},
+                         {QStringLiteral("profile"), profile},
+                         {QStringLiteral("route"), route},
+                         {QStringLiteral("result"), result},
+                         {QStringLiteral("uid"), uid},
+                         {QStringLiteral("pid"), pid}};
+        const auto addText = [&json](const QString &key, const QString &value) {
+            if (!value.isEmpty())
+                json.insert(key, value);
+        };
+        addText(QStringLiteral("exe"), executable);
+        addText(QStringLiteral("cmdline"), commandLine);
+        addText(QStringLiteral("parent"), parentExecutable);
+        addText(QStringLiteral("program"), program);
+        addText(QStringLiteral("unresolved"), unresolved);
+        if (repeats > 0)
+            json.insert(QStringLiteral("repeats"), repeats);
+        return json;
+    }
+
+    QByteArray toJsonLine() const
+    {
+        return QJsonDocument(toJson()).toJson(QJsonDocument::Compact) + '\n';
+    }
+
+    /// A line of the log; nullopt for anything that is not an object with a valid time.
+    static std::optional<AccessEvent> fromJsonLine(QByteArrayView line)
+    {
+        const QJsonDocument document = QJsonDocument::fromJson(line.toByteArray());
+        if (!document.isObject())
+            return std::nullopt;
+        const QJsonObject json = document.object();
+        AccessEvent event;
+        event.time = QDateTime::fromString(json.value(QStringLiteral("time")).toString(),
+                                           Qt::ISODateWithMs);
+        if (!event.time.isValid())
+            return std::nullopt;
+        event.profile = json.value(QStringLiteral("profile")).toString();
+        event.route = json.value(QStringLiteral("route")).toString();
+        event.result = json.value(QStringLiteral("result")).toString();
+        event.uid = json.value(QStringLiteral("uid")).toInteger(-1);
+        event.pid = json.value(QStringLiteral("pid")).toInteger(-1);
+        event.executable = json.value(QStringLiteral("exe")).toString();
+        event.commandLine = json.value(QStringLiteral("cmdline")).toString();
+        event.parentExecutable = json.value(QStringLiteral("parent")).toString();
+        event.program = json.value(QStringLiteral("program")).toString();
+        event.unresolved = json.value(QStringLiteral("unresolved")).toString();
+        event.repeats = json.value(QStringLiteral("repeats")).toInteger(0);
+        return event;
+    }
+};
+
+} // namespace imsa

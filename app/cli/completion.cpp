@@ -54,7 +54,7 @@ _imsa() {
             else
                 _imsa_profiles "$cur"
             fi ;;
-        start) COMPREPLY=($(compgen -W "--foreground --headless --listen --log-file --imdsv2-only --help" -- "$cur")) ;;
+        start) COMPREPLY=($(compgen -W "--foreground --headless --listen --log-file --imdsv2-only --threads --help" -- "$cur")) ;;
         status|profiles) COMPREPLY=($(compgen -W "--json --help" -- "$cur")) ;;
         prompt) COMPREPLY=($(compgen -W "--format --help" -- "$cur")) ;;
         *) COMPREPLY=($(compgen -W "--help" -- "$cur")) ;;
@@ -91,7 +91,7 @@ _imsa() {
             else
                 compadd -- ${(f)"$(imsa __complete-profiles 2>/dev/null)"}
             fi ;;
-        start) compadd -- --foreground --headless --listen --log-file --imdsv2-only --help ;;
+        start) compadd -- --foreground --headless --listen --log-file --imdsv2-only --threads --help ;;
         status|profiles) compadd -- --json --help ;;
         prompt) compadd -- --format --help ;;
         *) compadd -- --help ;;
@@ -117,6 +117,7 @@ complete -c imsa -n "__fish_seen_subcommand_from prompt" -l format -r
 complete -c imsa -n "__fish_seen_subcommand_from start" -l foreground -l headless -l imdsv2-only
 complete -c imsa -n "__fish_seen_subcommand_from start" -l listen -r
 complete -c imsa -n "__fish_seen_subcommand_from start" -l log-file -r
+complete -c imsa -n "__fish_seen_subcommand_from start" -l threads -r
 complete -c imsa -n "__fish_seen_subcommand_from completion" -a "bash zsh fish"
 )SH"};
 

@@ -53,7 +53,8 @@ HttpRequest toHttpRequest(const QHttpServerRequest &request)
 
 } // namespace
 
-ImdsServer::ImdsServer(const CredentialView &view, Clock &clock, Options options, QObject *parent)
+ImdsServer::ImdsServer(const CredentialView &view, const Clock &clock, Options options,
+                       QObject *parent)
     : QAbstractHttpServer(parent)
     , m_view(view)
     , m_clock(clock)

@@ -31,7 +31,7 @@ public:
         ContainerTokenSigner containerTokens;
     };
 
-    ImdsServer(const CredentialView &view, Clock &clock, Options options,
+    ImdsServer(const CredentialView &view, const Clock &clock, Options options,
                QObject *parent = nullptr);
     ~ImdsServer() override;
 
@@ -60,7 +60,7 @@ private:
                             QHttpServerResponder &responder) const;
 
     const CredentialView &m_view;
-    Clock &m_clock;
+    const Clock &m_clock;
     Options m_options;
     GuardedTcpServer *m_tcpServer;
     std::unique_ptr<ImdsHandler> m_handler;

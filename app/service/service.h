@@ -9,6 +9,7 @@
 #include "imsa/clock.h"
 #include "imsa/imdstokens.h"
 #include "platform/listenaddress.h"
+#include "servedsnapshot.h"
 
 namespace imsa {
 class CredentialBroker;
@@ -25,7 +26,7 @@ class AppStateFile;
 class BrokerView;
 class ControlHandler;
 class ControlServer;
-class ImdsServer;
+class ImdsEndpoint;
 class MfaProcessRunner;
 class ProfileStore;
 class SessionNotifier;
@@ -43,6 +44,8 @@ public:
     {
         ListenAddress listen{QHostAddress(QString(instanceMetadataAddress)), instanceMetadataPort};
         bool imdsv2Only = false;
+        /// Threads serving the metadata endpoint; 0: QThread::idealThreadCount().
+        int threads = 0;
         QString helperPath; ///< empty: HelperLauncher::defaultHelperPath()
     };
 
@@ -136,7 +139,7 @@ private:
     void bindMetadataServer();
     void serveOnFallbackAddress(const QString &reason);
     void finishStart();
-    void limitConnections();
+    void startServing();
     void addWarning(const QString &warning);
     void fail(const QString &message, StartFailure reason = StartFailure::Other);
     QString helperPath() const;
@@ -149,6 +152,9 @@ private:
     QStringList m_warnings;
     std::unique_ptr<QLockFile> m_lock;
     SystemClock m_clock;
+    // What the serving threads answer from; BrokerView publishes a new snapshot on each change.
+    SnapshotStore m_snapshots;
+    SnapshotView m_snapshotView{m_snapshots, m_clock};
     QNetworkAccessManager m_network;
     std::unique_ptr<StsClient> m_sts;
     std::unique_ptr<SsoClient> m_sso;
@@ -159,8 +165,8 @@ private:
     SsoSignIns *m_ssoSignIns = nullptr;
     SsoAccountProfiles *m_ssoAccountProfiles = nullptr;
     BrokerView *m_view = nullptr;
-    ImdsServer *m_imdsServer = nullptr;
-    ImdsServer *m_containerServer = nullptr;
+    ImdsEndpoint *m_imdsServer = nullptr;
+    ImdsEndpoint *m_containerServer = nullptr;
     ControlServer *m_controlServer = nullptr;
     ControlHandler *m_controlHandler = nullptr;
     MfaProcessRunner *m_mfaProcess = nullptr;

@@ -37,8 +37,10 @@ public:
     /// Request line plus headers; IMDS requests are a few hundred bytes.
     static constexpr qint64 maxRequestBytes = 16 * 1024;
     /// The default of 50 makes connection bursts wait for SYN retries (long tails at 512
-    /// concurrent clients); the kernel caps this at net.core.somaxconn.
-    static constexpr int listenBacklog = 1024;
+    /// concurrent clients), and 1024 overflows when 2,000 clients connect at once; the kernel
+    /// caps this at net.core.somaxconn (4096 by default since Linux 5.4). The same as
+    /// imsa-helper's.
+    static constexpr int listenBacklog = 4096;
 
     struct Timeouts
     {

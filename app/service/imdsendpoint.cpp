@@ -10,12 +10,20 @@
 #include <QSemaphore>
 #include <QTcpServer>
 #include <QThread>
+#include <QTimer>
 #include <QtEndian>
 
 #include "guardedtcpserver.h"
 #include "imsa/logging.h"
+#include "platform/freememory.h"
 
 namespace imsa::app {
+
+namespace {
+
+constexpr std::chrono::milliseconds trimDelay{1000};
+
+} // namespace
 
 /// One serving thread: its ImdsServer (and with it the GuardedTcpServer and every connection)
 /// is created, run and destroyed inside run(), so that all of its sockets and timers belong to
@@ -57,6 +65,13 @@ protected:
             qCWarning(lcImds) << "a serving thread cannot accept:" << server.errorString();
             ::close(m_descriptor);
         }
+        // A second after a busy period ended, the memory it used goes back
+        // (PSS after the load is a goal of #18); one trim covers every thread's arena.
+        QTimer trim;
+        trim.setSingleShot(true);
+        trim.setInterval(trimDelay);
+        QObject::connect(&server, &ImdsServer::drained, &trim, qOverload<>(&QTimer::start));
+        QObject::connect(&trim, &QTimer::timeout, &server, returnFreeMemory);
         m_ready.release();
         if (m_accepting)
             exec();

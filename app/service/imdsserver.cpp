@@ -60,7 +60,9 @@ ImdsServer::ImdsServer(const CredentialView &view, const Clock &clock, Options o
     , m_clock(clock)
     , m_options(std::move(options))
     , m_tcpServer(new GuardedTcpServer(this))
-{ }
+{
+    connect(m_tcpServer, &GuardedTcpServer::drained, this, &ImdsServer::drained);
+}
 
 ImdsServer::~ImdsServer() = default;
 

@@ -50,6 +50,10 @@ public:
     /// Answers identity challenges with proofs from `identity` (see endpointidentity.h).
     void setIdentity(const EndpointIdentity *identity) { m_identity = identity; }
 
+Q_SIGNALS:
+    /// See GuardedTcpServer::drained().
+    void drained();
+
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;

@@ -5,6 +5,7 @@
 #include <QLocale>
 #include <QTranslator>
 
+#include "platform/coreapplication.h"
 #include "platform/processhardening.h"
 #include "service/runservice.h"
 #include "service/service.h"
@@ -44,6 +45,9 @@ int main(int argc, char *argv[])
     arguments.insert(arguments.begin() + 1, {nameOption, nameValue});
     int count = int(arguments.size());
     arguments.push_back(nullptr);
+    // The tray's own thread keeps the dispatcher QApplication chooses; the
+    // metadata server's threads need nothing from GLib.
+    app::useQtDispatcherInThreads();
     QApplication application(count, arguments.data());
     QApplication::setApplicationName(QStringLiteral("imsa"));
     // Closing the MFA dialog or the profiles window must not end the app.

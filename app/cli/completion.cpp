@@ -55,7 +55,7 @@ _imsa() {
             else
                 _imsa_profiles "$cur"
             fi ;;
-        start) COMPREPLY=($(compgen -W "--foreground --headless --listen --log-file --imdsv2-only --help" -- "$cur")) ;;
+        start) COMPREPLY=($(compgen -W "--foreground --headless --listen --log-file --imdsv2-only --threads --help" -- "$cur")) ;;
         status|profiles) COMPREPLY=($(compgen -W "--json --help" -- "$cur")) ;;
         log) COMPREPLY=($(compgen -W "--follow --json --profile --since --help" -- "$cur")) ;;
         allow|deny)
@@ -100,7 +100,7 @@ _imsa() {
             else
                 compadd -- ${(f)"$(imsa __complete-profiles 2>/dev/null)"}
             fi ;;
-        start) compadd -- --foreground --headless --listen --log-file --imdsv2-only --help ;;
+        start) compadd -- --foreground --headless --listen --log-file --imdsv2-only --threads --help ;;
         status|profiles) compadd -- --json --help ;;
         log) compadd -- --follow --json --profile --since --help ;;
         allow|deny)
@@ -133,6 +133,7 @@ complete -c imsa -n "__fish_seen_subcommand_from prompt" -l format -r
 complete -c imsa -n "__fish_seen_subcommand_from start" -l foreground -l headless -l imdsv2-only
 complete -c imsa -n "__fish_seen_subcommand_from start" -l listen -r
 complete -c imsa -n "__fish_seen_subcommand_from start" -l log-file -r
+complete -c imsa -n "__fish_seen_subcommand_from start" -l threads -r
 complete -c imsa -n "__fish_seen_subcommand_from completion" -a "bash zsh fish"
 complete -c imsa -n "__fish_seen_subcommand_from log" -l follow -l json
 complete -c imsa -n "__fish_seen_subcommand_from log" -l profile -xa "(imsa __complete-profiles 2>/dev/null)"

@@ -164,11 +164,16 @@ int runStart(const QStringList &arguments, Io &io)
     const QCommandLineOption imdsv2Only(
             QStringLiteral("imdsv2-only"),
             QStringLiteral("Refuse IMDSv1 requests (no session token)."));
-    parser.addOptions({foreground, headless, listen, logFile, imdsv2Only});
+    const QCommandLineOption threads(
+            QStringLiteral("threads"),
+            QStringLiteral("Serve the metadata endpoint from N threads (default: IMSA_THREADS, "
+                           "else one per CPU)."),
+            QStringLiteral("N"));
+    parser.addOptions({foreground, headless, listen, logFile, imdsv2Only, threads});
     if (auto exit = parseArguments(
                 parser, arguments, io,
                 QStringLiteral("imsa start [--foreground] [--headless] [--listen ADDR:PORT] "
-                               "[--log-file FILE] [--imdsv2-only]\n\n"
+                               "[--log-file FILE] [--imdsv2-only] [--threads N]\n\n"
                                "Start imsa: the metadata endpoint, the tray icon and the control "
                                "socket the other commands use.")))
         return *exit;
@@ -189,6 +194,9 @@ int runStart(const QStringList &arguments, Io &io)
     }
     if (parser.isSet(imdsv2Only))
         options.appArguments << QStringLiteral("--imdsv2-only");
+    // The app checks the number: its refusal reaches the user through the failed start.
+    if (parser.isSet(threads))
+        options.appArguments << QStringLiteral("--threads") << parser.value(threads);
     options.tray = !parser.isSet(headless)
             && (qEnvironmentVariableIsSet("DISPLAY")
                 || qEnvironmentVariableIsSet("WAYLAND_DISPLAY"));

@@ -70,8 +70,11 @@ constexpr int kExitUnreported = 3;
 constexpr in_addr kMetadataAddress{
         std::bit_cast<in_addr_t>(std::array<std::uint8_t, 4>{169, 254, 169, 254})};
 constexpr std::uint16_t kMetadataPort = 80;
-// The default of 50 (QTcpServer) gave long tails with 512 concurrent clients.
-constexpr int kListenBacklog = 1024;
+// The default of 50 (QTcpServer) gave long tails with 512 concurrent clients, and a burst of
+// 2,000 fresh connections (parallel builds, `xargs -P`) overflows 1024: a dropped handshake
+// costs its client a 1 s retransmission. The kernel caps this at net.core.somaxconn (4096 by
+// default since Linux 5.4).
+constexpr int kListenBacklog = 4096;
 // A real metadata service (AWS, GCP, Azure, OpenStack) accepts within milliseconds; on a laptop
 // the connection goes to the default gateway and is dropped, so this bounds the delay it adds.
 constexpr std::chrono::milliseconds kProbeTimeout{250};

@@ -30,19 +30,25 @@ AccessGuard::Connection &AccessGuard::connectionOf(QTcpSocket *socket)
         return *known;
     const TcpTuple tuple{socket->peerAddress(), socket->peerPort(), socket->localAddress(),
                          socket->localPort()};
-    // Forgotten with the connection: a pointer may be reused by the next socket.
-    connect(socket, &QObject::destroyed, this, [this, socket] {
-        auto ended = m_connections.find(socket);
-        if (ended == m_connections.end())
-            return;
-        writeRepeats(*ended);
-        m_connections.erase(ended);
-    });
+    // Forgotten with the connection, at once and in its own thread: a pointer may be reused by
+    // the next socket.
+    connect(
+            socket, &QObject::destroyed, this,
+            [this, socket] {
+                const QMutexLocker locker(&m_mutex);
+                auto ended = m_connections.find(socket);
+                if (ended == m_connections.end())
+                    return;
+                writeRepeats(*ended);
+                m_connections.erase(ended);
+            },
+            Qt::DirectConnection);
     return *m_connections.insert(socket, {m_resolver.resolve(tuple), {}, 0});
 }
 
 bool AccessGuard::admit(QTcpSocket *socket, const QString &profile, QLatin1StringView route)
 {
+    const QMutexLocker locker(&m_mutex);
     Connection &connection = connectionOf(socket);
     const PeerProcess &peer = connection.peer;
     const AccessPolicy policy = m_policyOf(profile);
@@ -74,6 +80,7 @@ bool AccessGuard::admit(QTcpSocket *socket, const QString &profile, QLatin1Strin
 
 void AccessGuard::recordCliAccess(qint64 pid, qint64 uid, const QString &profile)
 {
+    const QMutexLocker locker(&m_mutex);
     m_log->append(
             accessEvent(m_resolver.describe(pid, uid), profile, QLatin1StringView("cli"), true));
 }

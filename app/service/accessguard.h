@@ -4,6 +4,7 @@
 #include <memory>
 
 #include <QHash>
+#include <QMutex>
 #include <QObject>
 #include <QSet>
 
@@ -27,6 +28,9 @@ class ApprovalStore;
 /// costs a write per request nor rotates everyone else's lines out of the log.
 /// `access: ask` profiles go only to approved programs; `access: notify` ones raise
 /// firstUse() the first time (in this run of the app) an executable takes them.
+///
+/// The metadata endpoint's serving threads share one guard: every public function locks, and a
+/// connection is forgotten in the thread that ends it.
 ///
 /// Nothing here is a sandbox: a program of the same user can read the key store or ptrace
 /// the app. It keeps drive-by credential harvesters (install scripts) out and tells the user
@@ -75,6 +79,7 @@ private:
     std::unique_ptr<ApprovalStore> m_approvals;
     PolicyLookup m_policyOf;
     PeerResolver m_resolver;
+    QMutex m_mutex; ///< guards everything below, the log and the resolver
     QHash<QTcpSocket *, Connection> m_connections;
     QSet<QString> m_notified; ///< profile + '\n' + executable
 };

@@ -62,11 +62,13 @@ bool ApprovalStore::save(QString *error) const
 
 bool ApprovalStore::isApproved(const QString &profile, const QString &program) const
 {
+    const QMutexLocker locker(&m_mutex);
     return m_approved.value(profile).contains(program);
 }
 
 bool ApprovalStore::approve(const QString &profile, const QString &program, QString *error)
 {
+    const QMutexLocker locker(&m_mutex);
     const auto before = m_approved;
     m_approved[profile].insert(program);
     if (save(error))
@@ -77,6 +79,7 @@ bool ApprovalStore::approve(const QString &profile, const QString &program, QStr
 
 bool ApprovalStore::revoke(const QString &profile, const QString &program, QString *error)
 {
+    const QMutexLocker locker(&m_mutex);
     const auto before = m_approved;
     m_approved[profile].remove(program);
     if (save(error))
@@ -87,6 +90,7 @@ bool ApprovalStore::revoke(const QString &profile, const QString &program, QStri
 
 QStringList ApprovalStore::approved(const QString &profile) const
 {
+    const QMutexLocker locker(&m_mutex);
     const QSet<QString> programs = m_approved.value(profile);
     QStringList sorted(programs.cbegin(), programs.cend());
     std::sort(sorted.begin(), sorted.end());

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QHash>
+#include <QMutex>
 #include <QSet>
 #include <QString>
 #include <QStringList>
@@ -11,7 +12,8 @@ namespace imsa::app {
 /// with `access: ask`. Kept in a JSON file only the user can read (0600) in the state
 /// directory, `{"PROFILE": ["PROGRAM", …]}`, written whole through a temporary file so that a
 /// crash leaves the old or the new list, never half of one. PROGRAM is what
-/// programIdentity() gives: an executable path, or interpreter and script.
+/// programIdentity() gives: an executable path, or interpreter and script. Safe to use from
+/// several threads (the serving threads ask, the control socket changes it).
 class ApprovalStore
 {
 public:
@@ -31,6 +33,7 @@ private:
     bool save(QString *error) const;
 
     QString m_path;
+    mutable QMutex m_mutex; ///< guards m_approved and the file
     QHash<QString, QSet<QString>> m_approved;
 };
 

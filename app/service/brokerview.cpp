@@ -5,13 +5,16 @@
 
 namespace imsa::app {
 
-BrokerView::BrokerView(CredentialBroker &broker, Clock &clock, QObject *parent)
+BrokerView::BrokerView(CredentialBroker &broker, Clock &clock, SnapshotStore &store,
+                       QObject *parent)
     : QObject(parent)
     , m_broker(broker)
     , m_clock(clock)
+    , m_store(store)
 {
     connect(&broker, &CredentialBroker::credentialsChanged, this, &BrokerView::refresh);
     connect(&broker, &CredentialBroker::statusChanged, this, &BrokerView::refresh);
+    connect(&broker, &CredentialBroker::activeProfileChanged, this, &BrokerView::publish);
     refreshAll();
 }
 
@@ -20,13 +23,15 @@ void BrokerView::refreshAll()
     m_served.clear();
     for (const Profile &profile : m_broker.profiles())
         refresh(profile.name);
+    publish();
 }
 
 void BrokerView::refresh(const QString &name)
 {
     const std::optional<AwsCredentials> credentials = m_broker.credentials(name);
     if (!credentials) {
-        m_served.remove(name);
+        if (m_served.remove(name) > 0)
+            publish();
         return;
     }
     const auto existing = m_served.constFind(name);
@@ -37,29 +42,22 @@ void BrokerView::refresh(const QString &name)
         return p.name == name;
     });
     if (profile == profiles.cend()) {
-        m_served.remove(name);
+        if (m_served.remove(name) > 0)
+            publish();
         return;
     }
     m_served.insert(name,
                     ServedProfile{name, profile->roleName(), profile->roleArn, profile->accountId(),
                                   profile->region, *credentials, m_clock.now()});
+    publish();
 }
 
-std::optional<ServedProfile> BrokerView::active() const
+void BrokerView::publish()
 {
-    return profile(m_broker.activeProfile());
-}
-
-std::optional<ServedProfile> BrokerView::profile(const QString &name) const
-{
-    const auto served = m_served.constFind(name);
-    if (served == m_served.cend())
-        return std::nullopt;
-    // The snapshot may have aged since the broker produced it; the broker's promise of at least
-    // 15 minutes must still hold at the moment of serving.
-    if (served->credentials.secondsLeft(m_clock.now()) < CredentialBroker::minServeSeconds)
-        return std::nullopt;
-    return *served;
+    // The hash is shared with the snapshot (implicitly, with an atomic count) and copied here
+    // only at the next change: a snapshot costs one allocation.
+    m_store.publish(std::make_shared<const ServedSnapshot>(
+            ServedSnapshot{m_broker.activeProfile(), m_served}));
 }
 
 } // namespace imsa::app

@@ -61,6 +61,7 @@ void GuardedTcpServer::incomingConnection(qintptr socketDescriptor)
     connection.socket = socket;
     connection.lastActivity = m_clock.elapsed();
     m_index.insert(socket, std::prev(m_connections.end()));
+    m_peakConnections = std::max(m_peakConnections, connectionCount());
     // Connected before QAbstractHttpServer's own handler (it connects when it takes the pending
     // connection), so oversized input is discarded before the HTTP parser buffers it.
     connect(socket, &QTcpSocket::readyRead, this, [this, socket] {
@@ -137,6 +138,10 @@ void GuardedTcpServer::forget(QTcpSocket *socket)
         m_requests.erase(connection->requestPosition);
     m_connections.erase(connection);
     m_index.erase(found);
+    if (m_index.isEmpty() && m_peakConnections >= busyConnections) {
+        m_peakConnections = 0;
+        Q_EMIT drained();
+    }
 }
 
 void GuardedTcpServer::close(ActivityOrder::iterator connection)

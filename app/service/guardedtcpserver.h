@@ -37,8 +37,12 @@ public:
     /// Request line plus headers; IMDS requests are a few hundred bytes.
     static constexpr qint64 maxRequestBytes = 16 * 1024;
     /// The default of 50 makes connection bursts wait for SYN retries (long tails at 512
-    /// concurrent clients); the kernel caps this at net.core.somaxconn.
-    static constexpr int listenBacklog = 1024;
+    /// concurrent clients), and 1024 overflows when 2,000 clients connect at once; the kernel
+    /// caps this at net.core.somaxconn (4096 by default since Linux 5.4). The same as
+    /// imsa-helper's.
+    static constexpr int listenBacklog = 4096;
+    /// How many connections at once make the moment the last of them closes worth drained().
+    static constexpr int busyConnections = 32;
 
     struct Timeouts
     {
@@ -65,6 +69,11 @@ public:
 
     /// Called by the HTTP layer when a whole request was read from `socket`.
     void requestCompleted(QTcpSocket *socket);
+
+Q_SIGNALS:
+    /// The last connection closed after at least busyConnections were open at once: a moment
+    /// to give the memory of their buffers back.
+    void drained();
 
 protected:
     void incomingConnection(qintptr socketDescriptor) override;
@@ -107,6 +116,7 @@ private:
     QTimer m_sweepTimer;
     qint64 m_sweepDue = -1;
     QTimer m_resumeTimer;
+    int m_peakConnections = 0; ///< since the last drained()
     qint64 m_evictions = 0;
     qint64 m_lastEvictionLog = -1;
     qint64 m_lastAcceptErrorLog = -1;

@@ -73,13 +73,16 @@ private:
 
 } // namespace
 
-ImdsServer::ImdsServer(const CredentialView &view, Clock &clock, Options options, QObject *parent)
+ImdsServer::ImdsServer(const CredentialView &view, const Clock &clock, Options options,
+                       QObject *parent)
     : QAbstractHttpServer(parent)
     , m_view(view)
     , m_clock(clock)
     , m_options(std::move(options))
     , m_tcpServer(new GuardedTcpServer(this))
-{ }
+{
+    connect(m_tcpServer, &GuardedTcpServer::drained, this, &ImdsServer::drained);
+}
 
 ImdsServer::~ImdsServer() = default;
 

@@ -32,7 +32,7 @@ public:
         ContainerTokenSigner containerTokens;
     };
 
-    ImdsServer(const CredentialView &view, Clock &clock, Options options,
+    ImdsServer(const CredentialView &view, const Clock &clock, Options options,
                QObject *parent = nullptr);
     ~ImdsServer() override;
 
@@ -54,6 +54,10 @@ public:
     /// Who gets credentials, and the access log: asked for every credentials answer.
     void setAccessGuard(AccessGuard *guard) { m_guard = guard; }
 
+Q_SIGNALS:
+    /// See GuardedTcpServer::drained().
+    void drained();
+
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
@@ -64,7 +68,7 @@ private:
                             QHttpServerResponder &responder) const;
 
     const CredentialView &m_view;
-    Clock &m_clock;
+    const Clock &m_clock;
     Options m_options;
     GuardedTcpServer *m_tcpServer;
     std::unique_ptr<ImdsHandler> m_handler;

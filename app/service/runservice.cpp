@@ -1,6 +1,7 @@
 #include "runservice.h"
 
 #include <fcntl.h>
+#include <optional>
 #include <signal.h>
 #include <unistd.h>
 
@@ -38,6 +39,18 @@ void quitOnSignals()
     sigaction(SIGINT, &action, nullptr);
     auto *notifier = new QSocketNotifier(pipeFds[0], QSocketNotifier::Read, qApp);
     QObject::connect(notifier, &QSocketNotifier::activated, qApp, &QCoreApplication::quit);
+}
+
+/// More threads than this buy nothing but memory: each holds its share of the connections.
+constexpr int maxServingThreads = 64;
+
+std::optional<int> parseThreadCount(const QString &text)
+{
+    bool ok = false;
+    const int count = text.toInt(&ok);
+    if (!ok || count < 1 || count > maxServingThreads)
+        return std::nullopt;
+    return count;
 }
 
 int serve(const Service::Options &options, const UiFactory &uiFactory, QTextStream &err)
@@ -86,7 +99,12 @@ int runService(const QStringList &arguments, const UiFactory &uiFactory)
                                      QStringLiteral("FILE"));
     const QCommandLineOption imdsv2Only(QStringLiteral("imdsv2-only"),
                                         QStringLiteral("Refuse IMDSv1 requests."));
-    parser.addOptions({listen, logFile, imdsv2Only});
+    const QCommandLineOption threads(
+            QStringLiteral("threads"),
+            QStringLiteral("Serve the metadata endpoint from N threads (default: IMSA_THREADS, "
+                           "else one per CPU)."),
+            QStringLiteral("N"));
+    parser.addOptions({listen, logFile, imdsv2Only, threads});
     if (!parser.parse(arguments) || !parser.positionalArguments().isEmpty()) {
         err << "imsa start: "
             << (parser.errorText().isEmpty() ? QStringLiteral("unexpected argument '%1'")
@@ -105,6 +123,17 @@ int runService(const QStringList &arguments, const UiFactory &uiFactory)
         options.listen = parsed.value();
     }
     options.imdsv2Only = parser.isSet(imdsv2Only);
+    const QString threadCount =
+            parser.isSet(threads) ? parser.value(threads) : qEnvironmentVariable("IMSA_THREADS");
+    if (!threadCount.isEmpty()) {
+        const std::optional<int> parsed = parseThreadCount(threadCount);
+        if (!parsed) {
+            err << "imsa start: " << (parser.isSet(threads) ? "--threads" : "IMSA_THREADS")
+                << ": not a number from 1 to " << maxServingThreads << ": " << threadCount << "\n";
+            return ExitUsage;
+        }
+        options.threads = *parsed;
+    }
     options.helperPath = qEnvironmentVariable("IMSA_HELPER");
 
     setUpLogging(parser.value(logFile));

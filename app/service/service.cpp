@@ -1,9 +1,8 @@
 #include "service.h"
 
-#include <unistd.h>
-
 #include <QFile>
 #include <QSaveFile>
+#include <QThread>
 #include <QUrl>
 
 #include "accessguard.h"
@@ -16,7 +15,7 @@
 #include "desktopnotifier.h"
 #include "filelimit.h"
 #include "helperlauncher.h"
-#include "imdsserver.h"
+#include "imdsendpoint.h"
 #include "imsa/credentialbroker.h"
 #include "imsa/logging.h"
 #include "imsa/ssoclient.h"
@@ -52,7 +51,14 @@ Service::Service(Options options, QObject *parent)
     , m_options(std::move(options))
 { }
 
-Service::~Service() = default;
+Service::~Service()
+{
+    // The serving threads read the clock, the snapshots and the identity: they stop before
+    // those members go, which is before QObject would delete its children.
+    if (m_containerServer != m_imdsServer)
+        delete m_containerServer;
+    delete m_imdsServer;
+}
 
 void Service::start()
 {
@@ -87,13 +93,15 @@ void Service::continueWithKeyStore(std::unique_ptr<KeyStore> keyStore, const QSt
     connect(m_profiles, &ProfileStore::changed, m_broker, [this] {
         m_broker->setProfiles(m_profiles->profiles().profiles);
     });
-    m_view = new BrokerView(*m_broker, m_clock, this);
+    m_view = new BrokerView(*m_broker, m_clock, m_snapshots, this);
     m_mfaProcess = new MfaProcessRunner(*m_broker, this);
     m_sessionNotifier = new SessionNotifier(*m_broker, m_clock, this);
     // Without the tray this is how a user hears of it outside the log; the tray takes over
     // once its icon shows.
     m_sessionNotifier->setDesktopNotifications(true);
 
+    copyAccessPolicies();
+    connect(m_profiles, &ProfileStore::changed, this, &Service::copyAccessPolicies);
     m_accessGuard = new AccessGuard(
             std::make_unique<AccessLog>(stateDir() + QStringLiteral("/access.log")),
             std::make_unique<ApprovalStore>(stateDir() + QStringLiteral("/approvals.json")),
@@ -112,20 +120,30 @@ void Service::continueWithKeyStore(std::unique_ptr<KeyStore> keyStore, const QSt
                         DesktopNotifier::Urgency::Normal);
             });
 
-    ImdsServer::Options serverOptions{m_options.imdsv2Only, m_imdsTokens, m_containerTokens};
-    m_imdsServer = new ImdsServer(*m_view, m_clock, serverOptions, this);
-    m_imdsServer->setIdentity(&m_identity);
-    m_imdsServer->setAccessGuard(m_accessGuard);
+    const int threads =
+            m_options.threads > 0 ? m_options.threads : std::max(1, QThread::idealThreadCount());
+    m_imdsServer = new ImdsEndpoint(m_snapshotView, m_clock,
+                                    {{m_options.imdsv2Only, m_imdsTokens, m_containerTokens},
+                                     threads,
+                                     &m_identity,
+                                     m_accessGuard},
+                                    this);
     bindMetadataServer();
 }
 
 AccessPolicy Service::accessPolicy(const QString &profile) const
 {
-    for (const Profile &candidate : m_profiles->profiles().profiles) {
-        if (candidate.name == profile)
-            return candidate.access;
-    }
-    return AccessPolicy::Allow;
+    const QMutexLocker locker(&m_accessPoliciesMutex);
+    return m_accessPolicies.value(profile, AccessPolicy::Allow);
+}
+
+void Service::copyAccessPolicies()
+{
+    QHash<QString, AccessPolicy> policies;
+    for (const Profile &profile : m_profiles->profiles().profiles)
+        policies.insert(profile.name, profile.access);
+    const QMutexLocker locker(&m_accessPoliciesMutex);
+    m_accessPolicies = std::move(policies);
 }
 
 void Service::wireIdentityCenter()
@@ -163,10 +181,9 @@ void Service::bindMetadataServer()
                 launcher->deleteLater();
                 if (!result.ok())
                     return serveOnFallbackAddress(result.error);
-                if (!m_imdsServer->adoptListeningSocket(result.listeningFd)) {
-                    ::close(static_cast<int>(result.listeningFd));
+                // The endpoint owns the descriptor from here, taken over or not.
+                if (!m_imdsServer->adoptListeningSocket(result.listeningFd))
                     return serveOnFallbackAddress(m_imdsServer->errorString());
-                }
                 m_servesMetadataAddress = true;
                 finishStart();
             });
@@ -213,14 +230,19 @@ void Service::finishStart()
     if (m_imdsServer->address().isLoopback()) {
         m_containerServer = m_imdsServer;
     } else {
-        ImdsServer::Options options{m_options.imdsv2Only, m_imdsTokens, m_containerTokens};
-        m_containerServer = new ImdsServer(*m_view, m_clock, options, this);
-        m_containerServer->setAccessGuard(m_accessGuard);
+        // One thread: the container route serves only shells that ran `imsa env`.
+        m_containerServer =
+                new ImdsEndpoint(m_snapshotView, m_clock,
+                                 {{m_options.imdsv2Only, m_imdsTokens, m_containerTokens},
+                                  1,
+                                  nullptr,
+                                  m_accessGuard},
+                                 this);
         if (!m_containerServer->listenOn(QHostAddress(QHostAddress::LocalHost), 0))
             qCWarning(lcApp) << "container endpoint unavailable:"
                              << m_containerServer->errorString();
     }
-    limitConnections();
+    startServing();
 
     m_controlServer = new ControlServer(this);
     if (const auto listening = m_controlServer->listen(controlSocketPath(m_runtimeDir)); !listening)
@@ -249,17 +271,17 @@ void Service::finishStart()
     Q_EMIT started();
 }
 
-void Service::limitConnections()
+void Service::startServing()
 {
     // Together below RLIMIT_NOFILE with descriptors to spare, so that a flood of metadata
     // connections can never take the control socket, the key store or STS calls down.
     const int budget = connectionBudget(openFileLimit());
     if (m_containerServer == m_imdsServer) {
-        m_imdsServer->setConnectionLimit(budget);
+        m_imdsServer->startServing(budget);
     } else {
         // The container endpoint serves only shells that ran `imsa env`.
-        m_containerServer->setConnectionLimit(std::max(1, budget / 4));
-        m_imdsServer->setConnectionLimit(std::max(1, budget - budget / 4));
+        m_containerServer->startServing(std::max(1, budget / 4));
+        m_imdsServer->startServing(std::max(1, budget - budget / 4));
     }
     qCInfo(lcApp) << "connection budget" << budget << "of" << openFileLimit() << "descriptors";
 }

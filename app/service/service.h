@@ -2,7 +2,9 @@
 
 #include <memory>
 
+#include <QHash>
 #include <QLockFile>
+#include <QMutex>
 #include <QNetworkAccessManager>
 
 #include "endpointidentity.h"
@@ -10,6 +12,7 @@
 #include "imsa/clock.h"
 #include "imsa/imdstokens.h"
 #include "platform/listenaddress.h"
+#include "servedsnapshot.h"
 
 namespace imsa {
 class CredentialBroker;
@@ -27,7 +30,7 @@ class AppStateFile;
 class BrokerView;
 class ControlHandler;
 class ControlServer;
-class ImdsServer;
+class ImdsEndpoint;
 class MfaProcessRunner;
 class ProfileStore;
 class SessionNotifier;
@@ -45,6 +48,8 @@ public:
     {
         ListenAddress listen{QHostAddress(QString(instanceMetadataAddress)), instanceMetadataPort};
         bool imdsv2Only = false;
+        /// Threads serving the metadata endpoint; 0: QThread::idealThreadCount().
+        int threads = 0;
         QString helperPath; ///< empty: HelperLauncher::defaultHelperPath()
     };
 
@@ -114,7 +119,8 @@ public:
     /// Who gets credentials and the access log; null until the key store is chosen.
     AccessGuard *accessGuard() const { return m_accessGuard; }
 
-    /// The `access` key of `profile` (allow when there is no such profile).
+    /// The `access` key of `profile` (allow when there is no such profile). Any thread: the
+    /// metadata endpoint's serving threads ask.
     AccessPolicy accessPolicy(const QString &profile) const;
 
     /// Proves to `imsa doctor` that the metadata endpoint is this app.
@@ -139,12 +145,13 @@ Q_SIGNALS:
     void warningsChanged();
 
 private:
+    void copyAccessPolicies();
     void continueWithKeyStore(std::unique_ptr<KeyStore> keyStore, const QString &warning);
     void wireIdentityCenter();
     void bindMetadataServer();
     void serveOnFallbackAddress(const QString &reason);
     void finishStart();
-    void limitConnections();
+    void startServing();
     void addWarning(const QString &warning);
     void fail(const QString &message, StartFailure reason = StartFailure::Other);
     QString helperPath() const;
@@ -157,19 +164,25 @@ private:
     QStringList m_warnings;
     std::unique_ptr<QLockFile> m_lock;
     SystemClock m_clock;
+    // What the serving threads answer from; BrokerView publishes a new snapshot on each change.
+    SnapshotStore m_snapshots;
+    SnapshotView m_snapshotView{m_snapshots, m_clock};
     QNetworkAccessManager m_network;
     std::unique_ptr<StsClient> m_sts;
     std::unique_ptr<SsoClient> m_sso;
     std::unique_ptr<KeyStore> m_keyStore;
     ProfileStore *m_profiles = nullptr;
     AccessGuard *m_accessGuard = nullptr;
+    /// Each profile's `access` key, copied on the main thread whenever the profiles change.
+    QHash<QString, AccessPolicy> m_accessPolicies;
+    mutable QMutex m_accessPoliciesMutex;
     CredentialBroker *m_broker = nullptr;
     SsoRoleCredentials *m_ssoCredentials = nullptr;
     SsoSignIns *m_ssoSignIns = nullptr;
     SsoAccountProfiles *m_ssoAccountProfiles = nullptr;
     BrokerView *m_view = nullptr;
-    ImdsServer *m_imdsServer = nullptr;
-    ImdsServer *m_containerServer = nullptr;
+    ImdsEndpoint *m_imdsServer = nullptr;
+    ImdsEndpoint *m_containerServer = nullptr;
     ControlServer *m_controlServer = nullptr;
     ControlHandler *m_controlHandler = nullptr;
     MfaProcessRunner *m_mfaProcess = nullptr;

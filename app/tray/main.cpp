@@ -6,6 +6,7 @@
 #include <QTextStream>
 #include <QTranslator>
 
+#include "platform/coreapplication.h"
 #include "platform/processhardening.h"
 #include "seatlesswayland.h"
 #include "service/runservice.h"
@@ -48,6 +49,9 @@ int main(int argc, char *argv[])
     int count = int(arguments.size());
     arguments.push_back(nullptr);
     tray::avoidSeatlessWaylandInputMethod();
+    // The tray's own thread keeps the dispatcher QApplication chooses; the
+    // metadata server's threads need nothing from GLib.
+    app::useQtDispatcherInThreads();
     QApplication application(count, arguments.data());
     QApplication::setApplicationName(QStringLiteral("imsa"));
     // On Wayland the windows' app_id, which compositors match with imsa.desktop for the icon

@@ -3,7 +3,8 @@
 # refresh under load and idle memory (issue 8, part 1); at the end it runs cli.sh, which times
 # the command line (`imsa status` among it) and start-up with and without a session bus.
 # Usage: tests/bench/run.sh BUILD_DIR   (loopback only; stops everything it started by PID)
-# Environment: BENCH_SECONDS (wrk duration, default 10), BENCH_IDLE_SECONDS (default 60).
+# Environment: BENCH_SECONDS (wrk duration, default 10), BENCH_IDLE_SECONDS (default 60),
+# BENCH_THREADS (imsa's serving threads, default nproc), BENCH_BURST (connections, default 2000).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -12,7 +13,9 @@ source "$here/common.sh"
 bench_init "$@"
 seconds=${BENCH_SECONDS:-10}
 idle_seconds=${BENCH_IDLE_SECONDS:-60}
-for tool in wrk nginx curl; do
+serving_threads=${BENCH_THREADS:-$(nproc)}
+burst_size=${BENCH_BURST:-2000}
+for tool in wrk nginx curl ab; do
     command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 2; }
 done
 
@@ -62,17 +65,6 @@ make_home() {
     mkdir -p "$root/home" "$root/run" "$root/state" "$root/config"
     chmod 700 "$root/run"
     write_profiles "$root/home/.imsa"
-base:
-  aws_access_key_id: AKIAIOSFODNN7EXAMPLE
-  aws_secret_access_key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
-  mfa_serial_number: arn:aws:iam::123456789012:mfa/alice
-  role_session_name: alice
-
-dev:
-  extends: base
-  role_arn: arn:aws:iam::111111111111:role/Developer
-  region: eu-west-1
-EOF
     cat >"$root.env" <<EOF
 HOME=$root/home
 IMSA_RUNTIME_DIR=$root/run
@@ -87,6 +79,7 @@ AWS_DEFAULT_REGION=eu-west-1
 AWS_ENDPOINT_URL_STS=http://127.0.0.1:$port/
 AWS_EC2_METADATA_SERVICE_ENDPOINT=http://127.0.0.1:9/
 LANG=C.UTF-8
+IMSA_THREADS=$serving_threads
 EOF
 }
 
@@ -145,7 +138,7 @@ http {
     etag off;
     server {
         # The same backlog as imsa's listening socket (GuardedTcpServer::listenBacklog).
-        listen 127.0.0.1:$port backlog=1024;
+        listen 127.0.0.1:$port backlog=4096;
         root $dir/www;
         location / {
             default_type application/json;
@@ -205,6 +198,23 @@ bench() {
     result[$label]=$(grep '^BENCH ' <<<"$out")
 }
 
+# burst LABEL URL: ab opens burst_size connections at once (-c equal to -n: every connection
+# carries one request, without keep-alive, as SDK processes do) and stores a BENCH line like
+# wrk's for LABEL; ab's failed requests (connect, receive, length, exceptions) count as connect
+# errors.
+burst() {
+    local label=$1 url=$2 out csv="$tmp/ab.csv" complete failed non2xx seconds
+    log "ab -n$burst_size -c$burst_size $label"
+    out=$(ab -q -r -s 10 -n "$burst_size" -c "$burst_size" -H 'Connection: close' -e "$csv" "$url" 2>&1)
+    echo "$out" >>"$tmp/ab.log"
+    complete=$(sed -n 's/^Complete requests: *\([0-9]*\).*/\1/p' <<<"$out")
+    failed=$(sed -n 's/^Failed requests: *\([0-9]*\).*/\1/p' <<<"$out")
+    non2xx=$(sed -n 's/^Non-2xx responses: *\([0-9]*\).*/\1/p' <<<"$out")
+    seconds=$(sed -n 's/^Time taken for tests: *\([0-9.]*\).*/\1/p' <<<"$out")
+    percentile() { awk -F, -v p="$1" '$1 == p { printf "%d", $2 * 1000 }' "$csv"; }
+    result[$label]="BENCH requests=${complete:-0} seconds=${seconds:-1} p50=$(percentile 50) p99=$(percentile 99) max=$(percentile 100) non2xx=${non2xx:-0} connect=$((${failed:-0} + burst_size - ${complete:-0})) read=0 write=0 timeout=0"
+}
+
 # field LABEL NAME: one number from a stored BENCH line.
 field() {
     sed -n "s/.* $2=\([0-9.]*\).*/\1/p" <<<" ${result[$1]}"
@@ -216,12 +226,17 @@ socket_errors() {
     echo $(($(field "$1" connect) + $(field "$1" read) + $(field "$1" write) + $(field "$1" timeout)))
 }
 
+ratio() { awk -v a="$(rps "$1")" -v b="$(rps "$2")" 'BEGIN { printf "%.2f", a / b }'; }
+
+# row LABEL [VERSUS [VERSUS_AUTO]]: one table row; the ratios of LABEL's req/s to VERSUS's
+# (nginx with one worker, or the quiet run) and to VERSUS_AUTO's (nginx, one worker per CPU).
 row() {
-    local label=$1 versus=${2:-} ratio="-"
-    [[ -n $versus ]] && ratio=$(awk -v a="$(rps "$label")" -v b="$(rps "$versus")" 'BEGIN { printf "%.2f", a / b }')
-    printf '| %-34s | %8s | %8s | %8s | %9s | %7s | %7s | %5s |\n' "$label" "$(rps "$label")" \
+    local label=$1 versus=${2:-} versus_auto=${3:-} ratio1="-" ratio_auto="-"
+    [[ -n $versus ]] && ratio1=$(ratio "$label" "$versus")
+    [[ -n $versus_auto ]] && ratio_auto=$(ratio "$label" "$versus_auto")
+    printf '| %-34s | %8s | %8s | %8s | %9s | %7s | %7s | %5s | %5s |\n' "$label" "$(rps "$label")" \
         "$(ms "$label" p50)" "$(ms "$label" p99)" "$(ms "$label" max)" \
-        "$(field "$label" non2xx)" "$(socket_errors "$label")" "$ratio"
+        "$(field "$label" non2xx)" "$(socket_errors "$label")" "$ratio1" "$ratio_auto"
 }
 
 
@@ -234,6 +249,7 @@ start_sts sts
 make_home main "$sts_port"
 start_app main
 main_url=$app_url
+main_pid=$app_pid
 role=$(curl -sf "$main_url/latest/meta-data/iam/security-credentials/")
 cred_path="/latest/meta-data/iam/security-credentials/$role"
 curl -sf -o "$tmp/body.json" "$main_url$cred_path"
@@ -295,6 +311,8 @@ done
 bench "imsa v2 GET+token c64" 64 "$main_url$cred_path" -H "X-aws-ec2-metadata-token: $token"
 bench "nginx-1 GET+header c64" 64 "$nginx1_url$cred_path" -H "X-aws-ec2-metadata-token: $token"
 bench "imsa v2 PUT/GET c64" 64 "$main_url$cred_path" -s "$here/imdsv2.lua" -- "$token"
+burst "imsa burst $burst_size" "$main_url$cred_path"
+burst "nginx-1 burst $burst_size" "$nginx1_url$cred_path"
 stop_pid "$nginx1_pid"
 
 start_nginx auto "$tmp/body.json" "$role"
@@ -302,7 +320,11 @@ nginxauto_pid=$nginx_pid
 for c in 64 512; do
     bench "nginx-auto c$c" "$c" "$nginx_url$cred_path"
 done
+burst "nginx-auto burst $burst_size" "$nginx_url$cred_path"
 stop_pid "$nginxauto_pid"
+# The app that took all of the load, as it stays afterwards.
+main_pss=$(awk '$1 == "Pss:" { printf "%.1f", $2 / 1024 }' "/proc/$main_pid/smaps_rollup")
+main_rss=$(awk '$1 == "VmRSS:" { printf "%.1f", $2 / 1024 }' "/proc/$main_pid/status")
 
 # --- load during refreshes -----------------------------------------------------------------
 
@@ -359,46 +381,63 @@ idle_top=$(awk '/^[0-9a-f]+-[0-9a-f]+ / { file = (NF >= 6 ? $6 : "[anon]") }
 
 echo
 echo "imsa benchmark, $(date -u +%Y-%m-%d), $(nproc) CPUs, $(lscpu | sed -n 's/^Model name: *//p' | head -1)," \
-    "kernel $(uname -r), wrk ${seconds}s per run, -t2 (-t1 for -c1), nginx $(nginx -v 2>&1 | sed 's/.*\///')"
+    "kernel $(uname -r), wrk ${seconds}s per run, -t2 (-t1 for -c1), nginx $(nginx -v 2>&1 | sed 's/.*\///')," \
+    "imsa serving threads: $serving_threads, burst: ab -n$burst_size -c$burst_size"
 echo "Load average (1/5/15 min) before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg)."
 echo
-echo "| run                                | req/s    | p50 ms   | p99 ms   | max ms    | non-2xx | sockerr | ratio |"
-echo "|------------------------------------|----------|----------|----------|-----------|---------|---------|-------|"
-for c in 1 64 512; do
-    row "imsa c$c" "nginx-1 c$c"
+echo "| run                                | req/s    | p50 ms   | p99 ms   | max ms    | non-2xx | sockerr | ratio | /auto |"
+echo "|------------------------------------|----------|----------|----------|-----------|---------|---------|-------|-------|"
+row "imsa c1" "nginx-1 c1"
+row "nginx-1 c1"
+for c in 64 512; do
+    row "imsa c$c" "nginx-1 c$c" "nginx-auto c$c"
     row "nginx-1 c$c"
+    row "nginx-auto c$c"
 done
-row "nginx-auto c64"
-row "nginx-auto c512"
 row "imsa v2 GET+token c64" "nginx-1 GET+header c64"
 row "nginx-1 GET+header c64"
 row "imsa v2 PUT/GET c64"
+row "imsa burst $burst_size" "nginx-1 burst $burst_size" "nginx-auto burst $burst_size"
+row "nginx-1 burst $burst_size"
+row "nginx-auto burst $burst_size"
 row "imsa quiet c64 (short creds)"
 row "imsa refreshing c64" "imsa quiet c64 (short creds)"
 echo
-echo "ratio: imsa req/s divided by the row below it (nginx, one worker; refreshing vs quiet)."
+echo "ratio: imsa req/s divided by the row below it (nginx, one worker; refreshing vs quiet);"
+echo "/auto: divided by nginx with worker_processes auto. Burst rows: ab, one request per fresh"
+echo "connection, all $burst_size connections opened at once; sockerr there is ab's failed requests."
 echo "Refresh run: $(cat "$tmp/renew.out"); AssumeRole calls during the two runs: $refreshes."
 echo "Idle RSS after ${idle_age} s: headless $idle_rss MB ($idle_anon MB anonymous, PSS $idle_pss MB), tray $tray_rss MB ($tray_anon MB anonymous)."
 echo "Largest resident mappings of the headless app: $idle_top."
+echo "The app under load, after the load: PSS $main_pss MB, RSS $main_rss MB."
 echo
 
-r64=$(awk -v a="$(rps "imsa c64")" -v b="$(rps "nginx-1 c64")" 'BEGIN { print a / b }')
-r512=$(awk -v a="$(rps "imsa c512")" -v b="$(rps "nginx-1 c512")" 'BEGIN { print a / b }')
-verdict "req/s imsa/nginx >= 0.95 at 64 connections" "$(ge "$r64" 0.95)" "$(printf '%.2f' "$r64")"
-verdict "req/s imsa/nginx >= 0.9 at 512 connections" "$(ge "$r512" 0.9)" "$(printf '%.2f' "$r512")"
+for c in 64 512; do
+    r=$(ratio "imsa c$c" "nginx-1 c$c")
+    verdict "req/s imsa/nginx-1 >= 1.0 at $c connections" "$(ge "$r" 1.0)" "$r"
+    r=$(ratio "imsa c$c" "nginx-auto c$c")
+    verdict "req/s imsa/nginx-auto >= 0.9 at $c connections" "$(ge "$r" 0.9)" "$r"
+done
 for c in 1 64 512; do
     verdict "p99 imsa <= nginx at $c connection(s)" "$(le "$(field "imsa c$c" p99)" "$(field "nginx-1 c$c" p99)")" \
         "$(ms "imsa c$c" p99) vs $(ms "nginx-1 c$c" p99) ms"
 done
 verdict "max latency at 512 connections <= 50 ms" "$(le "$(ms "imsa c512" max)" 50)" "$(ms "imsa c512" max) ms"
+r=$(ratio "imsa v2 GET+token c64" "imsa c64")
+verdict "v2 GET with token >= 0.95x v1 GET (c64)" "$(ge "$r" 0.95)" \
+    "$r ($(rps "imsa v2 GET+token c64") vs $(rps "imsa c64") req/s; PUT/GET mix $(rps "imsa v2 PUT/GET c64") req/s)"
+burst_errors=$(($(field "imsa burst $burst_size" non2xx) + $(socket_errors "imsa burst $burst_size")))
+verdict "burst of $burst_size fresh connections: 0 failures" "$((burst_errors == 0 ? 1 : 0))" \
+    "$burst_errors failures, max $(ms "imsa burst $burst_size" max) ms (nginx-1 $(ms "nginx-1 burst $burst_size" max) ms)"
 refresh_errors=$(($(field "imsa refreshing c64" non2xx) + $(socket_errors "imsa refreshing c64")))
 verdict "refreshing: no non-2xx, no socket errors" "$((refresh_errors == 0 ? 1 : 0))" "$refresh_errors errors"
 verdict "refreshing: p99 within 2x of the quiet run" \
     "$(le "$(field "imsa refreshing c64" p99)" "$(awk -v q="$(field "imsa quiet c64 (short creds)" p99)" 'BEGIN { print 2 * q }')")" \
     "$(ms "imsa refreshing c64" p99) vs $(ms "imsa quiet c64 (short creds)" p99) ms"
-verdict "idle RSS headless <= 15 MB" "$(le "$idle_rss" 15)" "$idle_rss MB"
+verdict "headless PSS after the load <= 5 MB" "$(le "$main_pss" 5)" "$main_pss MB"
+verdict "idle RSS headless <= 15 MB (issue 8)" "$(le "$idle_rss" 15)" "$idle_rss MB"
 if [[ $tray_rss != "-" ]]; then
-    verdict "idle RSS tray <= 40 MB" "$(le "$tray_rss" 40)" "$tray_rss MB"
+    verdict "idle RSS tray <= 40 MB (issue 8)" "$(le "$tray_rss" 40)" "$tray_rss MB"
 fi
 print_verdicts
 echo

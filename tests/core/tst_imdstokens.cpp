@@ -47,6 +47,11 @@ private Q_SLOTS:
     void imdsTokenExpiry();
     void imdsTokenRefusals_data();
     void imdsTokenRefusals();
+
+    void tokenMemoRefusals_data() { imdsTokenRefusals_data(); }
+
+    void tokenMemoRefusals();
+    void tokenMemoIssues();
     void containerTokenFormat_data();
     void containerTokenFormat();
     void containerTokenGrants_data();
@@ -145,6 +150,30 @@ void tst_ImdsTokens::imdsTokenRefusals()
     const ImdsTokenSigner signer(key);
     QCOMPARE(signer.issue(300, t0), tokenAtT0For300s);
     QVERIFY(!signer.isValid(candidate, t0));
+}
+
+void tst_ImdsTokens::tokenMemoRefusals()
+{
+    QFETCH(QByteArray, candidate);
+
+    // The memo holds the issued token, verified: the candidate must not pass for it.
+    ImdsTokenMemo memo{ImdsTokenSigner(key)};
+    QVERIFY(memo.isValid(tokenAtT0For300s, t0));
+    QVERIFY(!memo.isValid(candidate, t0));
+    QVERIFY(memo.isValid(tokenAtT0For300s, t0.addSecs(299)));
+    QVERIFY(!memo.isValid(tokenAtT0For300s, t0.addSecs(300)));
+}
+
+void tst_ImdsTokens::tokenMemoIssues()
+{
+    const ImdsTokenSigner signer(key);
+    ImdsTokenMemo memo{signer};
+    QCOMPARE(memo.issue(300, t0), tokenAtT0For300s);
+    QCOMPARE(memo.issue(300, t0.addMSecs(-500)), tokenAtT0For300s);
+    for (const int ms : {1, 999, 1000, 60'000}) {
+        QCOMPARE(memo.issue(300, t0.addMSecs(ms)), signer.issue(300, t0.addMSecs(ms)));
+        QCOMPARE(memo.issue(21600, t0.addMSecs(ms)), signer.issue(21600, t0.addMSecs(ms)));
+    }
 }
 
 void tst_ImdsTokens::containerTokenFormat_data()

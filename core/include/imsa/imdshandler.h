@@ -426,7 +426,7 @@ private:
     }
 
     ImdsConfig m_config;
-    ImdsTokenSigner m_tokens;
+    ImdsTokenMemo m_tokens;
     const CredentialView &m_view;
     detail::CredentialsBodyCache m_bodies;
 };

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstring>
+#include <optional>
 #include <utility>
 
 #include <QByteArray>
@@ -95,28 +96,53 @@ public:
     /// rounded up to a whole second: a token never lives shorter than asked.
     QByteArray issue(int ttlSeconds, const QDateTime &now) const
     {
+        return tokenExpiringAt(expiryFor(ttlSeconds, now));
+    }
+
+    /// Whether `token` was issued with this key and has not expired at `now`.
+    bool isValid(QByteArrayView token, const QDateTime &now) const
+    {
+        const std::optional<qint64> expiry = verifiedExpiry(token);
+        return expiry && isBefore(now, *expiry);
+    }
+
+    /// When a token issued at `now` for `ttlSeconds` (clamped) expires, in seconds since the
+    /// epoch.
+    static qint64 expiryFor(int ttlSeconds, const QDateTime &now)
+    {
         const qint64 ttlMs = qint64(qBound(1, ttlSeconds, maxTtlSeconds)) * 1000;
-        const qint64 expiry = -floorSeconds(-(now.toMSecsSinceEpoch() + ttlMs));
+        return -floorSeconds(-(now.toMSecsSinceEpoch() + ttlMs));
+    }
+
+    /// The token that expires at `expiry` (seconds since the epoch).
+    QByteArray tokenExpiringAt(qint64 expiry) const
+    {
         QByteArray token(8, Qt::Uninitialized);
         qToBigEndian(expiry, token.data());
         token += mac(token);
         return detail::toBase64Url(token);
     }
 
-    /// Whether `token` was issued with this key and has not expired at `now`.
-    bool isValid(QByteArrayView token, const QDateTime &now) const
+    /// The expiry (seconds since the epoch) of `token` if this key issued it, expired or not.
+    std::optional<qint64> verifiedExpiry(QByteArrayView token) const
     {
         // The shape is checked first, so that junk and oversized headers cost no hashing.
         if (token.size() != tokenChars || !detail::isBase64UrlText(token))
-            return false;
+            return std::nullopt;
         const QByteArray bytes =
                 QByteArray::fromBase64(token.toByteArray(), QByteArray::Base64UrlEncoding);
         if (bytes.size() != tokenBytes)
-            return false;
+            return std::nullopt;
         const QByteArrayView expiry = QByteArrayView(bytes).first(8);
         if (!detail::constantTimeEquals(QByteArrayView(bytes).sliced(8), mac(expiry)))
-            return false;
-        return floorSeconds(now.toMSecsSinceEpoch()) < qFromBigEndian<qint64>(expiry.data());
+            return std::nullopt;
+        return qFromBigEndian<qint64>(expiry.data());
+    }
+
+    /// Whether `now` is before `expiry` (seconds since the epoch).
+    static bool isBefore(const QDateTime &now, qint64 expiry)
+    {
+        return floorSeconds(now.toMSecsSinceEpoch()) < expiry;
     }
 
 private:
@@ -128,6 +154,49 @@ private:
     }
 
     QByteArray m_key;
+};
+
+/// An ImdsTokenSigner that remembers the last token it issued and the last one it verified.
+/// An SDK presents the same token for its whole TTL (botocore asks for 6 h), and tokens issued
+/// in the same second with the same TTL are the same string: most checks become a compare of
+/// 32 characters and most issues a copy, instead of base64 and an HMAC each. Not thread-safe:
+/// one per handler, and so per serving thread.
+class ImdsTokenMemo
+{
+public:
+    explicit ImdsTokenMemo(ImdsTokenSigner signer)
+        : m_signer(std::move(signer))
+    { }
+
+    QByteArray issue(int ttlSeconds, const QDateTime &now)
+    {
+        const qint64 expiry = ImdsTokenSigner::expiryFor(ttlSeconds, now);
+        if (expiry != m_issuedExpiry) {
+            m_issued = m_signer.tokenExpiringAt(expiry);
+            m_issuedExpiry = expiry;
+        }
+        return m_issued;
+    }
+
+    bool isValid(QByteArrayView token, const QDateTime &now)
+    {
+        // Constant time, like the MAC compare it stands in for.
+        if (m_verified.isEmpty() || !detail::constantTimeEquals(token, m_verified)) {
+            const std::optional<qint64> expiry = m_signer.verifiedExpiry(token);
+            if (!expiry)
+                return false;
+            m_verified = token.toByteArray();
+            m_verifiedExpiry = *expiry;
+        }
+        return ImdsTokenSigner::isBefore(now, m_verifiedExpiry);
+    }
+
+private:
+    ImdsTokenSigner m_signer;
+    QByteArray m_issued;
+    qint64 m_issuedExpiry = -1;
+    QByteArray m_verified;
+    qint64 m_verifiedExpiry = -1;
 };
 
 /// The Authorization value of the container route for one profile: base64url of the MAC of

@@ -81,6 +81,7 @@ private Q_SLOTS:
     void completedRequestEndsTheDeadline();
     void idleConnectionIsClosedAfterTheIdleTimeout();
     void acceptPausesWhenDescriptorsRunOut();
+    void drainedOnlyAfterABusyPeriod();
 
 private:
     std::unique_ptr<Rig> m_rig;
@@ -206,6 +207,28 @@ void tst_GuardedTcpServer::acceptPausesWhenDescriptorsRunOut()
     // Descriptors are back: the paused server resumes by itself.
     QTRY_COMPARE_WITH_TIMEOUT(server.connectionCount(), 1, 3000);
     ::close(client);
+}
+
+void tst_GuardedTcpServer::drainedOnlyAfterABusyPeriod()
+{
+    GuardedTcpServer &server = m_rig->server;
+    QSignalSpy drained(&server, &GuardedTcpServer::drained);
+    const auto closeAll = [this, &server] {
+        for (const auto &client : m_rig->clients)
+            client->disconnectFromHost();
+        QTRY_COMPARE_WITH_TIMEOUT(server.connectionCount(), 0, 5000);
+        m_rig->clients.clear();
+    };
+    // Fewer than busyConnections at once: nothing worth giving back.
+    for (int i = 0; i < GuardedTcpServer::busyConnections - 1; ++i)
+        QVERIFY(m_rig->connectClient());
+    closeAll();
+    QCOMPARE(drained.size(), 0);
+    for (int i = 0; i < GuardedTcpServer::busyConnections; ++i)
+        QVERIFY(m_rig->connectClient());
+    QCOMPARE(drained.size(), 0);
+    closeAll();
+    QCOMPARE(drained.size(), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_GuardedTcpServer)

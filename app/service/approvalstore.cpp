@@ -39,7 +39,7 @@ void ApprovalStore::load()
     }
 }
 
-bool ApprovalStore::save(QString *error) const
+Result<Done, Failure> ApprovalStore::save() const
 {
     QJsonObject profiles;
     for (auto it = m_approved.cbegin(); it != m_approved.cend(); ++it) {
@@ -53,11 +53,9 @@ bool ApprovalStore::save(QString *error) const
     if (!file.open(QIODevice::WriteOnly)
         || !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)
         || file.write(QJsonDocument(profiles).toJson()) < 0 || !file.commit()) {
-        if (error)
-            *error = QStringLiteral("cannot write %1: %2").arg(m_path, file.errorString());
-        return false;
+        return Failure{QStringLiteral("cannot write %1: %2").arg(m_path, file.errorString())};
     }
-    return true;
+    return Done{};
 }
 
 bool ApprovalStore::isApproved(const QString &profile, const QString &program) const
@@ -66,26 +64,26 @@ bool ApprovalStore::isApproved(const QString &profile, const QString &program) c
     return m_approved.value(profile).contains(program);
 }
 
-bool ApprovalStore::approve(const QString &profile, const QString &program, QString *error)
+Result<Done, Failure> ApprovalStore::approve(const QString &profile, const QString &program)
 {
     const QMutexLocker locker(&m_mutex);
     const auto before = m_approved;
     m_approved[profile].insert(program);
-    if (save(error))
-        return true;
-    m_approved = before;
-    return false;
+    Result<Done, Failure> saved = save();
+    if (!saved)
+        m_approved = before;
+    return saved;
 }
 
-bool ApprovalStore::revoke(const QString &profile, const QString &program, QString *error)
+Result<Done, Failure> ApprovalStore::revoke(const QString &profile, const QString &program)
 {
     const QMutexLocker locker(&m_mutex);
     const auto before = m_approved;
     m_approved[profile].remove(program);
-    if (save(error))
-        return true;
-    m_approved = before;
-    return false;
+    Result<Done, Failure> saved = save();
+    if (!saved)
+        m_approved = before;
+    return saved;
 }
 
 QStringList ApprovalStore::approved(const QString &profile) const

@@ -6,6 +6,8 @@
 #include <QString>
 #include <QStringList>
 
+#include "imsa/result.h"
+
 namespace imsa::app {
 
 /// The programs the user approved per profile (`imsa allow PROFILE PROGRAM`), for profiles
@@ -20,17 +22,17 @@ public:
     explicit ApprovalStore(QString path);
 
     bool isApproved(const QString &profile, const QString &program) const;
-    /// Adds or removes an approval and saves; false with `error` set when the file can't be
-    /// written (the change is then not kept either).
-    bool approve(const QString &profile, const QString &program, QString *error);
-    bool revoke(const QString &profile, const QString &program, QString *error);
+    /// Adds or removes an approval and saves; a Failure, and the change not kept, when the file
+    /// can't be written.
+    Result<Done, Failure> approve(const QString &profile, const QString &program);
+    Result<Done, Failure> revoke(const QString &profile, const QString &program);
     QStringList approved(const QString &profile) const;
 
     QString path() const { return m_path; }
 
 private:
     void load();
-    bool save(QString *error) const;
+    Result<Done, Failure> save() const;
 
     QString m_path;
     mutable QMutex m_mutex; ///< guards m_approved and the file

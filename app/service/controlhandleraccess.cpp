@@ -34,11 +34,11 @@ void ControlHandler::changeApproval(ControlConnection &connection, const ipc::Re
                                                 : QStringLiteral("imsa is still starting")});
         return;
     }
-    QString error;
-    const bool saved = approve ? guard->approvals().approve(profile->name, program, &error)
-                               : guard->approvals().revoke(profile->name, program, &error);
+    const Result<Done, Failure> saved = approve ? guard->approvals().approve(profile->name, program)
+                                                : guard->approvals().revoke(profile->name, program);
     if (!saved) {
-        connection.sendError(request.id, {QString(ipc::errors::notAvailable), error});
+        connection.sendError(request.id,
+                             {QString(ipc::errors::notAvailable), saved.error().message});
         return;
     }
     qCInfo(lcIpc).noquote() << (approve ? "approved" : "withdrew the approval of") << program

@@ -104,9 +104,9 @@ void tst_AccessGuard::askServesOnlyApprovedPrograms()
     QVERIFY(connection.open());
 
     QVERIFY(!guard.admit(connection.accepted, u"prod"_s, QLatin1StringView("imds")));
-    QVERIFY(store.approve(u"dev"_s, QCoreApplication::applicationFilePath(), nullptr));
+    QVERIFY(store.approve(u"dev"_s, QCoreApplication::applicationFilePath()));
     QVERIFY(!guard.admit(connection.accepted, u"prod"_s, QLatin1StringView("imds")));
-    QVERIFY(store.approve(u"prod"_s, QCoreApplication::applicationFilePath(), nullptr));
+    QVERIFY(store.approve(u"prod"_s, QCoreApplication::applicationFilePath()));
     QVERIFY(guard.admit(connection.accepted, u"prod"_s, QLatin1StringView("imds")));
 
     // denied, the second denial counted and written as a repeat when the answer changed, served.

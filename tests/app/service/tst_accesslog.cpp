@@ -142,9 +142,9 @@ void tst_AccessLog::approvalsArePrivateAndSurviveARestart()
     {
         ApprovalStore store(path);
         QVERIFY(!store.isApproved(u"prod"_s, tool));
-        QVERIFY(store.approve(u"prod"_s, tool, nullptr));
-        QVERIFY(store.approve(u"prod"_s, u"/usr/bin/curl"_s, nullptr));
-        QVERIFY(store.revoke(u"prod"_s, u"/usr/bin/curl"_s, nullptr));
+        QVERIFY(store.approve(u"prod"_s, tool));
+        QVERIFY(store.approve(u"prod"_s, u"/usr/bin/curl"_s));
+        QVERIFY(store.revoke(u"prod"_s, u"/usr/bin/curl"_s));
     }
     QCOMPARE(modeOf(path), mode_t(0600));
     ApprovalStore reloaded(path);

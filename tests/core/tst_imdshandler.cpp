@@ -958,8 +958,7 @@ void tst_ImdsHandler::accessIsAskedOnlyForCredentials_data()
             << "/latest/meta-data/iam/security-credentials-extended/ProtoRole"_ba << none << false
             << 404 << u"proto imds"_s;
     QTest::addRow("container credentials, refused")
-            << "/v1/credentials/proto"_ba << authorized << false << 404
-            << u"proto container"_s;
+            << "/v1/credentials/proto"_ba << authorized << false << 404 << u"proto container"_s;
     QTest::addRow("the role name is no credential: not asked")
             << "/latest/meta-data/iam/security-credentials/"_ba << none << false << 200
             << QString();
@@ -977,8 +976,7 @@ void tst_ImdsHandler::accessIsAskedOnlyForCredentials()
     QFETCH(QString, asked);
 
     FakeView view;
-    ImdsHandler handler(containerConfig(QHostAddress::LocalHost, 9254, false), tokenSigner(),
-                        view);
+    ImdsHandler handler(containerConfig(QHostAddress::LocalHost, 9254, false), tokenSigner(), view);
     FakeAccess access;
     access.admits = admits;
     QByteArrayList allHeaders = headers;

@@ -149,8 +149,11 @@ weston --backend=headless-backend.so --socket=imsa-test --idle-time=0 --no-confi
     --log="$work/weston.log" >/dev/null 2>&1 &
 started $!
 wait_for 10 test -S "$work/run/imsa-test" || fail "weston did not start"
-line=$(env -u DISPLAY WAYLAND_DISPLAY=imsa-test QT_QPA_PLATFORM=wayland "$imsa" doctor --offline \
-    2>&1 | grep '^[a-zA-Z]* *tray: ' || true)
+# In a sanitizer build LeakSanitizer reports 480 bytes still allocated by libwayland-client when
+# imsa-tray --probe-tray-host exits on Wayland (the stack ends there: no frame pointers), and the
+# doctor takes the report for the probe's answer; as in tst_doctorprobes, no leak check here.
+line=$(env -u DISPLAY WAYLAND_DISPLAY=imsa-test QT_QPA_PLATFORM=wayland ASAN_OPTIONS=detect_leaks=0 \
+    "$imsa" doctor --offline 2>&1 | grep '^[a-zA-Z]* *tray: ' || true)
 case $line in
 *trayer*) fail "doctor on Wayland offers trayer: '$line'" ;;
 "warn  tray: no tray host: no StatusNotifierItem host"*"the only kind Wayland has"*"Fix: "*) ;;

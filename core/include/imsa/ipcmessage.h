@@ -61,9 +61,9 @@ inline constexpr QLatin1StringView ssoAccounts{"sso-accounts"};
 inline constexpr QLatin1StringView allow{"allow"};
 inline constexpr QLatin1StringView deny{"deny"};
 /// Every command above; tst_controlhandler checks that the app handles exactly these.
-inline constexpr std::array all{status,  profiles, assume,     credentials, env,
-                                mfa,     renew,    logout,     stop,        verifyEndpoint,
-                                console, login,    ssoAccounts, allow,      deny};
+inline constexpr std::array all{status,  profiles, assume,      credentials, env,
+                                mfa,     renew,    logout,      stop,        verifyEndpoint,
+                                console, login,    ssoAccounts, allow,       deny};
 } // namespace commands
 
 /// Events the app sends while a request is pending (Response::event).

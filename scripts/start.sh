@@ -14,7 +14,7 @@ build=${IMSA_BUILD_DIR:-build}
 # third less compiler work. test.sh builds file by file, so that each file is checked on its
 # own (its includes, clang-tidy).
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIMSA_BUILD_TESTS=OFF \
-    -DCMAKE_UNITY_BUILD=ON -DCMAKE_CXX_COMPILER_LAUNCHER=ccache
+    -DCMAKE_CXX_COMPILER_LAUNCHER=ccache
 cmake --build "$build" --parallel "$(nproc)" --target imsa
 
 helper="$build/bin/imsa-helper"

@@ -66,20 +66,23 @@ bool ApprovalStore::isApproved(const QString &profile, const QString &program) c
 
 Result<Done, Failure> ApprovalStore::approve(const QString &profile, const QString &program)
 {
-    const QMutexLocker locker(&m_mutex);
-    const auto before = m_approved;
-    m_approved[profile].insert(program);
-    Result<Done, Failure> saved = save();
-    if (!saved)
-        m_approved = before;
-    return saved;
+    return change([&] {
+        m_approved[profile].insert(program);
+    });
 }
 
 Result<Done, Failure> ApprovalStore::revoke(const QString &profile, const QString &program)
 {
+    return change([&] {
+        m_approved[profile].remove(program);
+    });
+}
+
+Result<Done, Failure> ApprovalStore::change(const std::function<void()> &edit)
+{
     const QMutexLocker locker(&m_mutex);
     const auto before = m_approved;
-    m_approved[profile].remove(program);
+    edit();
     Result<Done, Failure> saved = save();
     if (!saved)
         m_approved = before;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include <QHash>
 #include <QMutex>
 #include <QSet>
@@ -32,6 +34,8 @@ public:
 
 private:
     void load();
+    /// Applies `edit` and saves; undoes it when saving fails.
+    Result<Done, Failure> change(const std::function<void()> &edit);
     Result<Done, Failure> save() const;
 
     QString m_path;

@@ -11,13 +11,14 @@ PACKAGES="
 "
 # Only the test suite needs these: real AWS clients (the AWS SDK for JavaScript comes from the npm
 # registry, tests/e2e/js), the shells the completion scripts are for, a real Secret Service, an X
-# server with a tray host, nginx, wrk and ab for the benchmarks, the packaging checks, and the lint
-# checks: format, clang-tidy, shell scripts (git lists the files they check).
+# server with a tray host, the AT-SPI bus screen readers read, nginx, wrk and ab for the
+# benchmarks, the packaging checks, and the lint checks: format, clang-tidy, shell scripts (git
+# lists the files they check).
 TEST_PACKAGES="
   awscli python3-boto3 nodejs npm curl zsh fish
   dbus dbus-x11 gnome-keyring libsecret-tools
   xvfb xauth trayer imagemagick x11-utils xdotool python3-dbus python3-gi
-  weston qt6-wayland xfce4-panel xfconf dunst
+  weston qt6-wayland xfce4-panel xfconf dunst at-spi2-core python3-pyatspi
   nginx-light wrk hyperfine apache2-utils
   lintian dpkg-dev file desktop-file-utils man-db systemd clang libclang-rt-14-dev
   clang-format clang-tidy shellcheck git

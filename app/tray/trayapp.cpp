@@ -100,8 +100,10 @@ TrayApp::~TrayApp()
 
 void TrayApp::showIconWhenTrayAppears()
 {
-    // Qt is asked only once a host is there (see findTrayHosts()).
-    if (findTrayHosts().any() && QSystemTrayIcon::isSystemTrayAvailable()) {
+    // Qt is asked only once a host is there (see findTrayHosts()). One probe per tick (a
+    // blocking D-Bus call and an X connection) answers both that and the log line.
+    const TrayHosts hosts = findTrayHosts();
+    if (hosts.any() && QSystemTrayIcon::isSystemTrayAvailable()) {
         m_icon = std::make_unique<TrayIcon>(m_controller);
         m_icon->show();
         // The icon's messages now tell of the session's end (through the same desktop
@@ -115,7 +117,7 @@ void TrayApp::showIconWhenTrayAppears()
     if (m_retriesLeft-- > 0) {
         if (m_retriesLeft == trayRetries - 1)
             qCInfo(lcTray).noquote() << QStringLiteral("no tray host yet (%1); waiting for one")
-                                                .arg(missingTrayHost(findTrayHosts()));
+                                                .arg(missingTrayHost(hosts));
         m_trayRetry.start();
         return;
     }
@@ -124,7 +126,7 @@ void TrayApp::showIconWhenTrayAppears()
             << QStringLiteral("no tray host appeared (%1); running without an icon: MFA dialogs "
                               "still open, `imsa status` shows the state, `imsa doctor` says "
                               "what to install")
-                       .arg(missingTrayHost(findTrayHosts()));
+                       .arg(missingTrayHost(hosts));
 }
 
 void TrayApp::openMfaDialog(const QString &profile, const QString &mfaSerial)

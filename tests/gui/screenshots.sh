@@ -35,70 +35,17 @@ for tool in xvfb-run trayer xdotool import /usr/bin/python3; do
     fi
 done
 
-if [ -z "${IMSA_SCREENSHOTS_IN_XVFB:-}" ]; then
-    export IMSA_SCREENSHOTS_IN_XVFB=1
-    mode=
-    [ "$check" = 1 ] && mode=--check
-    # shellcheck disable=SC2086 # an empty $mode must vanish
-    exec xvfb-run -a -s "-screen 0 1024x640x24" "$0" $mode "$imsa" "$standin" "$out"
-fi
-
-work=$(mktemp -d)
-pids=
-cleanup() {
-    for pid in $pids; do
-        kill "$pid" 2>/dev/null || true
-    done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-# A signal ends the script through exit, so that the EXIT trap stops what it started.
-trap 'exit 143' TERM INT HUP
-started() { pids="$pids $1"; }
-
-fail() {
-    echo "screenshots: $*" >&2
-    echo "--- imsa log:" >&2
-    cat "$work/imsa.log" >&2 2>/dev/null || true
-    exit 1
-}
-
-# wait_for SECONDS COMMAND...: polls until COMMAND succeeds.
-wait_for() {
-    tries=$(($1 * 5))
-    shift
-    while [ "$tries" -gt 0 ]; do
-        if "$@" >/dev/null 2>&1; then
-            return 0
-        fi
-        tries=$((tries - 1))
-        sleep 0.2
-    done
-    return 1
-}
+session_name=screenshots
+# shellcheck source=tests/gui/session.sh
+. "$here/session.sh"
+mode=
+[ "$check" = 1 ] && mode=--check
+# shellcheck disable=SC2086 # an empty $mode must vanish
+session_in_xvfb IMSA_SCREENSHOTS_IN_XVFB 1024x640 "$0" $mode "$imsa" "$standin" "$out"
 
 # --- a private user: HOME, XDG folders, file key store, STS stand-in -----------------------
-mkdir -p "$work/home" "$work/config" "$work/state" "$work/run"
-chmod 700 "$work/run"
-export HOME="$work/home" XDG_CONFIG_HOME="$work/config" XDG_STATE_HOME="$work/state"
-export XDG_CONFIG_DIRS="$work/xdg"
-export LANG=C.UTF-8 LANGUAGE='' LC_ALL=''
-# None of the caller's imsa and AWS settings (a developer who uses imsa has them) reach imsa.
-for variable in $(env | sed -n 's/^\(\(IMSA\|AWS\)_[A-Za-z0-9_]*\)=.*/\1/p'); do
-    case $variable in
-    IMSA_SCREENSHOTS_IN_XVFB | IMSA_TEST_NAME | IMSA_TEST_TAG) ;;
-    *) unset "$variable" ;;
-    esac
-done
-export XDG_RUNTIME_DIR="$work/run" IMSA_RUNTIME_DIR="$work/run/imsa" IMSA_KEYSTORE=file
-unset DBUS_SESSION_BUS_ADDRESS
-
-"$standin" --port 0 >"$work/sts.out" 2>&1 &
-started $!
-wait_for 10 grep -q '^LISTENING' "$work/sts.out" || fail "the STS stand-in did not start"
-sts_port=$(sed -n 's/^LISTENING //p' "$work/sts.out")
-export AWS_ENDPOINT_URL_STS="http://127.0.0.1:$sts_port/"
+session_start
+session_standin "$standin"
 if [ "$check" = 1 ]; then
     # The console's sign-in goes to the stand-in too, and the browser is a recorder: it keeps
     # a copy of the page it was given (imsa removes the page later) and then, last, its argument.

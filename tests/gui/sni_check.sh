@@ -26,10 +26,10 @@ imsa=$(realpath "$1")
 standin=$(realpath "$2")
 out=${3:+$(realpath -m "$3")}
 
-skip() {
-    echo "sni_check: $* (scripts/setup-debian.sh --with-tests installs it); skipped" >&2
-    exit 77
-}
+session_name=sni_check
+session_logs="imsa.log panel.log"
+# shellcheck source=tests/gui/session.sh
+. "$here/session.sh"
 for tool in xvfb-run xfce4-panel dunst dbus-daemon xdotool /usr/bin/python3; do
     command -v "$tool" >/dev/null || skip "$tool is missing"
 done
@@ -40,69 +40,14 @@ for candidate in /usr/lib/*/xfce4/xfconf/xfconfd; do
 done
 [ -n "$xfconfd" ] || skip "xfconfd (xfconf) is missing"
 
-if [ -z "${IMSA_SNI_IN_XVFB:-}" ]; then
-    export IMSA_SNI_IN_XVFB=1
-    exec xvfb-run -a -s "-screen 0 1024x640x24" "$0" "$imsa" "$standin" ${out:+"$out"}
-fi
-
-work=$(mktemp -d)
-pids=
-cleanup() {
-    for pid in $pids; do
-        kill "$pid" 2>/dev/null || true
-    done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT HUP
-started() { pids="$pids $1"; }
-
-fail() {
-    echo "sni_check: $*" >&2
-    echo "--- imsa log:" >&2
-    cat "$work/imsa.log" >&2 2>/dev/null || true
-    echo "--- panel log:" >&2
-    cat "$work/panel.log" >&2 2>/dev/null || true
-    exit 1
-}
-
-# wait_for SECONDS COMMAND...: polls until COMMAND succeeds.
-wait_for() {
-    tries=$(($1 * 5))
-    shift
-    while [ "$tries" -gt 0 ]; do
-        if "$@" >/dev/null 2>&1; then
-            return 0
-        fi
-        tries=$((tries - 1))
-        sleep 0.2
-    done
-    return 1
-}
+session_in_xvfb IMSA_SNI_IN_XVFB 1024x640 "$0" "$imsa" "$standin" ${out:+"$out"}
 
 sni() { /usr/bin/python3 "$here/sni.py" "$@"; }
 
 # --- a private user ---------------------------------------------------------------------------
-mkdir -p "$work/home" "$work/config" "$work/state" "$work/run"
-chmod 700 "$work/run"
-export HOME="$work/home" XDG_CONFIG_HOME="$work/config" XDG_STATE_HOME="$work/state"
-export XDG_CONFIG_DIRS="$work/xdg" XDG_DATA_HOME="$work/data" LANG=C.UTF-8 LANGUAGE='' LC_ALL=''
-for variable in $(env | sed -n 's/^\(\(IMSA\|AWS\|QT\)_[A-Za-z0-9_]*\)=.*/\1/p'); do
-    case $variable in
-    IMSA_TEST_NAME | IMSA_TEST_TAG) ;;
-    *) unset "$variable" ;;
-    esac
-done
-unset WAYLAND_DISPLAY XDG_SESSION_TYPE XDG_CURRENT_DESKTOP
-export XDG_RUNTIME_DIR="$work/run" IMSA_RUNTIME_DIR="$work/run/imsa" IMSA_KEYSTORE=file
-
+session_start
 # MFA sessions of 20 minutes end for imsa (15 min before AWS's end) in 5: the tray warns at once.
-"$standin" --port 0 --session-duration 1200 >"$work/sts.out" 2>&1 &
-started $!
-wait_for 10 grep -q '^LISTENING' "$work/sts.out" || fail "the STS stand-in did not start"
-AWS_ENDPOINT_URL_STS="http://127.0.0.1:$(sed -n 's/^LISTENING //p' "$work/sts.out")/"
-export AWS_ENDPOINT_URL_STS
+session_standin "$standin" --session-duration 1200
 
 # alice's MFA code at the stand-in is 123456 (tests/fakes/standinsts.cpp).
 cat >"$HOME/.imsa" <<'YAML'
@@ -118,14 +63,7 @@ prod:
 YAML
 
 # --- the session: D-Bus, xfconf, the panel ------------------------------------------------------
-# A bus of its own that starts no services: Debian's session bus without its service folders.
-sed -e "s#<listen>.*</listen>#<listen>unix:dir=$work</listen>#" -e '/standard_session_servicedirs/d' \
-    -e '/<include/d' /usr/share/dbus-1/session.conf >"$work/bus.conf"
-dbus-daemon --config-file="$work/bus.conf" --fork --print-address=1 --print-pid=1 >"$work/bus" \
-    || fail "dbus-daemon did not start"
-started "$(sed -n 2p "$work/bus")"
-DBUS_SESSION_BUS_ADDRESS=$(sed -n 1p "$work/bus")
-export DBUS_SESSION_BUS_ADDRESS
+session_dbus
 
 # One panel along the top with the systray plugin only (Xfce's default has more, and asks on
 # the first start whether to use it).

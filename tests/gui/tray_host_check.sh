@@ -20,10 +20,9 @@ fi
 here=$(cd "$(dirname "$0")" && pwd)
 imsa=$(realpath "$1")
 
-skip() {
-    echo "tray_host_check: $* (scripts/setup-debian.sh --with-tests installs it); skipped" >&2
-    exit 77
-}
+session_name=tray_host_check
+# shellcheck source=tests/gui/session.sh
+. "$here/session.sh"
 for tool in xvfb-run trayer dbus-daemon weston /usr/bin/python3; do
     command -v "$tool" >/dev/null || skip "$tool is missing"
 done
@@ -32,70 +31,16 @@ done
 ls /usr/lib/*/qt6/plugins/platforms/libqwayland-generic.so >/dev/null 2>&1 \
     || skip "Qt's Wayland platform (qt6-wayland) is missing"
 
-if [ -z "${IMSA_TRAY_HOST_IN_XVFB:-}" ]; then
-    export IMSA_TRAY_HOST_IN_XVFB=1
-    exec xvfb-run -a -s "-screen 0 800x600x24" "$0" "$imsa"
-fi
+session_in_xvfb IMSA_TRAY_HOST_IN_XVFB 800x600 "$0" "$imsa"
 
-work=$(mktemp -d)
-pids=
-cleanup() {
-    for pid in $pids; do
-        kill "$pid" 2>/dev/null || true
-    done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT HUP
-started() { pids="$pids $1"; }
-
-fail() {
-    echo "tray_host_check: $*" >&2
-    echo "--- imsa log:" >&2
-    cat "$work/imsa.log" >&2 2>/dev/null || true
-    exit 1
-}
-
-wait_for() {
-    tries=$(($1 * 5))
-    shift
-    while [ "$tries" -gt 0 ]; do
-        if "$@" >/dev/null 2>&1; then
-            return 0
-        fi
-        tries=$((tries - 1))
-        sleep 0.2
-    done
-    return 1
-}
-
-mkdir -p "$work/home" "$work/config" "$work/state" "$work/run"
-chmod 700 "$work/run"
-export HOME="$work/home" XDG_CONFIG_HOME="$work/config" XDG_STATE_HOME="$work/state"
-export XDG_CONFIG_DIRS="$work/xdg" LANG=C.UTF-8 LANGUAGE='' LC_ALL=''
-for variable in $(env | sed -n 's/^\(\(IMSA\|AWS\|QT\)_[A-Za-z0-9_]*\)=.*/\1/p'); do
-    case $variable in
-    IMSA_TEST_NAME | IMSA_TEST_TAG) ;;
-    *) unset "$variable" ;;
-    esac
-done
-unset WAYLAND_DISPLAY XDG_SESSION_TYPE XDG_CURRENT_DESKTOP
-export XDG_RUNTIME_DIR="$work/run" IMSA_RUNTIME_DIR="$work/run/imsa" IMSA_KEYSTORE=file
+session_start
 cat >"$HOME/.imsa" <<'YAML'
 alice:
   aws_access_key_id: AKIAIOSFODNN7EXAMPLE
   aws_secret_access_key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
 YAML
 
-# A bus of its own that starts no services: Debian's session bus without its service folders.
-sed -e "s#<listen>.*</listen>#<listen>unix:dir=$work</listen>#" -e '/standard_session_servicedirs/d' \
-    -e '/<include/d' /usr/share/dbus-1/session.conf >"$work/bus.conf"
-dbus-daemon --config-file="$work/bus.conf" --fork --print-address=1 --print-pid=1 >"$work/bus" \
-    || fail "dbus-daemon did not start"
-started "$(sed -n 2p "$work/bus")"
-DBUS_SESSION_BUS_ADDRESS=$(sed -n 1p "$work/bus")
-export DBUS_SESSION_BUS_ADDRESS
+session_dbus
 
 tray_line() { "$imsa" doctor --offline 2>&1 | grep '^[a-zA-Z]* *tray: ' || true; }
 
@@ -145,10 +90,7 @@ case $line in
 esac
 
 # --- Wayland without a StatusNotifierItem host -------------------------------------------------
-weston --backend=headless-backend.so --socket=imsa-test --idle-time=0 --no-config \
-    --log="$work/weston.log" >/dev/null 2>&1 &
-started $!
-wait_for 10 test -S "$work/run/imsa-test" || fail "weston did not start"
+session_weston --backend=headless-backend.so
 # In a sanitizer build LeakSanitizer reports 480 bytes still allocated by libwayland-client when
 # imsa-tray --probe-tray-host exits on Wayland (the stack ends there: no frame pointers), and the
 # doctor takes the report for the probe's answer; as in tst_doctorprobes, no leak check here.

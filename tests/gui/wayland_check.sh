@@ -36,10 +36,9 @@ imsa=$(realpath "$1")
 standin=$(realpath "$2")
 out=${3:+$(realpath -m "$3")}
 
-skip() {
-    echo "wayland_check: $* (scripts/setup-debian.sh --with-tests installs it); skipped" >&2
-    exit 77
-}
+session_name=wayland_check
+# shellcheck source=tests/gui/session.sh
+. "$here/session.sh"
 for tool in weston weston-debug dbus-daemon /usr/bin/python3; do
     command -v "$tool" >/dev/null || skip "$tool is missing"
 done
@@ -51,65 +50,12 @@ if [ "$seat" = 1 ]; then
     for tool in xvfb-run xdotool; do
         command -v "$tool" >/dev/null || skip "$tool is missing"
     done
-    if [ -z "${IMSA_WAYLAND_IN_XVFB:-}" ]; then
-        export IMSA_WAYLAND_IN_XVFB=1
-        exec xvfb-run -a -s "-screen 0 1024x640x24" "$0" --seat "$imsa" "$standin" ${out:+"$out"}
-    fi
+    session_in_xvfb IMSA_WAYLAND_IN_XVFB 1024x640 "$0" --seat "$imsa" "$standin" ${out:+"$out"}
 fi
 
-work=$(mktemp -d)
-pids=
-cleanup() {
-    for pid in $pids; do
-        kill "$pid" 2>/dev/null || true
-    done
-    wait 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT HUP
-started() { pids="$pids $1"; }
-
-fail() {
-    echo "wayland_check: $*" >&2
-    echo "--- imsa log:" >&2
-    cat "$work/imsa.log" >&2 2>/dev/null || true
-    exit 1
-}
-
-# wait_for SECONDS COMMAND...: polls until COMMAND succeeds.
-wait_for() {
-    tries=$(($1 * 5))
-    shift
-    while [ "$tries" -gt 0 ]; do
-        if "$@" >/dev/null 2>&1; then
-            return 0
-        fi
-        tries=$((tries - 1))
-        sleep 0.2
-    done
-    return 1
-}
-
 # --- a private user -------------------------------------------------------------------------
-mkdir -p "$work/home" "$work/config" "$work/state" "$work/run"
-chmod 700 "$work/run"
-export HOME="$work/home" XDG_CONFIG_HOME="$work/config" XDG_STATE_HOME="$work/state"
-export XDG_CONFIG_DIRS="$work/xdg" LANG=C.UTF-8 LANGUAGE='' LC_ALL=''
-for variable in $(env | sed -n 's/^\(\(IMSA\|AWS\|QT\)_[A-Za-z0-9_]*\)=.*/\1/p'); do
-    case $variable in
-    IMSA_TEST_NAME | IMSA_TEST_TAG) ;;
-    *) unset "$variable" ;;
-    esac
-done
-unset XDG_SESSION_TYPE XDG_CURRENT_DESKTOP
-export XDG_RUNTIME_DIR="$work/run" IMSA_RUNTIME_DIR="$work/run/imsa" IMSA_KEYSTORE=file
-
-"$standin" --port 0 >"$work/sts.out" 2>&1 &
-started $!
-wait_for 10 grep -q '^LISTENING' "$work/sts.out" || fail "the STS stand-in did not start"
-AWS_ENDPOINT_URL_STS="http://127.0.0.1:$(sed -n 's/^LISTENING //p' "$work/sts.out")/"
-export AWS_ENDPOINT_URL_STS
+session_start
+session_standin "$standin"
 
 cat >"$HOME/.imsa" <<'YAML'
 alice:
@@ -124,31 +70,18 @@ prod:
 YAML
 
 # --- the session: D-Bus, a StatusNotifierWatcher, weston -------------------------------------
-# A bus of its own that starts no services (with the system's service files it would start,
-# say, dunst for a notification, and that one would outlive the test): Debian's session bus
-# without its service and include folders.
-sed -e "s#<listen>.*</listen>#<listen>unix:dir=$work</listen>#" -e '/standard_session_servicedirs/d' \
-    -e '/<include/d' /usr/share/dbus-1/session.conf >"$work/bus.conf"
-dbus-daemon --config-file="$work/bus.conf" --fork --print-address=1 --print-pid=1 >"$work/bus" \
-    || fail "dbus-daemon did not start"
-started "$(sed -n 2p "$work/bus")"
-DBUS_SESSION_BUS_ADDRESS=$(sed -n 1p "$work/bus")
-export DBUS_SESSION_BUS_ADDRESS
+session_dbus
 /usr/bin/python3 "$here/sni.py" watcher "$work/watcher.ready" >"$work/watcher.log" 2>&1 &
 started $!
 wait_for 10 test -s "$work/watcher.ready" || fail "the watcher did not start: $(cat "$work/watcher.log")"
 
 # --debug lets weston-debug print the scene graph: the titles of the windows shown.
 if [ "$seat" = 1 ]; then
-    weston --backend=x11-backend.so --use-pixman --width=1024 --height=640 --shell=kiosk-shell.so \
-        --socket=imsa-test --idle-time=0 --no-config --debug --log="$work/weston.log" \
-        >/dev/null 2>&1 &
+    session_weston --backend=x11-backend.so --use-pixman --width=1024 --height=640 \
+        --shell=kiosk-shell.so --debug
 else
-    weston --backend=headless-backend.so --socket=imsa-test --idle-time=0 --no-config --debug \
-        --log="$work/weston.log" >/dev/null 2>&1 &
+    session_weston --backend=headless-backend.so --debug
 fi
-started $!
-wait_for 10 test -S "$work/run/imsa-test" || fail "weston did not start: $(cat "$work/weston.log")"
 # Qt takes Wayland; X11 (Xvfb, which only shows weston's output) is no longer imsa's business.
 x_display=${DISPLAY:-}
 unset DISPLAY

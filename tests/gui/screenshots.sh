@@ -302,15 +302,15 @@ sign_in_from_cli() {
         || fail "the accounts were not listed after the sign-in: $("$imsa" profiles)"
 }
 
-# "Accounts and roles…" from the menu, with dev-admin active and ready: the eighth enabled entry
-# from the bottom (Quit, Start at login, Profiles and keys, Forget MFA session, Copy env, Copy
-# export, Renew now, Accounts and roles; Open AWS console is disabled without a role). Sets
-# `picker`.
+# "Accounts and roles…" from the menu, with dev-admin active and ready: the ninth enabled entry
+# from the bottom (Quit, Start at login, Recent use, Profiles and keys, Forget MFA session, Copy
+# env, Copy export, Renew now, Accounts and roles; Open AWS console is disabled without a role).
+# Sets `picker`.
 open_account_picker() {
     wait_for 10 sh -c "'$imsa' status | grep -q 'state: *ready'" \
         || fail "dev-admin is not ready after the sign-in: $("$imsa" status)"
     open_menu
-    xdotool key Up Up Up Up Up Up Up Up Return
+    xdotool key Up Up Up Up Up Up Up Up Up Return
     wait_for 10 xdotool search --onlyvisible --name '^Accounts and roles — imsa$' \
         || fail "Accounts and roles… did not open the account picker"
     picker=$(xdotool search --onlyvisible --name '^Accounts and roles — imsa$' | head -n 1)
@@ -342,10 +342,11 @@ if [ "$check" = 1 ]; then
     wait_for 15 sh -c "! xdotool search --onlyvisible --name '^imsa: MFA code for prod$'" \
         || fail "the MFA dialog stayed open after the code was accepted"
 
-    # With prod active, the menu's "Open AWS console" (fifth from the bottom: Quit, Start at
-    # login, Profiles and keys, Forget MFA session, Open AWS console) reaches the browser.
+    # With prod active, the menu's "Open AWS console" (sixth from the bottom: Quit, Start at
+    # login, Recent use, Profiles and keys, Forget MFA session, Open AWS console) reaches the
+    # browser.
     open_menu
-    xdotool key Up Up Up Up Up Return
+    xdotool key Up Up Up Up Up Up Return
     wait_for 20 test -s "$work/browser-argument" \
         || fail "Open AWS console did not run the browser (BROWSER=$BROWSER)"
     argument=$(cat "$work/browser-argument")
@@ -409,7 +410,7 @@ shoot tray-tooltip
 
 # --- the profiles window ----------------------------------------------------------------------
 open_menu
-xdotool key Up Up Up Return
+xdotool key Up Up Up Up Return
 wait_for 10 xdotool search --onlyvisible --name '^imsa: Profiles and keys$' \
     || fail "the profiles window did not open"
 window=$(xdotool search --onlyvisible --name '^imsa: Profiles and keys$' | head -n 1)

@@ -239,7 +239,7 @@
     </message>
     <message>
         <source>access: allow — every program of yours gets the credentials; each use is logged (Recent use…).</source>
-        <translation>access: allow — jedes Ihrer Programme erhält die Zugangsdaten; jede Verwendung wird protokolliert (Letzte Verwendung…).</translation>
+        <translation>access: allow — jedes Ihrer Programme erhält die Zugangsdaten; jede Verwendung wird protokolliert (Letzte Verwendung …).</translation>
     </message>
     <message>
         <source>access: notify — every program gets the credentials; a notification tells when a program takes them for the first time.</source>
@@ -736,7 +736,7 @@
     </message>
     <message>
         <source>Recent use…</source>
-        <translation>Letzte Verwendung…</translation>
+        <translation>Letzte Verwendung …</translation>
     </message>
 </context>
 <context>

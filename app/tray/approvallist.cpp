@@ -1,5 +1,7 @@
 #include "approvallist.h"
 
+#include <algorithm>
+
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListWidget>
@@ -20,7 +22,6 @@ ApprovalList::ApprovalList(app::ApprovalStore *approvals, QWidget *parent)
     m_programs = new QListWidget(this);
     m_programs->setObjectName(QStringLiteral("approvedPrograms"));
     m_programs->setAccessibleName(tr("Approved programs"));
-    m_programs->setMaximumHeight(fontMetrics().height() * 7);
     m_revoke = new QPushButton(tr("Revoke"), this);
     m_revoke->setObjectName(QStringLiteral("revoke"));
     m_revoke->setAccessibleName(tr("Revoke the selected approval"));
@@ -83,6 +84,10 @@ void ApprovalList::reload()
     m_programs->clear();
     const QStringList programs = m_approvals ? m_approvals->approved(m_profile) : QStringList();
     m_programs->addItems(programs);
+    // As tall as its lines, up to seven, so that Revoke stays close below them.
+    const int shownRows = std::clamp(int(programs.size()), 1, 7);
+    m_programs->setFixedHeight(m_programs->sizeHintForRow(0) * shownRows
+                               + 2 * m_programs->frameWidth());
     // Approvals count only under `access: ask`, but kept ones are listed whatever the policy,
     // so that a profile switched back to ask holds no surprise.
     m_programs->setVisible(!programs.isEmpty());

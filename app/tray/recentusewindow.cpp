@@ -45,6 +45,8 @@ RecentUseWindow::RecentUseWindow(const QString &logPath, QWidget *parent)
     m_view->setRootIsDecorated(false);
     m_view->setUniformRowHeights(true);
     m_view->setAllColumnsShowFocus(true);
+    // The end of a program is what tells scripts apart: cut in the middle.
+    m_view->setTextElideMode(Qt::ElideMiddle);
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(RecentUseModel::LastColumn, Qt::DescendingOrder);
     m_view->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
@@ -56,7 +58,7 @@ RecentUseWindow::RecentUseWindow(const QString &logPath, QWidget *parent)
     layout->addWidget(m_filter);
     layout->addWidget(m_view, 1);
     setTabOrder(m_filter, m_view);
-    resize(fontMetrics().averageCharWidth() * 130, fontMetrics().height() * 24);
+    resize(fontMetrics().averageCharWidth() * 150, fontMetrics().height() * 24);
 
     m_refresh.setInterval(refreshMsecs);
     connect(&m_refresh, &QTimer::timeout, m_model, &RecentUseModel::refresh);

@@ -220,6 +220,41 @@
     </message>
 </context>
 <context>
+    <name>imsa::tray::ApprovalList</name>
+    <message>
+        <source>Access</source>
+        <translation>Zugriff</translation>
+    </message>
+    <message>
+        <source>Approved programs</source>
+        <translation>Freigegebene Programme</translation>
+    </message>
+    <message>
+        <source>Revoke</source>
+        <translation>Widerrufen</translation>
+    </message>
+    <message>
+        <source>Revoke the selected approval</source>
+        <translation>Die ausgewählte Freigabe widerrufen</translation>
+    </message>
+    <message>
+        <source>access: allow — every program of yours gets the credentials; each use is logged (Recent use…).</source>
+        <translation>access: allow — jedes Ihrer Programme erhält die Zugangsdaten; jede Verwendung wird protokolliert (Letzte Verwendung …).</translation>
+    </message>
+    <message>
+        <source>access: notify — every program gets the credentials; a notification tells when a program takes them for the first time.</source>
+        <translation>access: notify — jedes Programm erhält die Zugangsdaten; eine Benachrichtigung meldet, wenn ein Programm sie zum ersten Mal abruft.</translation>
+    </message>
+    <message>
+        <source>access: ask — only the programs approved below get the credentials; imsa asks about any other.</source>
+        <translation>access: ask — nur die unten freigegebenen Programme erhalten die Zugangsdaten; bei jedem anderen fragt imsa nach.</translation>
+    </message>
+    <message>
+        <source>No program is approved for this profile.</source>
+        <translation>Für dieses Profil ist kein Programm freigegeben.</translation>
+    </message>
+</context>
+<context>
     <name>imsa::tray::KeyEditor</name>
     <message>
         <source>Access key</source>
@@ -437,6 +472,88 @@
     </message>
 </context>
 <context>
+    <name>imsa::tray::RecentUseModel</name>
+    <message>
+        <source>unknown program of uid %1 (%2)</source>
+        <translation>unbekanntes Programm von UID %1 (%2)</translation>
+    </message>
+    <message>
+        <source>unknown program (%1)</source>
+        <translation>unbekanntes Programm (%1)</translation>
+    </message>
+    <message>
+        <source>Executable: %1</source>
+        <translation>Programmdatei: %1</translation>
+    </message>
+    <message>
+        <source>Started by: %1</source>
+        <translation>Gestartet von: %1</translation>
+    </message>
+    <message>
+        <source>Last command line: %1</source>
+        <translation>Letzte Befehlszeile: %1</translation>
+    </message>
+    <message>
+        <source>Last process: %1</source>
+        <translation>Letzter Prozess: %1</translation>
+    </message>
+    <message>
+        <source>served</source>
+        <translation>ausgegeben</translation>
+    </message>
+    <message>
+        <source>denied</source>
+        <translation>verweigert</translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation>Profil</translation>
+    </message>
+    <message>
+        <source>Program</source>
+        <translation>Programm</translation>
+    </message>
+    <message>
+        <source>Last answer</source>
+        <translation>Letzte Antwort</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>Anzahl</translation>
+    </message>
+    <message>
+        <source>First seen</source>
+        <translation>Zuerst gesehen</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>Zuletzt gesehen</translation>
+    </message>
+</context>
+<context>
+    <name>imsa::tray::RecentUseWindow</name>
+    <message>
+        <source>imsa: Recent use</source>
+        <translation>imsa: Letzte Verwendung</translation>
+    </message>
+    <message>
+        <source>Programs that asked for each profile&apos;s credentials. Hover over a program for its path and the program that started it.</source>
+        <translation>Programme, die die Zugangsdaten eines Profils abgefragt haben. Zeigen Sie auf ein Programm, um seinen Pfad und das Programm zu sehen, das es gestartet hat.</translation>
+    </message>
+    <message>
+        <source>Filter by profile or program</source>
+        <translation>Nach Profil oder Programm filtern</translation>
+    </message>
+    <message>
+        <source>Filter</source>
+        <translation>Filter</translation>
+    </message>
+    <message>
+        <source>Programs per profile</source>
+        <translation>Programme je Profil</translation>
+    </message>
+</context>
+<context>
     <name>imsa::tray::SsoSignInDialog</name>
     <message>
         <source>Sign in to IAM Identity Center</source>
@@ -616,6 +733,10 @@
     <message>
         <source>Accounts and roles…</source>
         <translation>Konten und Rollen …</translation>
+    </message>
+    <message>
+        <source>Recent use…</source>
+        <translation>Letzte Verwendung …</translation>
     </message>
 </context>
 <context>

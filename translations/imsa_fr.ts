@@ -220,6 +220,41 @@
     </message>
 </context>
 <context>
+    <name>imsa::tray::ApprovalList</name>
+    <message>
+        <source>Access</source>
+        <translation>Accès</translation>
+    </message>
+    <message>
+        <source>Approved programs</source>
+        <translation>Programmes autorisés</translation>
+    </message>
+    <message>
+        <source>Revoke</source>
+        <translation>Révoquer</translation>
+    </message>
+    <message>
+        <source>Revoke the selected approval</source>
+        <translation>Révoquer l&apos;autorisation sélectionnée</translation>
+    </message>
+    <message>
+        <source>access: allow — every program of yours gets the credentials; each use is logged (Recent use…).</source>
+        <translation>access: allow — chacun de vos programmes reçoit les identifiants ; chaque utilisation est journalisée (Utilisation récente…).</translation>
+    </message>
+    <message>
+        <source>access: notify — every program gets the credentials; a notification tells when a program takes them for the first time.</source>
+        <translation>access: notify — chaque programme reçoit les identifiants ; une notification signale la première fois qu&apos;un programme les prend.</translation>
+    </message>
+    <message>
+        <source>access: ask — only the programs approved below get the credentials; imsa asks about any other.</source>
+        <translation>access: ask — seuls les programmes autorisés ci-dessous reçoivent les identifiants ; imsa demande pour tout autre.</translation>
+    </message>
+    <message>
+        <source>No program is approved for this profile.</source>
+        <translation>Aucun programme n&apos;est autorisé pour ce profil.</translation>
+    </message>
+</context>
+<context>
     <name>imsa::tray::KeyEditor</name>
     <message>
         <source>Access key</source>
@@ -437,6 +472,88 @@
     </message>
 </context>
 <context>
+    <name>imsa::tray::RecentUseModel</name>
+    <message>
+        <source>unknown program of uid %1 (%2)</source>
+        <translation>programme inconnu de l&apos;uid %1 (%2)</translation>
+    </message>
+    <message>
+        <source>unknown program (%1)</source>
+        <translation>programme inconnu (%1)</translation>
+    </message>
+    <message>
+        <source>Executable: %1</source>
+        <translation>Exécutable : %1</translation>
+    </message>
+    <message>
+        <source>Started by: %1</source>
+        <translation>Lancé par : %1</translation>
+    </message>
+    <message>
+        <source>Last command line: %1</source>
+        <translation>Dernière ligne de commande : %1</translation>
+    </message>
+    <message>
+        <source>Last process: %1</source>
+        <translation>Dernier processus : %1</translation>
+    </message>
+    <message>
+        <source>served</source>
+        <translation>servi</translation>
+    </message>
+    <message>
+        <source>denied</source>
+        <translation>refusé</translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation>Profil</translation>
+    </message>
+    <message>
+        <source>Program</source>
+        <translation>Programme</translation>
+    </message>
+    <message>
+        <source>Last answer</source>
+        <translation>Dernière réponse</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>Nombre</translation>
+    </message>
+    <message>
+        <source>First seen</source>
+        <translation>Vu la première fois</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>Vu la dernière fois</translation>
+    </message>
+</context>
+<context>
+    <name>imsa::tray::RecentUseWindow</name>
+    <message>
+        <source>imsa: Recent use</source>
+        <translation>imsa : Utilisation récente</translation>
+    </message>
+    <message>
+        <source>Programs that asked for each profile&apos;s credentials. Hover over a program for its path and the program that started it.</source>
+        <translation>Programmes qui ont demandé les identifiants de chaque profil. Survolez un programme pour voir son chemin et le programme qui l&apos;a lancé.</translation>
+    </message>
+    <message>
+        <source>Filter by profile or program</source>
+        <translation>Filtrer par profil ou programme</translation>
+    </message>
+    <message>
+        <source>Filter</source>
+        <translation>Filtre</translation>
+    </message>
+    <message>
+        <source>Programs per profile</source>
+        <translation>Programmes par profil</translation>
+    </message>
+</context>
+<context>
     <name>imsa::tray::SsoSignInDialog</name>
     <message>
         <source>Sign in to IAM Identity Center</source>
@@ -616,6 +733,10 @@
     <message>
         <source>Accounts and roles…</source>
         <translation>Comptes et rôles…</translation>
+    </message>
+    <message>
+        <source>Recent use…</source>
+        <translation>Utilisation récente…</translation>
     </message>
 </context>
 <context>

@@ -1,8 +1,8 @@
-#include <QFile>
 #include <QThread>
 
 #include "accesslogview.h"
 #include "command.h"
+#include "platform/accesslogreader.h"
 #include "platform/statedir.h"
 
 namespace imsa::cli {
@@ -13,30 +13,17 @@ namespace {
 /// needs no watcher that a rotation would confuse.
 constexpr unsigned long followIntervalMs = 250;
 
-void show(const QByteArray &line, const AccessLogFilter &filter, bool json, Io &io)
+void show(const QList<AccessEvent> &events, const AccessLogFilter &filter, bool json, Io &io)
 {
-    const std::optional<AccessEvent> event = AccessEvent::fromJsonLine(line);
-    if (!event || !filter.matches(*event))
-        return;
-    if (json)
-        io.out << QString::fromUtf8(event->toJsonLine());
-    else
-        io.out << formatAccessEvent(*event) << "\n";
-}
-
-/// Shows the complete lines of `file` from where it is; returns the offset after the last one.
-qint64 showNewLines(QFile &file, const AccessLogFilter &filter, bool json, Io &io)
-{
-    qint64 end = file.pos();
-    while (!file.atEnd()) {
-        const QByteArray line = file.readLine();
-        if (!line.endsWith('\n'))
-            break; // being written: read again from its start next time
-        show(line, filter, json, io);
-        end = file.pos();
+    for (const AccessEvent &event : events) {
+        if (!filter.matches(event))
+            continue;
+        if (json)
+            io.out << QString::fromUtf8(event.toJsonLine());
+        else
+            io.out << formatAccessEvent(event) << "\n";
     }
     io.out.flush();
-    return end;
 }
 
 } // namespace
@@ -78,27 +65,13 @@ int runLog(const QStringList &arguments, Io &io)
         filter.since = *start;
     }
 
-    const QString path = app::accessLogPath();
-    QFile previous(path + QStringLiteral(".1"));
-    if (previous.open(QIODevice::ReadOnly))
-        showNewLines(previous, filter, parser.isSet(json), io);
-    QFile current(path);
-    if (!current.open(QIODevice::ReadOnly) && !parser.isSet(follow))
-        return ExitOk; // nothing was served yet
-    qint64 offset = showNewLines(current, filter, parser.isSet(json), io);
+    app::AccessLogReader reader(app::accessLogPath());
+    show(reader.readNew(), filter, parser.isSet(json), io);
     if (!parser.isSet(follow))
         return ExitOk;
     for (;;) {
         QThread::msleep(followIntervalMs);
-        // Rotated (a new, shorter file) or created since: start over at its beginning.
-        if (!current.isOpen() || QFile(path).size() < offset) {
-            current.close();
-            if (!current.open(QIODevice::ReadOnly))
-                continue;
-            offset = 0;
-        }
-        current.seek(offset);
-        offset = showNewLines(current, filter, parser.isSet(json), io);
+        show(reader.readNew(), filter, parser.isSet(json), io);
     }
 }
 

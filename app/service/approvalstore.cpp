@@ -12,8 +12,9 @@
 
 namespace imsa::app {
 
-ApprovalStore::ApprovalStore(QString path)
-    : m_path(std::move(path))
+ApprovalStore::ApprovalStore(QString path, QObject *parent)
+    : QObject(parent)
+    , m_path(std::move(path))
 {
     load();
 }
@@ -66,16 +67,22 @@ bool ApprovalStore::isApproved(const QString &profile, const QString &program) c
 
 Result<Done, Failure> ApprovalStore::approve(const QString &profile, const QString &program)
 {
-    return change([&] {
+    Result<Done, Failure> saved = change([&] {
         m_approved[profile].insert(program);
     });
+    if (saved)
+        Q_EMIT changed(profile);
+    return saved;
 }
 
 Result<Done, Failure> ApprovalStore::revoke(const QString &profile, const QString &program)
 {
-    return change([&] {
+    Result<Done, Failure> saved = change([&] {
         m_approved[profile].remove(program);
     });
+    if (saved)
+        Q_EMIT changed(profile);
+    return saved;
 }
 
 Result<Done, Failure> ApprovalStore::change(const std::function<void()> &edit)

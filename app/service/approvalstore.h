@@ -4,6 +4,7 @@
 
 #include <QHash>
 #include <QMutex>
+#include <QObject>
 #include <QSet>
 #include <QString>
 #include <QStringList>
@@ -18,10 +19,12 @@ namespace imsa::app {
 /// crash leaves the old or the new list, never half of one. PROGRAM is what
 /// programIdentity() gives: an executable path, or interpreter and script. Safe to use from
 /// several threads (the serving threads ask, the control socket changes it).
-class ApprovalStore
+class ApprovalStore final : public QObject
 {
+    Q_OBJECT
+
 public:
-    explicit ApprovalStore(QString path);
+    explicit ApprovalStore(QString path, QObject *parent = nullptr);
 
     bool isApproved(const QString &profile, const QString &program) const;
     /// Adds or removes an approval and saves; a Failure, and the change not kept, when the file
@@ -31,6 +34,10 @@ public:
     QStringList approved(const QString &profile) const;
 
     QString path() const { return m_path; }
+
+Q_SIGNALS:
+    /// An approval of `profile` was added or removed (from the CLI or the tray), and saved.
+    void changed(const QString &profile);
 
 private:
     void load();

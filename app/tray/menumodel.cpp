@@ -205,7 +205,8 @@ QList<MenuEntry> MenuModel::entries() const
             << action(tr("Open AWS console"), Action::OpenConsole,
                       hasActive && profile(m_broker.activeProfile()).hasRole())
             << action(tr("Forget MFA session"), Action::ForgetMfa, !m_broker.profiles().isEmpty())
-            << separator << action(tr("Profiles and keys…"), Action::ProfilesWindow, true);
+            << separator << action(tr("Profiles and keys…"), Action::ProfilesWindow, true)
+            << action(tr("Recent use…"), Action::RecentUse, true);
     MenuEntry login = action(tr("Start at login"), Action::StartAtLogin, true);
     login.checkable = true;
     login.checked = app::isAutostartEnabled();

@@ -36,6 +36,7 @@ struct MenuEntry
         OpenConsole,
         ForgetMfa,
         ProfilesWindow,
+        RecentUse, ///< the programs that took each profile's credentials (access log)
         StartAtLogin,
         Quit
     };

@@ -8,6 +8,7 @@
 #include <QScrollArea>
 #include <QVBoxLayout>
 
+#include "approvallist.h"
 #include "imsa/redact.h"
 #include "imsa/usertext.h"
 #include "keyeditor.h"
@@ -29,7 +30,8 @@ QString describe(ConfigError error)
 
 } // namespace
 
-ProfilesWindow::ProfilesWindow(app::ProfileStore &profiles, app::KeyManager &keys, QWidget *parent)
+ProfilesWindow::ProfilesWindow(app::ProfileStore &profiles, app::KeyManager &keys,
+                               app::ApprovalStore *approvals, QWidget *parent)
     : QWidget(parent)
     , m_store(profiles)
 {
@@ -49,6 +51,9 @@ ProfilesWindow::ProfilesWindow(app::ProfileStore &profiles, app::KeyManager &key
     m_details = new QFormLayout;
     m_details->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     m_keys = new KeyEditor(keys, this);
+    m_approvals = new ApprovalList(approvals, this);
+    m_hasApprovals = approvals != nullptr;
+    m_approvals->setVisible(m_hasApprovals);
     m_problems = new QLabel(this);
     m_problems->setObjectName(QStringLiteral("problems"));
     m_problems->setWordWrap(true);
@@ -67,6 +72,7 @@ ProfilesWindow::ProfilesWindow(app::ProfileStore &profiles, app::KeyManager &key
     });
     paneLayout->addWidget(m_console, 0, Qt::AlignLeft);
     paneLayout->addWidget(m_keys);
+    paneLayout->addWidget(m_approvals);
     paneLayout->addStretch();
     auto *scroll = new QScrollArea(this);
     scroll->setWidget(pane);
@@ -130,10 +136,12 @@ void ProfilesWindow::showSelected()
     if (!item) {
         m_title->setText(tr("No profiles yet: add them to ~/.imsa or ~/.aws/config."));
         m_keys->hide();
+        m_approvals->hide();
         return;
     }
     if (item->data(invalidRole).toBool()) {
         showInvalid(item->text());
+        m_approvals->hide();
         return;
     }
     if (const Profile *profile = m_store.profiles().find(item->text()))
@@ -169,6 +177,8 @@ void ProfilesWindow::showProfile(const Profile &profile)
     addRow(tr("STS region"), profile.stsRegion);
     addRow(tr("MFA code command"), profile.mfaProcess);
     m_keys->setProfile(profile);
+    if (m_hasApprovals)
+        m_approvals->setProfile(profile);
 }
 
 void ProfilesWindow::showInvalid(const QString &name)

@@ -11,12 +11,14 @@ class QListWidget;
 class QPushButton;
 
 namespace imsa::app {
+class ApprovalStore;
 class KeyManager;
 class ProfileStore;
 } // namespace imsa::app
 
 namespace imsa::tray {
 
+class ApprovalList;
 class KeyEditor;
 
 /// "Profiles and keys…": every profile from ~/.imsa and ~/.aws/config with its settings (read
@@ -28,7 +30,9 @@ class ProfilesWindow final : public QWidget
     Q_OBJECT
 
 public:
-    ProfilesWindow(app::ProfileStore &profiles, app::KeyManager &keys, QWidget *parent = nullptr);
+    /// `approvals`: the programs approved per profile, listed and revocable; null: not shown.
+    ProfilesWindow(app::ProfileStore &profiles, app::KeyManager &keys,
+                   app::ApprovalStore *approvals = nullptr, QWidget *parent = nullptr);
 
 Q_SIGNALS:
     /// "Open AWS console" for the selected profile (enabled for role profiles only).
@@ -46,6 +50,8 @@ private:
     QLabel *m_title = nullptr;
     QFormLayout *m_details = nullptr;
     KeyEditor *m_keys = nullptr;
+    ApprovalList *m_approvals = nullptr;
+    bool m_hasApprovals = false;
     QLabel *m_problems = nullptr;
     QPushButton *m_console = nullptr;
 };

@@ -14,7 +14,10 @@
 #include "imsa/credentialbroker.h"
 #include "imsa/logging.h"
 #include "mfadialog.h"
+#include "platform/statedir.h"
 #include "profileswindow.h"
+#include "recentusewindow.h"
+#include "service/accessguard.h"
 #include "service/profilestore.h"
 #include "service/service.h"
 #include "service/sessionnotifier.h"
@@ -65,6 +68,8 @@ TrayApp::TrayApp(app::Service &service)
             &TrayApp::openProfilesWindow);
     connect(&m_controller, &TrayController::accountPickerRequested, this,
             &TrayApp::openAccountPicker);
+    connect(&m_controller, &TrayController::recentUseRequested, this,
+            &TrayApp::openRecentUseWindow);
     connect(&m_controller, &TrayController::copyRequested, this, [](const QString &text) {
         QGuiApplication::clipboard()->setText(text);
     });
@@ -96,6 +101,7 @@ TrayApp::~TrayApp()
         delete dialog.data();
     delete m_window.data();
     delete m_picker.data();
+    delete m_recentUse.data();
 }
 
 void TrayApp::showIconWhenTrayAppears()
@@ -205,10 +211,19 @@ void TrayApp::updateAccountMenu()
 void TrayApp::openProfilesWindow()
 {
     if (!m_window) {
-        m_window = new ProfilesWindow(m_service.profileStore(), m_keys);
+        app::AccessGuard *guard = m_service.accessGuard();
+        m_window = new ProfilesWindow(m_service.profileStore(), m_keys,
+                                      guard ? &guard->approvals() : nullptr);
         connect(m_window, &ProfilesWindow::consoleRequested, &m_console, &app::ConsoleOpener::open);
     }
     bringToFront(m_window);
+}
+
+void TrayApp::openRecentUseWindow()
+{
+    if (!m_recentUse)
+        m_recentUse = new RecentUseWindow(app::accessLogPath());
+    bringToFront(m_recentUse);
 }
 
 } // namespace imsa::tray

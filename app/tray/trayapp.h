@@ -20,6 +20,7 @@ namespace imsa::tray {
 class AccountPicker;
 class MfaDialog;
 class ProfilesWindow;
+class RecentUseWindow;
 class SsoSignInDialog;
 class TrayIcon;
 
@@ -40,6 +41,7 @@ private:
     void showIconWhenTrayAppears();
     void openMfaDialog(const QString &profile, const QString &mfaSerial);
     void openProfilesWindow();
+    void openRecentUseWindow();
     void openSsoSignInDialog(const QString &profile);
     void openSignIn(const SsoSettings &signIn, const QString &shown);
     void openAccountPicker();
@@ -54,6 +56,7 @@ private:
     QList<QPointer<SsoSignInDialog>> m_signInDialogs;
     QPointer<ProfilesWindow> m_window;
     QPointer<AccountPicker> m_picker;
+    QPointer<RecentUseWindow> m_recentUse;
     QTimer m_trayRetry;
     int m_retriesLeft = trayRetries;
 };

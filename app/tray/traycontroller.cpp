@@ -198,6 +198,9 @@ void TrayController::trigger(MenuEntry::Action action)
     case MenuEntry::Action::ProfilesWindow:
         Q_EMIT profilesWindowRequested();
         break;
+    case MenuEntry::Action::RecentUse:
+        Q_EMIT recentUseRequested();
+        break;
     case MenuEntry::Action::StartAtLogin: {
         const auto done = app::setAutostartEnabled(!app::isAutostartEnabled());
         if (!done)

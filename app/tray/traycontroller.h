@@ -98,6 +98,8 @@ Q_SIGNALS:
     void consoleRequested(const QString &profile);
     void activeProfileChosen(const QString &profile);
     void profilesWindowRequested();
+    /// "Recent use…": the programs that took each profile's credentials.
+    void recentUseRequested();
     /// "Accounts and roles…": the picker of the IAM Identity Center accounts.
     void accountPickerRequested();
     void quitRequested();

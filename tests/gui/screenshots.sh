@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs the imsa tray under Xvfb with trayer as the tray host (XEmbed), opens its menu, the MFA
-# dialog, the profiles window and the IAM Identity Center sign-in dialog, and saves PNG
+# dialog, the profiles window (also with a profile's approvals), the Recent use window (over
+# generated access log lines) and the IAM Identity Center sign-in dialog, and saves PNG
 # screenshots of them in OUT_DIR, and the account picker after a sign-in.
 #
 # With --check it takes no pictures: it asserts that the tray icon appeared, that `imsa assume`
@@ -77,6 +78,7 @@ dev:
 prod:
   extends: alice
   role_arn: arn:aws:iam::123456789012:role/Admin
+  access: ask
 
 audit:
   extends: alice
@@ -249,15 +251,15 @@ sign_in_from_cli() {
         || fail "the accounts were not listed after the sign-in: $("$imsa" profiles)"
 }
 
-# "Accounts and roles…" from the menu, with dev-admin active and ready: the eighth enabled entry
-# from the bottom (Quit, Start at login, Profiles and keys, Forget MFA session, Copy env, Copy
-# export, Renew now, Accounts and roles; Open AWS console is disabled without a role). Sets
-# `picker`.
+# "Accounts and roles…" from the menu, with dev-admin active and ready: the ninth enabled entry
+# from the bottom (Quit, Start at login, Recent use, Profiles and keys, Forget MFA session, Copy
+# env, Copy export, Renew now, Accounts and roles; Open AWS console is disabled without a role).
+# Sets `picker`.
 open_account_picker() {
     wait_for 10 sh -c "'$imsa' status | grep -q 'state: *ready'" \
         || fail "dev-admin is not ready after the sign-in: $("$imsa" status)"
     open_menu
-    xdotool key Up Up Up Up Up Up Up Up Return
+    xdotool key Up Up Up Up Up Up Up Up Up Return
     wait_for 10 xdotool search --onlyvisible --name '^Accounts and roles — imsa$' \
         || fail "Accounts and roles… did not open the account picker"
     picker=$(xdotool search --onlyvisible --name '^Accounts and roles — imsa$' | head -n 1)
@@ -289,10 +291,11 @@ if [ "$check" = 1 ]; then
     wait_for 15 sh -c "! xdotool search --onlyvisible --name '^imsa: MFA code for prod$'" \
         || fail "the MFA dialog stayed open after the code was accepted"
 
-    # With prod active, the menu's "Open AWS console" (fifth from the bottom: Quit, Start at
-    # login, Profiles and keys, Forget MFA session, Open AWS console) reaches the browser.
+    # With prod active, the menu's "Open AWS console" (sixth from the bottom: Quit, Start at
+    # login, Recent use, Profiles and keys, Forget MFA session, Open AWS console) reaches the
+    # browser.
     open_menu
-    xdotool key Up Up Up Up Up Return
+    xdotool key Up Up Up Up Up Up Return
     wait_for 20 test -s "$work/browser-argument" \
         || fail "Open AWS console did not run the browser (BROWSER=$BROWSER)"
     argument=$(cat "$work/browser-argument")
@@ -356,12 +359,59 @@ shoot tray-tooltip
 
 # --- the profiles window ----------------------------------------------------------------------
 open_menu
-xdotool key Up Up Up Return
+xdotool key Up Up Up Up Return
 wait_for 10 xdotool search --onlyvisible --name '^imsa: Profiles and keys$' \
     || fail "the profiles window did not open"
 window=$(xdotool search --onlyvisible --name '^imsa: Profiles and keys$' | head -n 1)
 sleep 0.6
 shoot_window profiles-window "$window"
+
+# --- prod's approvals (access: ask), two of them given from the CLI while the window is open --
+"$imsa" allow prod /usr/bin/aws >/dev/null || fail "imsa allow prod /usr/bin/aws failed"
+"$imsa" allow prod /usr/bin/python3 /home/alice/bin/sync-reports.py >/dev/null \
+    || fail "imsa allow prod python3 script failed"
+# The list has the focus: typing selects prod; Tab goes on to Open AWS console and the
+# approvals, selecting the first.
+xdotool windowfocus --sync "$window" type --delay 40 prod
+xdotool key Tab Tab Tab
+# Taller, so that the whole Access box is in the picture.
+xdotool windowmove "$window" 160 40 windowsize "$window" "$WIDTH" 560
+sleep 0.6
+shoot_window profiles-approvals "$window"
+xdotool windowunmap "$window"
+
+# --- Recent use: who took which profile's credentials, from generated access log lines --------
+/usr/bin/python3 - "$XDG_STATE_HOME/imsa/access.log" <<'PYTHON'
+import datetime, json, sys
+log = sys.argv[1]
+now = datetime.datetime.now(datetime.timezone.utc)
+def line(minutes_ago, profile, exe, cmdline, program=None, result="served", repeats=0, pid=4242):
+    event = {"time": (now - datetime.timedelta(minutes=minutes_ago)).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+             "profile": profile, "route": "imds", "result": result, "uid": 1000, "pid": pid,
+             "exe": exe, "cmdline": cmdline, "parent": "/usr/bin/bash", "program": program or exe}
+    if repeats:
+        event["repeats"] = repeats
+    return json.dumps(event) + "\n"
+sync = "/home/alice/bin/sync-reports.py"
+python = "/usr/bin/python3.11"
+with open(log, "a") as out:
+    out.write(line(185, "dev", "/usr/bin/aws", "aws s3 ls", pid=31201))
+    out.write(line(170, "prod", "/usr/bin/aws", "aws sts get-caller-identity", pid=31377))
+    out.write(line(95, "prod", python, "python3 " + sync, python + " " + sync, pid=32010))
+    out.write(line(94, "prod", python, "python3 " + sync, python + " " + sync, repeats=11, pid=32010))
+    out.write(line(60, "dev", "/usr/bin/curl", "curl -s http://169.254.169.254/latest/meta-data/iam/security-credentials/", pid=33112))
+    out.write(line(41, "prod", "/usr/bin/curl", "curl -s http://169.254.169.254/latest/meta-data/iam/security-credentials/", result="denied", pid=33540))
+    out.write(line(12, "prod", "/usr/bin/aws", "aws s3 cp report.csv s3://reports/", pid=34002))
+    out.write(line(3, "audit", "/usr/bin/node", "node /tmp/npm-7f3a/node_modules/left-padd/install.js", "/usr/bin/node /tmp/npm-7f3a/node_modules/left-padd/install.js", pid=34520))
+PYTHON
+open_menu
+xdotool key Up Up Up Return
+wait_for 10 xdotool search --onlyvisible --name '^imsa: Recent use$' \
+    || fail "Recent use… did not open its window"
+window=$(xdotool search --onlyvisible --name '^imsa: Recent use$' | head -n 1)
+sleep 0.6
+shoot_window recent-use "$window"
+xdotool windowunmap "$window"
 
 # --- the same menu in German: the MFA session and prod come back after a restart --------------
 stop_imsa

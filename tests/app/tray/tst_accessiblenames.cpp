@@ -6,12 +6,15 @@
 #include <QWidget>
 
 #include "core/brokerrig.h"
+#include "service/accesslog.h"
+#include "service/approvalstore.h"
 #include "service/keymanager.h"
 #include "service/profilestore.h"
 #include "service/sessionnotifier.h"
 #include "tray/keyeditor.h"
 #include "tray/mfadialog.h"
 #include "tray/profileswindow.h"
+#include "tray/recentusewindow.h"
 #include "tray/traycontroller.h"
 
 using namespace Qt::StringLiterals;
@@ -67,6 +70,7 @@ private Q_SLOTS:
     void mfaDialog();
     void keyEditor();
     void profilesWindow();
+    void recentUseWindow();
 };
 
 void tst_AccessibleNames::mfaDialog()
@@ -108,7 +112,27 @@ void tst_AccessibleNames::profilesWindow()
     BrokerRig rig;
     rig.broker->setProfiles(profiles.profiles().profiles);
     app::KeyManager keys{rig.store, *rig.broker};
-    ProfilesWindow window(profiles, keys);
+    // With an approval, so that its list and Revoke button are in the chain.
+    app::ApprovalStore approvals{home.filePath(u"approvals.json"_s)};
+    QVERIFY(approvals.approve(u"base"_s, u"/usr/bin/aws"_s));
+    ProfilesWindow window(profiles, keys, &approvals);
+    verifyNamed(&window);
+}
+
+void tst_AccessibleNames::recentUseWindow()
+{
+    QTemporaryDir state;
+    const QString path = state.filePath(u"access.log"_s);
+    {
+        AccessEvent event;
+        event.time = QDateTime::currentDateTimeUtc();
+        event.profile = u"prod"_s;
+        event.result = u"served"_s;
+        event.pid = 42;
+        event.executable = u"/usr/bin/aws"_s;
+        app::AccessLog(path).append(event);
+    }
+    RecentUseWindow window(path);
     verifyNamed(&window);
 }
 

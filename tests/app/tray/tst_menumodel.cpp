@@ -128,8 +128,8 @@ void tst_MenuModel::actionsApplyOnlyWithSomethingToActOn()
         QCOMPARE(entry->enabled, actOnActive);
     }
     QCOMPARE(findAction(entries, MenuEntry::Action::ForgetMfa)->enabled, forget);
-    for (const auto action : {MenuEntry::Action::ProfilesWindow, MenuEntry::Action::StartAtLogin,
-                              MenuEntry::Action::Quit}) {
+    for (const auto action : {MenuEntry::Action::ProfilesWindow, MenuEntry::Action::RecentUse,
+                              MenuEntry::Action::StartAtLogin, MenuEntry::Action::Quit}) {
         const MenuEntry *entry = findAction(entries, action);
         QVERIFY(entry);
         QVERIFY(entry->enabled);

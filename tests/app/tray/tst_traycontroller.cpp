@@ -71,6 +71,7 @@ QStringList actionLines(bool hasActive)
             QStringLiteral("Forget MFA session"),
             QStringLiteral("----"),
             QStringLiteral("Profiles and keys…"),
+            QStringLiteral("Recent use…"),
             QStringLiteral("[ ] Start at login"),
             QStringLiteral("----"),
             QStringLiteral("Quit")};
@@ -155,6 +156,7 @@ void tst_TrayController::menuForProfileCounts_data()
                                   QStringLiteral("Forget MFA session (disabled)"),
                                   QStringLiteral("----"),
                                   QStringLiteral("Profiles and keys…"),
+                                  QStringLiteral("Recent use…"),
                                   QStringLiteral("[ ] Start at login"),
                                   QStringLiteral("----"),
                                   QStringLiteral("Quit")};

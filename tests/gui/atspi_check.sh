@@ -131,6 +131,9 @@ wait_for 10 sh -c "'$imsa' profiles | grep -q staging/ReadOnlyAccess" \
 /usr/bin/python3 "$here/sni.py" click "$item" 'Accounts and roles…' \
     || fail "no 'Accounts and roles…' entry in the item's menu after the sign-in"
 check_window "$picker"
+# Down in the filter selects the first role: Use joins the Tab walk.
+xdotool key Down
+check_window "$picker"
 
 echo "atspi_check: passed (MFA dialog, keys window, account picker before and after a sign-in:" \
     "every widget that takes the keyboard has a name and a role over AT-SPI, and Tab reaches" \

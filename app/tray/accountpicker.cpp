@@ -112,6 +112,9 @@ AccountPicker::AccountPicker(QWidget *parent)
     m_close = buttons->addButton(tr("Close"), QDialogButtonBox::RejectRole);
     m_close->setObjectName(QStringLiteral("close"));
     m_close->setAccessibleName(tr("Close"));
+    // Qt 6.4 makes Use the box's focus proxy, and the box stays in the Tab chain after Close:
+    // Tab from Close would go back to Use, never round to the filter.
+    buttons->setFocusProxy(nullptr);
 
     auto *status = new QHBoxLayout;
     status->addWidget(m_count, 1);

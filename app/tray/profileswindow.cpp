@@ -79,6 +79,9 @@ ProfilesWindow::ProfilesWindow(app::ProfileStore &profiles, app::KeyManager &key
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setAccessibleName(tr("Profile details"));
+    // No Tab stop of its own (over AT-SPI Qt 6.4 calls it a "filler", which tells a screen
+    // reader nothing): Tab goes straight to the widgets inside it.
+    scroll->setFocusPolicy(Qt::NoFocus);
 
     auto *columns = new QHBoxLayout;
     columns->addWidget(m_list);

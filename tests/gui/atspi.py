@@ -14,10 +14,10 @@ import time
 
 import pyatspi
 
-# Roles that say nothing of what a widget is. Not among them: filler, what Qt 6.4 gives every
-# scroll area (the keys window's "Profile details", a Tab stop so that the keyboard scrolls it);
-# with its name a screen reader still says what it is.
-VAGUE_ROLES = {pyatspi.ROLE_INVALID, pyatspi.ROLE_UNKNOWN, pyatspi.ROLE_REDUNDANT_OBJECT}
+# Roles that say nothing of what a widget is: filler is what Qt 6.4 gives a scroll area, which
+# is why the keys window's "Profile details" is no Tab stop.
+VAGUE_ROLES = {pyatspi.ROLE_INVALID, pyatspi.ROLE_UNKNOWN, pyatspi.ROLE_REDUNDANT_OBJECT,
+               pyatspi.ROLE_FILLER}
 
 
 def find_window(app_name, title, seconds):

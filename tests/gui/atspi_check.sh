@@ -1,14 +1,16 @@
 #!/bin/sh
-# The tray app's MFA dialog and keys window as a screen reader gets them: under Xvfb, with a
+# The tray app's MFA dialog, keys window and account picker as a screen reader gets them: under Xvfb, with a
 # D-Bus session of its own, the AT-SPI bus (at-spi-bus-launcher, which starts the registry) and
 # Qt's AT-SPI bridge on (QT_LINUX_ACCESSIBILITY_ALWAYS_ON=1). Over AT-SPI (tests/gui/atspi.py)
 # it asserts that every widget that takes the keyboard has a name and a role, and that Tab alone
-# moves the focus through all of them. The keys window opens from the tray menu, clicked over
-# com.canonical.dbusmenu (a StatusNotifierWatcher from tests/gui/sni.py is the tray host).
-# Everything runs in a temporary HOME against the local STS stand-in and is stopped by pid.
+# moves the focus through all of them. The keys window and the account picker open from the tray
+# menu, clicked over com.canonical.dbusmenu (a StatusNotifierWatcher from tests/gui/sni.py is the
+# tray host); the picker is checked before an IAM Identity Center sign-in (a Sign in button, no
+# list) and after one (the stand-in's roles in the list). Everything runs in a temporary HOME
+# against the local STS, sso-oidc and SSO portal stand-in and is stopped by pid.
 #
 # Usage: atspi_check.sh IMSA IMSA_STANDIN_STS
-# Needs: xvfb-run, xdotool, dbus-daemon, at-spi2-core, python3-pyatspi, python3-dbus,
+# Needs: xvfb-run, xdotool, curl, dbus-daemon, at-spi2-core, python3-pyatspi, python3-dbus,
 # python3-gi. Exit 77: one of them is missing.
 set -eu
 
@@ -24,7 +26,7 @@ session_name=atspi_check
 session_logs="imsa.log atspi.log"
 # shellcheck source=tests/gui/session.sh
 . "$here/session.sh"
-for tool in xvfb-run xdotool dbus-daemon /usr/bin/python3; do
+for tool in xvfb-run xdotool curl dbus-daemon /usr/bin/python3; do
     command -v "$tool" >/dev/null || skip "$tool is missing"
 done
 launcher=/usr/libexec/at-spi-bus-launcher
@@ -47,6 +49,16 @@ prod:
   extends: alice
   role_arn: arn:aws:iam::123456789012:role/Admin
 YAML
+# An IAM Identity Center sign-in, for the tray menu's "Accounts and roles…".
+mkdir -p "$HOME/.aws"
+cat >"$HOME/.aws/config" <<'INI'
+[sso-session corp]
+sso_start_url = https://example.awsapps.com/start
+sso_region = eu-west-1
+sso_registration_scopes = sso:account:access
+INI
+export AWS_ENDPOINT_URL_SSO_OIDC="http://127.0.0.1:$sts_port/"
+export AWS_ENDPOINT_URL_SSO="http://127.0.0.1:$sts_port/"
 
 # --- the session: D-Bus, the AT-SPI bus, a tray host -------------------------------------------
 session_dbus
@@ -93,6 +105,36 @@ xdotool key Escape
 /usr/bin/python3 "$here/sni.py" click "$item" 'Profiles and keys…' \
     || fail "no 'Profiles and keys…' entry in the item's menu"
 check_window 'imsa: Profiles and keys'
+xdotool key Escape
 
-echo "atspi_check: passed (MFA dialog and keys window: every widget that takes the keyboard has" \
-    "a name and a role over AT-SPI, and Tab reaches each of them)"
+picker='Accounts and roles — imsa'
+# Signed out: the filter, a Sign in button for corp, Refresh and Close (Use has no row).
+/usr/bin/python3 "$here/sni.py" click "$item" 'Accounts and roles…' \
+    || fail "no 'Accounts and roles…' entry in the item's menu"
+check_window "$picker"
+xdotool key Escape
+wait_for 10 sh -c "! xdotool search --onlyvisible --name '^$picker\$'" \
+    || fail "Escape did not close the account picker"
+
+# `imsa login corp`, the user's part done with curl on the code's page; then the list.
+"$imsa" login corp --no-browser >"$work/login.out" 2>"$work/login.err" &
+login_pid=$!
+started "$login_pid"
+wait_for 10 grep -q 'user_code=' "$work/login.err" \
+    || fail "imsa login printed no URL: $(cat "$work/login.err")"
+curl -s -o /dev/null --max-time 5 \
+    "$(grep -o 'http://[^ ]*user_code=[^ ]*' "$work/login.err" | head -n 1)"
+wait_for 20 sh -c "! kill -0 $login_pid" || fail "imsa login did not finish"
+wait "$login_pid" || fail "imsa login failed: $(cat "$work/login.err")"
+wait_for 10 sh -c "'$imsa' profiles | grep -q staging/ReadOnlyAccess" \
+    || fail "the accounts were not listed after the sign-in: $("$imsa" profiles)"
+/usr/bin/python3 "$here/sni.py" click "$item" 'Accounts and roles…' \
+    || fail "no 'Accounts and roles…' entry in the item's menu after the sign-in"
+check_window "$picker"
+# Down in the filter selects the first role: Use joins the Tab walk.
+xdotool key Down
+check_window "$picker"
+
+echo "atspi_check: passed (MFA dialog, keys window, account picker before and after a sign-in:" \
+    "every widget that takes the keyboard has a name and a role over AT-SPI, and Tab reaches" \
+    "each of them)"

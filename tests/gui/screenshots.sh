@@ -2,7 +2,8 @@
 # Runs the imsa tray under Xvfb with trayer as the tray host (XEmbed), opens its menu, the MFA
 # dialog, the profiles window (also with a profile's approvals), the Recent use window (over
 # generated access log lines) and the IAM Identity Center sign-in dialog, and saves PNG
-# screenshots of them in OUT_DIR, and the account picker after a sign-in.
+# screenshots of them in OUT_DIR, the account picker after a sign-in, and the panel with the
+# icon at QT_SCALE_FACTOR=2 (tray-2x.png, trayer twice as high).
 #
 # With --check it takes no pictures: it asserts that the tray icon appeared, that `imsa assume`
 # opened the MFA dialog, that a code typed into the dialog got the profile its credentials, and
@@ -98,19 +99,25 @@ if [ "$check" = 0 ] && [ -x /usr/bin/convert ]; then
     display -window root "$work/background.png" &
     started $!
 fi
+# The panel: 96×30 at 1×; twice that for the 2× shot (panel_scale=2).
+panel_scale=1
 start_trayer() {
-    trayer --edge top --align right --widthtype pixel --width 96 --height 30 --tint 0x2b2b2b \
-        --transparent true --alpha 0 >"$work/trayer.log" 2>&1 &
+    trayer --edge top --align right --widthtype pixel --width $((96 * panel_scale)) \
+        --height $((30 * panel_scale)) --tint 0x2b2b2b --transparent true --alpha 0 \
+        >"$work/trayer.log" 2>&1 &
     trayer_pid=$!
     started "$trayer_pid"
     # Ready once it owns _NET_SYSTEM_TRAY_S0, what Qt checks before it shows an icon.
     wait_for 30 /usr/bin/python3 "$here/tray_host_ready.py"
 }
 # trayer now and then fails to come up on a fresh Xvfb; a second one does.
-if ! start_trayer; then
-    kill "$trayer_pid" 2>/dev/null || true
-    start_trayer || fail "trayer did not take _NET_SYSTEM_TRAY_S0: $(cat "$work/trayer.log")"
-fi
+start_panel() {
+    if ! start_trayer; then
+        kill "$trayer_pid" 2>/dev/null || true
+        start_trayer || fail "trayer did not take _NET_SYSTEM_TRAY_S0: $(cat "$work/trayer.log")"
+    fi
+}
+start_panel
 
 # Sets icon, icon_x and icon_y to imsa's embedded tray icon window (the small one). A window
 # may be gone between search and geometry, and then has no geometry at all.
@@ -119,7 +126,7 @@ find_icon() {
     for window in $(xdotool search --classname '^imsa$'); do
         WIDTH=0
         eval "$(xdotool getwindowgeometry --shell "$window" 2>/dev/null || true)"
-        if [ "$WIDTH" -gt 0 ] && [ "$WIDTH" -le 32 ]; then
+        if [ "$WIDTH" -gt 0 ] && [ "$WIDTH" -le $((32 * panel_scale)) ]; then
             icon=$window icon_x=$((X + WIDTH / 2)) icon_y=$((Y + HEIGHT / 2))
         fi
     done
@@ -421,6 +428,34 @@ wait_for 10 grep -q 'restored active profile' "$work/imsa.log" || fail "prod was
 sleep 1
 open_menu
 shoot tray-menu-de
+close_popups
+
+# --- the panel at 2×: trayer twice as high, Qt scaled by 2, prod still active ------------------
+stop_imsa
+kill "$trayer_pid"
+wait "$trayer_pid" 2>/dev/null || true
+panel_scale=2
+start_panel
+export LANG=C.UTF-8 QT_SCALE_FACTOR=2
+start_imsa
+wait_for 10 grep -q 'restored active profile' "$work/imsa.log" || fail "prod was not restored"
+# The file key store's warning comes as a balloon over the icon: gone before the shot.
+wait_for 5 have_popups && sleep 0.5
+close_popups
+sleep 1
+have_popups && fail "a balloon or menu is still open over the 2x panel"
+import -window root -crop "$((96 * panel_scale))x$((30 * panel_scale))+$((1024 - 96 * panel_scale))+0" \
+    +repage "$work/tray-2x.png"
+/usr/bin/convert "$work/tray-2x.png" -strip -colors 256 "PNG8:$out/tray-2x.png" 2>/dev/null \
+    || cp "$work/tray-2x.png" "$out/tray-2x.png"
+echo "screenshots: $out/tray-2x.png"
+stop_imsa
+kill "$trayer_pid"
+wait "$trayer_pid" 2>/dev/null || true
+unset QT_SCALE_FACTOR
+panel_scale=1
+start_panel
+start_imsa
 
 
 # --- the IAM Identity Center sign-in dialog ----------------------------------------------------

@@ -440,9 +440,10 @@ void tst_AccountPicker::accessibleNamesAndTabOrder()
         if (label->isVisible())
             QVERIFY2(!label->text().isEmpty(), qPrintable(label->objectName()));
     }
-    for (qsizetype i = 1; i < expected.size(); ++i) {
+    // Round the window and back to the filter: Tab from the last button leaves the buttons.
+    for (qsizetype i = 1; i <= expected.size(); ++i) {
         QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
-        QCOMPARE(QApplication::focusWidget(), expected.at(i));
+        QCOMPARE(QApplication::focusWidget(), expected.at(i % expected.size()));
     }
 }
 

@@ -12,11 +12,14 @@
 #include "traycontroller.h"
 
 namespace imsa::app {
+class AccessGuard;
+struct PeerProcess;
 class Service;
 } // namespace imsa::app
 
 namespace imsa::tray {
 
+class AccessRequestDialog;
 class AccountPicker;
 class MfaDialog;
 class ProfilesWindow;
@@ -44,6 +47,9 @@ private:
     void openSignIn(const SsoSettings &signIn, const QString &shown);
     void openAccountPicker();
     void updateAccountMenu();
+    void askAboutAccessInDialogs();
+    void openAccessRequestDialog(app::AccessGuard &guard, const QString &profile,
+                                 const app::PeerProcess &peer);
 
     app::Service &m_service;
     TrayController m_controller;
@@ -54,6 +60,7 @@ private:
     QList<QPointer<SsoSignInDialog>> m_signInDialogs;
     QPointer<ProfilesWindow> m_window;
     QPointer<AccountPicker> m_picker;
+    QList<QPointer<AccessRequestDialog>> m_accessDialogs;
     QTimer m_trayRetry;
     int m_retriesLeft = trayRetries;
 };

@@ -165,7 +165,7 @@ PeerProcess AccessGuard::cliCaller(qint64 pid, qint64 uid)
     const PeerProcess command = resolver->describe(pid, uid);
     PeerProcess caller = command;
     if (command.parentPid > 0
-        && QFileInfo(command.executable).fileName() == QLatin1StringView("imsa"))
+        && QFileInfo(command.executable).fileName() == QLatin1StringView(cliFileName))
         caller = resolver->describe(command.parentPid, uid);
     returnResolver(std::move(resolver));
     // The log shows the imsa command that took the credentials, by the program that ran it.

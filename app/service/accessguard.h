@@ -57,6 +57,8 @@ class AccessGuard final : public QObject
 public:
     using PolicyLookup = std::function<AccessPolicy(const QString &profile)>;
 
+    /// The program behind every imsa command but --version (`imsa` execs it).
+    static constexpr const char *cliFileName = "imsa-cli";
     /// How long "Allow once" serves a program.
     static constexpr qint64 allowOnceSecs = 10 * 60;
 
@@ -77,10 +79,10 @@ public:
 
     /// Whether the program that asked the control socket's local process `pid` (SO_PEERCRED)
     /// for `profile`'s credentials (`imsa export`, `imsa credential-process`) may have them.
-    /// When `pid` is the imsa command, that program is its parent (the shell, the SDK that runs
-    /// credential_process), since approving imsa itself would let any program run
-    /// `imsa export`; any other client of the control socket is itself the program. A refusal
-    /// is logged and asked about; its message says how to approve the program.
+    /// When `pid` is the imsa command (cliFileName), that program is its parent (the shell, the SDK
+    /// that runs credential_process), since approving imsa itself would let any program run `imsa
+    /// export`; any other client of the control socket is itself the program. A refusal is logged
+    /// and asked about; its message says how to approve the program.
     Result<Done, Failure> admitCli(qint64 pid, qint64 uid, const QString &profile);
 
     /// Records credentials handed out over the control socket to the local process `pid`.

@@ -252,10 +252,10 @@ void tst_AccessGuard::denyStopsTheQuestions()
 
 void tst_AccessGuard::cliCallerIsTheCommandsParent()
 {
-    // A child named imsa stands in for `imsa export`: the program asked about is its parent
+    // A child named imsa-cli stands in for `imsa export`: the program asked about is its parent
     // (this test), not the command, since approving imsa would let anything run it.
     AskRig rig;
-    const QString standIn = rig.dir.filePath(u"imsa"_s);
+    const QString standIn = rig.dir.filePath(QLatin1StringView(AccessGuard::cliFileName));
     QVERIFY(QFile::copy(u"/bin/sleep"_s, standIn));
     QProcess command;
     command.start(standIn, {u"30"_s});

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs the imsa tray under Xvfb with trayer as the tray host (XEmbed), opens its menu, the MFA
-# dialog, the profiles window and the IAM Identity Center sign-in dialog, and saves PNG
+# dialog, the profiles window, the question of an `access: ask` profile and the IAM Identity
+# Center sign-in dialog, and saves PNG
 # screenshots of them in OUT_DIR, and the account picker after a sign-in.
 #
 # With --check it takes no pictures: it asserts that the tray icon appeared, that `imsa assume`
@@ -135,6 +136,7 @@ audit:
   extends: alice
   role_arn: arn:aws:iam::210987654321:role/ReadOnly
   external_id: audit-2026
+  access: ask
 
 # A mistake, for the profiles window to show.
 staging:
@@ -415,6 +417,23 @@ wait_for 10 xdotool search --onlyvisible --name '^imsa: Profiles and keys$' \
 window=$(xdotool search --onlyvisible --name '^imsa: Profiles and keys$' | head -n 1)
 sleep 0.6
 shoot_window profiles-window "$window"
+
+# --- the question of an `access: ask` profile: a Python tool runs `imsa export audit` ---------
+close_popups
+mkdir -p "$HOME/projects"
+cat >"$HOME/projects/deploy.py" <<'PYTHON'
+import subprocess, sys
+subprocess.run([sys.argv[1], "export", "audit"], check=False)
+PYTHON
+/usr/bin/python3 "$HOME/projects/deploy.py" "$imsa" >"$work/deploy.out" 2>&1
+grep -q 'is not approved for audit' "$work/deploy.out" \
+    || fail "imsa export audit was not refused: $(cat "$work/deploy.out")"
+wait_for 10 xdotool search --onlyvisible --name '^imsa: allow access to audit\?$' \
+    || fail "the access question did not open"
+window=$(xdotool search --onlyvisible --name '^imsa: allow access to audit\?$' | head -n 1)
+sleep 0.6
+shoot_window access-ask "$window"
+xdotool windowfocus --sync "$window" key Escape
 
 # --- the same menu in German: the MFA session and prod come back after a restart --------------
 stop_imsa

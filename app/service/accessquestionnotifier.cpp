@@ -25,8 +25,9 @@ void AccessQuestionNotifier::ask(const QString &profile, const PeerProcess &peer
                 notifier->deleteLater();
             });
     QString body = QStringLiteral("Allow it with: imsa allow %1 %2").arg(profile, peer.program);
+    body += QStringLiteral("\nProcess %1").arg(peer.pid);
     if (!peer.parentExecutable.isEmpty())
-        body += QStringLiteral("\nStarted by %1 (pid %2)").arg(peer.parentExecutable).arg(peer.pid);
+        body += QStringLiteral(", started by %1").arg(peer.parentExecutable);
     notifier->show(QStringLiteral("%1 wants credentials for %2").arg(peer.program, profile), body,
                    DesktopNotifier::Urgency::Critical, QStringLiteral("Allow once"));
 }

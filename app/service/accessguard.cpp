@@ -70,11 +70,6 @@ void AccessGuard::returnResolver(std::unique_ptr<PeerResolver> resolver)
 
 void AccessGuard::learnConnection(QTcpSocket *socket)
 {
-    {
-        const QMutexLocker locker(&m_mutex);
-        if (m_connections.contains(socket))
-            return;
-    }
     // Only this thread serves `socket`, so nobody else adds it meanwhile.
     const TcpTuple tuple{socket->peerAddress(), socket->peerPort(), socket->localAddress(),
                          socket->localPort()};
@@ -119,8 +114,12 @@ AccessGuard::Decision AccessGuard::decide(const QString &profile, const PeerProc
 
 bool AccessGuard::admit(QTcpSocket *socket, const QString &profile, QLatin1StringView route)
 {
-    learnConnection(socket);
     QMutexLocker locker(&m_mutex);
+    if (!m_connections.contains(socket)) {
+        locker.unlock();
+        learnConnection(socket);
+        locker.relock();
+    }
     Connection &connection = m_connections[socket];
     const PeerProcess &peer = connection.peer;
     const AccessPolicy policy = m_policyOf(profile);

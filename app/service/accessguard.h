@@ -109,7 +109,8 @@ private:
         qint64 repeats = 0; ///< answers equal to `last` not written yet
     };
 
-    /// Finds the program behind `socket` when the connection is new; locks only briefly.
+    /// Finds the program behind the new connection `socket` without holding m_mutex, then
+    /// adds it to the table.
     void learnConnection(QTcpSocket *socket);
     PeerProcess cliCaller(qint64 pid, qint64 uid);
 

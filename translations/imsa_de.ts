@@ -113,6 +113,65 @@
     </message>
 </context>
 <context>
+    <name>imsa::tray::AccessRequestDialog</name>
+    <message>
+        <source>imsa: allow access to %1?</source>
+        <translation>imsa: Zugriff auf %1 erlauben?</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; wants credentials for &lt;b&gt;%2&lt;/b&gt;.</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; möchte Zugangsdaten für &lt;b&gt;%2&lt;/b&gt;.</translation>
+    </message>
+    <message>
+        <source>The profile is set to ask first. The program got no credentials; if you allow it, run it again.</source>
+        <translation>Das Profil fragt zuerst nach. Das Programm hat keine Zugangsdaten bekommen; wenn Sie es erlauben, starten Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>Executable:</source>
+        <translation>Programmdatei:</translation>
+    </message>
+    <message>
+        <source>Process:</source>
+        <translation>Prozess:</translation>
+    </message>
+    <message>
+        <source>Command line:</source>
+        <translation>Befehlszeile:</translation>
+    </message>
+    <message>
+        <source>Started by:</source>
+        <translation>Gestartet von:</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>Allow once</source>
+        <translation>Einmal erlauben</translation>
+    </message>
+    <message>
+        <source>Serve this program for the next 10 minutes</source>
+        <translation>Dieses Programm die nächsten 10 Minuten bedienen</translation>
+    </message>
+    <message>
+        <source>Always allow</source>
+        <translation>Immer erlauben</translation>
+    </message>
+    <message>
+        <source>Same as: imsa allow %1 %2</source>
+        <translation>Wie: imsa allow %1 %2</translation>
+    </message>
+    <message>
+        <source>Deny</source>
+        <translation>Ablehnen</translation>
+    </message>
+    <message>
+        <source>Keep refusing it without asking again until imsa restarts</source>
+        <translation>Weiter ablehnen, ohne bis zum Neustart von imsa erneut zu fragen</translation>
+    </message>
+</context>
+<context>
     <name>imsa::tray::AccountPicker</name>
     <message>
         <source>Accounts and roles — imsa</source>

@@ -113,6 +113,65 @@
     </message>
 </context>
 <context>
+    <name>imsa::tray::AccessRequestDialog</name>
+    <message>
+        <source>imsa: allow access to %1?</source>
+        <translation>imsa : autoriser l’accès à %1 ?</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; wants credentials for &lt;b&gt;%2&lt;/b&gt;.</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; demande les identifiants de &lt;b&gt;%2&lt;/b&gt;.</translation>
+    </message>
+    <message>
+        <source>The profile is set to ask first. The program got no credentials; if you allow it, run it again.</source>
+        <translation>Ce profil demande d’abord. Le programme n’a reçu aucun identifiant ; si vous l’autorisez, relancez-le.</translation>
+    </message>
+    <message>
+        <source>Executable:</source>
+        <translation>Exécutable :</translation>
+    </message>
+    <message>
+        <source>Process:</source>
+        <translation>Processus :</translation>
+    </message>
+    <message>
+        <source>Command line:</source>
+        <translation>Ligne de commande :</translation>
+    </message>
+    <message>
+        <source>Started by:</source>
+        <translation>Lancé par :</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>inconnu</translation>
+    </message>
+    <message>
+        <source>Allow once</source>
+        <translation>Autoriser une fois</translation>
+    </message>
+    <message>
+        <source>Serve this program for the next 10 minutes</source>
+        <translation>Servir ce programme pendant les 10 prochaines minutes</translation>
+    </message>
+    <message>
+        <source>Always allow</source>
+        <translation>Toujours autoriser</translation>
+    </message>
+    <message>
+        <source>Same as: imsa allow %1 %2</source>
+        <translation>Équivaut à : imsa allow %1 %2</translation>
+    </message>
+    <message>
+        <source>Deny</source>
+        <translation>Refuser</translation>
+    </message>
+    <message>
+        <source>Keep refusing it without asking again until imsa restarts</source>
+        <translation>Continuer à refuser sans redemander jusqu’au redémarrage d’imsa</translation>
+    </message>
+</context>
+<context>
     <name>imsa::tray::AccountPicker</name>
     <message>
         <source>Accounts and roles — imsa</source>

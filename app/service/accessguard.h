@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include <QHash>
 #include <QMutex>
@@ -10,6 +11,8 @@
 
 #include "imsa/accessevent.h"
 #include "imsa/accesspolicy.h"
+#include "imsa/clock.h"
+#include "imsa/result.h"
 #include "peerresolver.h"
 
 class QTcpSocket;
@@ -26,10 +29,22 @@ class ApprovalStore;
 /// connection, a benchmark) is counted instead and written as one more line with "repeats" when
 /// the connection ends or the answer changes. So a client that hammers the endpoint neither
 /// costs a write per request nor rotates everyone else's lines out of the log.
-/// `access: ask` profiles go only to approved programs; `access: notify` ones raise
-/// firstUse() the first time (in this run of the app) an executable takes them.
+/// `access: notify` profiles raise firstUse() the first time (in this run of the app) an
+/// executable takes them.
 ///
-/// The metadata endpoint's serving threads share one guard: every public function locks, and a
+/// `access: ask` profiles go only to approved programs. A refused program is asked about:
+/// approvalRequested() once per profile and program while that question is open, and the
+/// answer() to it decides what follows:
+/// - AlwaysAllow: approved in the ApprovalStore (on disk, as `imsa allow`).
+/// - AllowOnce: served for the next allowOnceSecs, in memory only. The refused SDK has already
+///   failed fast, so the user reruns the command within that time.
+/// - Deny: no new question for that profile and program until the app restarts, so a harvester
+///   that loops raises one question, not one per request; it stays refused and logged.
+///
+/// The metadata endpoint's serving threads share one guard. Finding the program behind a new
+/// connection (netlink, up to thousands of /proc entries) happens outside the shared lock, on a
+/// resolver taken from a pool for the time of the lookup, so one slow lookup delays only its own
+/// connection; the lock covers just the connection table, the log and the answers. A
 /// connection is forgotten in the thread that ends it.
 ///
 /// Nothing here is a sandbox: a program of the same user can read the key store or ptrace
@@ -42,8 +57,19 @@ class AccessGuard final : public QObject
 public:
     using PolicyLookup = std::function<AccessPolicy(const QString &profile)>;
 
+    /// The program behind every imsa command but --version (`imsa` execs it).
+    static constexpr const char *cliFileName = "imsa-cli";
+    /// How long "Allow once" serves a program.
+    static constexpr qint64 allowOnceSecs = 10 * 60;
+
+    enum class Answer : uchar {
+        AllowOnce,
+        AlwaysAllow,
+        Deny
+    };
+
     AccessGuard(std::unique_ptr<AccessLog> log, std::unique_ptr<ApprovalStore> approvals,
-                PolicyLookup policyOf, QObject *parent = nullptr);
+                PolicyLookup policyOf, const Clock &clock, QObject *parent = nullptr);
     /// Writes the repeats still being counted.
     ~AccessGuard() override;
 
@@ -51,15 +77,28 @@ public:
     /// records the answer either way.
     bool admit(QTcpSocket *socket, const QString &profile, QLatin1StringView route);
 
-    /// Records credentials handed out over the control socket to the local process `pid`
-    /// (from SO_PEERCRED): `imsa export`, `imsa credential-process`.
+    /// Whether the program that asked the control socket's local process `pid` (SO_PEERCRED)
+    /// for `profile`'s credentials (`imsa export`, `imsa credential-process`) may have them.
+    /// When `pid` is the imsa command (cliFileName), that program is its parent (the shell, the SDK
+    /// that runs credential_process), since approving imsa itself would let any program run `imsa
+    /// export`; any other client of the control socket is itself the program. A refusal is logged
+    /// and asked about; its message says how to approve the program.
+    Result<Done, Failure> admitCli(qint64 pid, qint64 uid, const QString &profile);
+
+    /// Records credentials handed out over the control socket to the local process `pid`.
     void recordCliAccess(qint64 pid, qint64 uid, const QString &profile);
+
+    /// The user's answer to approvalRequested(); closes that question.
+    Result<Done, Failure> answer(const QString &profile, const QString &program, Answer answer);
 
     ApprovalStore &approvals() { return *m_approvals; }
 
 Q_SIGNALS:
     /// A program took the credentials of an `access: notify` profile for the first time.
     void firstUse(const QString &profile, const QString &program, const QString &parent);
+    /// An `access: ask` profile refused `peer`, which is not approved; emitted in the thread
+    /// that refused, so receivers in other threads get it queued.
+    void approvalRequested(const QString &profile, const imsa::app::PeerProcess &peer);
 
 private:
     /// One connection: who is behind it, and its last answer while it repeats.
@@ -70,7 +109,21 @@ private:
         qint64 repeats = 0; ///< answers equal to `last` not written yet
     };
 
-    Connection &connectionOf(QTcpSocket *socket);
+    /// Finds the program behind the new connection `socket` without holding m_mutex, then
+    /// adds it to the table.
+    void learnConnection(QTcpSocket *socket);
+    PeerProcess cliCaller(qint64 pid, qint64 uid);
+
+    struct Decision
+    {
+        bool served = true;
+        bool ask = false; ///< refused, and no question about it open or denied yet
+    };
+
+    /// With m_mutex held: whether `peer` may have an `ask` profile, and whether to ask.
+    Decision decide(const QString &profile, const PeerProcess &peer);
+    std::unique_ptr<PeerResolver> takeResolver();
+    void returnResolver(std::unique_ptr<PeerResolver> resolver);
     AccessEvent accessEvent(const PeerProcess &peer, const QString &profile,
                             QLatin1StringView route, bool served) const;
     void writeRepeats(Connection &connection);
@@ -78,10 +131,15 @@ private:
     std::unique_ptr<AccessLog> m_log;
     std::unique_ptr<ApprovalStore> m_approvals;
     PolicyLookup m_policyOf;
-    PeerResolver m_resolver;
-    QMutex m_mutex; ///< guards everything below, the log and the resolver
+    const Clock &m_clock;
+    QMutex m_mutex; ///< guards everything below and the log
+    /// Idle resolvers: one per lookup running at the same time, each with its own caches.
+    std::vector<std::unique_ptr<PeerResolver>> m_resolvers;
     QHash<QTcpSocket *, Connection> m_connections;
     QSet<QString> m_notified; ///< profile + '\n' + executable
+    QSet<QString> m_asking; ///< profile + '\n' + program: questions open
+    QSet<QString> m_denied; ///< profile + '\n' + program: not asked again
+    QHash<QString, QDateTime> m_allowedOnce; ///< profile + '\n' + program → served until
 };
 
 } // namespace imsa::app

@@ -253,6 +253,16 @@ void ControlHandler::credentials(ControlConnection &connection, const ipc::Reque
     const Profile *profile = requireProfile(connection, request);
     if (!profile)
         return;
+    // Checked before any MFA prompt: a program that gets refused is not worth a code.
+    if (AccessGuard *guard = m_service.accessGuard()) {
+        const Result<Done, Failure> admitted =
+                guard->admitCli(connection.peerPid(), connection.peerUid(), profile->name);
+        if (!admitted) {
+            connection.sendError(request.id,
+                                 {QString(ipc::errors::notAvailable), admitted.error().message});
+            return;
+        }
+    }
     m_service.broker().request(profile->name);
     auto *wait = new CredentialWait(
             m_service.broker(), connection, request.id, *profile, m_service.hasMfaDialog(),

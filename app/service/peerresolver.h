@@ -15,6 +15,7 @@ struct PeerProcess
 {
     qint64 uid = -1; ///< -1: unknown
     qint64 pid = -1; ///< -1: not found, see `unresolved`
+    qint64 parentPid = -1;
     QString executable;
     QString commandLine; ///< shortCommandLine()
     QString parentExecutable;

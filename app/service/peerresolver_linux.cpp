@@ -125,6 +125,7 @@ PeerProcess PeerResolver::readProcess(qint64 pid, qint64 uid, qint64 parent)
     PeerProcess peer;
     peer.uid = uid;
     peer.pid = pid;
+    peer.parentPid = parent;
     peer.executable = linkTarget(pid, "exe");
     if (peer.executable.isEmpty()) {
         peer.unresolved = QStringLiteral("process not readable");

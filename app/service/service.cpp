@@ -7,6 +7,7 @@
 
 #include "accessguard.h"
 #include "accesslog.h"
+#include "accessquestionnotifier.h"
 #include "approvalstore.h"
 #include "appstatefile.h"
 #include "brokerview.h"
@@ -108,7 +109,8 @@ void Service::continueWithKeyStore(std::unique_ptr<KeyStore> keyStore, const QSt
             [this](const QString &profile) {
                 return accessPolicy(profile);
             },
-            this);
+            m_clock, this);
+    m_accessQuestions = new AccessQuestionNotifier(*m_accessGuard, this);
     auto *accessNotifier = new DesktopNotifier(this);
     connect(m_accessGuard, &AccessGuard::firstUse, accessNotifier,
             [accessNotifier](const QString &profile, const QString &program,

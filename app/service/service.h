@@ -26,6 +26,7 @@ class StsClient;
 namespace imsa::app {
 
 class AccessGuard;
+class AccessQuestionNotifier;
 class AppStateFile;
 class BrokerView;
 class ControlHandler;
@@ -138,6 +139,10 @@ public:
 
     void setMfaDialogAvailable(bool available) { m_hasMfaDialog = available; }
 
+    /// The tray asks `access: ask` questions in a dialog; without it a desktop notification
+    /// asks (AccessQuestionNotifier). Valid once started.
+    AccessQuestionNotifier &accessQuestions() { return *m_accessQuestions; }
+
 Q_SIGNALS:
     void started();
     void startFailed(imsa::app::Service::StartFailure reason, const QString &message);
@@ -173,6 +178,7 @@ private:
     std::unique_ptr<KeyStore> m_keyStore;
     ProfileStore *m_profiles = nullptr;
     AccessGuard *m_accessGuard = nullptr;
+    AccessQuestionNotifier *m_accessQuestions = nullptr;
     /// Each profile's `access` key, copied on the main thread whenever the profiles change.
     QHash<QString, AccessPolicy> m_accessPolicies;
     mutable QMutex m_accessPoliciesMutex;

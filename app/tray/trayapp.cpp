@@ -9,6 +9,7 @@
 #include <QScreen>
 #include <QSystemTrayIcon>
 
+#include "accessrequestdialog.h"
 #include "accountpicker.h"
 #include "accountpickerfeed.h"
 #include "imsa/credentialbroker.h"
@@ -18,6 +19,7 @@
 #include "profileswindow.h"
 #include "recentusewindow.h"
 #include "service/accessguard.h"
+#include "service/accessquestionnotifier.h"
 #include "service/profilestore.h"
 #include "service/service.h"
 #include "service/sessionnotifier.h"
@@ -79,6 +81,7 @@ TrayApp::TrayApp(app::Service &service)
             &TrayController::showConsoleFailure);
     connect(&m_controller, &TrayController::quitRequested, qApp, &QCoreApplication::quit,
             Qt::QueuedConnection);
+    askAboutAccessInDialogs();
 
     m_trayRetry.setSingleShot(true);
     m_trayRetry.setInterval(trayRetryMsecs);
@@ -102,6 +105,40 @@ TrayApp::~TrayApp()
     delete m_window.data();
     delete m_picker.data();
     delete m_recentUse.data();
+    for (const QPointer<AccessRequestDialog> &dialog : std::as_const(m_accessDialogs))
+        delete dialog.data();
+}
+
+void TrayApp::askAboutAccessInDialogs()
+{
+    app::AccessGuard *guard = m_service.accessGuard();
+    if (!guard)
+        return;
+    m_service.accessQuestions().setEnabled(false);
+    // Queued: the guard asks from the metadata endpoint's serving threads.
+    connect(guard, &app::AccessGuard::approvalRequested, this,
+            [this, guard](const QString &profile, const app::PeerProcess &peer) {
+                openAccessRequestDialog(*guard, profile, peer);
+            });
+}
+
+void TrayApp::openAccessRequestDialog(app::AccessGuard &guard, const QString &profile,
+                                      const app::PeerProcess &peer)
+{
+    // The guard asks once per profile and program while a question is open; this keeps a
+    // second question about the same pair (after an answer failed to save) from stacking up.
+    m_accessDialogs.removeIf([](const QPointer<AccessRequestDialog> &dialog) {
+        return dialog.isNull();
+    });
+    for (const QPointer<AccessRequestDialog> &dialog : std::as_const(m_accessDialogs)) {
+        if (dialog->profile() == profile && dialog->program() == peer.program) {
+            bringToFront(dialog);
+            return;
+        }
+    }
+    auto *dialog = new AccessRequestDialog(guard, profile, peer);
+    m_accessDialogs.append(dialog);
+    bringToFront(dialog);
 }
 
 void TrayApp::showIconWhenTrayAppears()

@@ -12,11 +12,14 @@
 #include "traycontroller.h"
 
 namespace imsa::app {
+class AccessGuard;
+struct PeerProcess;
 class Service;
 } // namespace imsa::app
 
 namespace imsa::tray {
 
+class AccessRequestDialog;
 class AccountPicker;
 class MfaDialog;
 class ProfilesWindow;
@@ -46,6 +49,9 @@ private:
     void openSignIn(const SsoSettings &signIn, const QString &shown);
     void openAccountPicker();
     void updateAccountMenu();
+    void askAboutAccessInDialogs();
+    void openAccessRequestDialog(app::AccessGuard &guard, const QString &profile,
+                                 const app::PeerProcess &peer);
 
     app::Service &m_service;
     TrayController m_controller;
@@ -57,6 +63,7 @@ private:
     QPointer<ProfilesWindow> m_window;
     QPointer<AccountPicker> m_picker;
     QPointer<RecentUseWindow> m_recentUse;
+    QList<QPointer<AccessRequestDialog>> m_accessDialogs;
     QTimer m_trayRetry;
     int m_retriesLeft = trayRetries;
 };

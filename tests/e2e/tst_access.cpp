@@ -3,6 +3,8 @@
 // pid and executable; `access: ask` keeps an unknown client out until `imsa allow`.
 #include <unistd.h>
 
+#include <QCoreApplication>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
@@ -56,6 +58,7 @@ private Q_SLOTS:
     void followShowsNewLinesAsTheyCome();
     void repeatsOnOneConnectionAreCounted();
     void exportIsLoggedWithItsCaller();
+    void exportOfAnAskProfileNeedsTheCallerApproved();
     void aClientOfAnotherUserIsLoggedByItsUid();
     void badAccessValueIsAConfigError();
 
@@ -308,6 +311,35 @@ void tst_Access::exportIsLoggedWithItsCaller()
     QVERIFY(lines.first().value(u"pid"_s).toInteger() > 0);
     for (const QJsonObject &line : lines) // never a secret in the log
         QVERIFY(!QJsonDocument(line).toJson().contains(E2eEnvironment::secretAccessKey));
+}
+
+void tst_Access::exportOfAnAskProfileNeedsTheCallerApproved()
+{
+    writeConfig("ask");
+    QVERIFY2(m_env->startApp(), qPrintable(m_env->error()));
+    // The program asked about is the one that ran imsa: this test.
+    const QString caller = QFileInfo(QCoreApplication::applicationFilePath()).canonicalFilePath();
+    const CommandResult refused =
+            m_env->imsa({u"export"_s, u"dev"_s, u"--mfa-code"_s, u"123456"_s});
+    QVERIFY(refused.exitCode != 0);
+    QVERIFY2(refused.err.contains(u"%1 is not approved for dev: imsa allow dev %1"_s.arg(caller)),
+             qPrintable(refused.err));
+    QVERIFY(!refused.out.contains(QLatin1StringView(E2eEnvironment::secretAccessKey)));
+    const CommandResult process = m_env->imsa({u"credential-process"_s, u"dev"_s});
+    QVERIFY(process.exitCode != 0);
+    QVERIFY2(process.err.contains(u"is not approved for dev"_s), qPrintable(process.err));
+    const QList<QJsonObject> lines = logLines();
+    QCOMPARE(lines.size(), 2);
+    QCOMPARE(lines.first().value(u"route"_s).toString(), u"cli"_s);
+    QCOMPARE(lines.first().value(u"result"_s).toString(), u"denied"_s);
+    QCOMPARE(lines.first().value(u"program"_s).toString(), caller);
+
+    const CommandResult allow = m_env->imsa({u"allow"_s, u"dev"_s, caller});
+    QVERIFY2(allow.exitCode == 0, qPrintable(allow.err));
+    const CommandResult exported =
+            m_env->imsa({u"export"_s, u"dev"_s, u"--mfa-code"_s, u"123456"_s});
+    QVERIFY2(exported.exitCode == 0, qPrintable(exported.err));
+    QVERIFY(exported.out.contains(u"AWS_SECRET_ACCESS_KEY"_s));
 }
 
 void tst_Access::aClientOfAnotherUserIsLoggedByItsUid()

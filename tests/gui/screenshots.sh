@@ -1,9 +1,10 @@
 #!/bin/sh
 # Runs the imsa tray under Xvfb with trayer as the tray host (XEmbed), opens its menu, the MFA
 # dialog, the profiles window (also with a profile's approvals), the Recent use window (over
-# generated access log lines) and the IAM Identity Center sign-in dialog, and saves PNG
-# screenshots of them in OUT_DIR, the account picker after a sign-in, and the panel with the
-# icon at QT_SCALE_FACTOR=2 (tray-2x.png, trayer twice as high).
+# generated access log lines), the question of an `access: ask` profile and the IAM Identity
+# Center sign-in dialog, and saves PNG screenshots of them in OUT_DIR, the account picker after
+# a sign-in, and the panel with the icon at QT_SCALE_FACTOR=2 (tray-2x.png, trayer twice as
+# high).
 #
 # With --check it takes no pictures: it asserts that the tray icon appeared, that `imsa assume`
 # opened the MFA dialog, that a code typed into the dialog got the profile its credentials, and
@@ -85,6 +86,7 @@ audit:
   extends: alice
   role_arn: arn:aws:iam::210987654321:role/ReadOnly
   external_id: audit-2026
+  access: ask
 
 # A mistake, for the profiles window to show.
 staging:
@@ -419,6 +421,23 @@ window=$(xdotool search --onlyvisible --name '^imsa: Recent use$' | head -n 1)
 sleep 0.6
 shoot_window recent-use "$window"
 xdotool windowunmap "$window"
+
+# --- the question of an `access: ask` profile: a Python tool runs `imsa export audit` ---------
+close_popups
+mkdir -p "$HOME/projects"
+cat >"$HOME/projects/deploy.py" <<'PYTHON'
+import subprocess, sys
+subprocess.run([sys.argv[1], "export", "audit"], check=False)
+PYTHON
+/usr/bin/python3 "$HOME/projects/deploy.py" "$imsa" >"$work/deploy.out" 2>&1
+grep -q 'is not approved for audit' "$work/deploy.out" \
+    || fail "imsa export audit was not refused: $(cat "$work/deploy.out")"
+wait_for 10 xdotool search --onlyvisible --name '^imsa: allow access to audit\?$' \
+    || fail "the access question did not open"
+window=$(xdotool search --onlyvisible --name '^imsa: allow access to audit\?$' | head -n 1)
+sleep 0.6
+shoot_window access-ask "$window"
+xdotool windowfocus --sync "$window" key Escape
 
 # --- the same menu in German: the MFA session and prod come back after a restart --------------
 stop_imsa

@@ -1,12 +1,20 @@
 // The guard's decisions with real loopback connections of this test process: `notify` signals
-// once per profile and executable, `ask` serves only approved programs, every answer is logged.
+// once per profile and executable, `ask` serves only approved programs and asks about the
+// others once, the user's answers (allow once, always, deny) hold as documented, every answer
+// is logged, and serving threads resolve their peers side by side.
+#include <atomic>
+#include <unistd.h>
+
 #include <QCoreApplication>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
+#include "fakes/fakeclock.h"
 #include "service/accessguard.h"
 #include "service/accesslog.h"
 #include "service/approvalstore.h"
@@ -49,6 +57,39 @@ QList<AccessEvent> eventsIn(const QString &path)
     return events;
 }
 
+/// A guard whose profiles are all `access: ask`, on a fake clock, with its files in `dir`.
+struct AskRig
+{
+    QTemporaryDir dir;
+    test::FakeClock clock;
+    ApprovalStore *store = nullptr;
+    std::unique_ptr<AccessGuard> guard;
+    std::unique_ptr<QSignalSpy> asked;
+
+    AskRig()
+    {
+        auto approvals = std::make_unique<ApprovalStore>(dir.filePath(u"approvals.json"_s));
+        store = approvals.get();
+        guard = std::make_unique<AccessGuard>(
+                std::make_unique<AccessLog>(dir.filePath(u"access.log"_s)), std::move(approvals),
+                [](const QString &) {
+                    return AccessPolicy::Ask;
+                },
+                clock);
+        asked = std::make_unique<QSignalSpy>(guard.get(), &AccessGuard::approvalRequested);
+    }
+
+    bool admit(Loopback &connection, const QString &profile = u"prod"_s)
+    {
+        return guard->admit(connection.accepted, profile, QLatin1StringView("imds"));
+    }
+};
+
+const QString self()
+{
+    return QCoreApplication::applicationFilePath();
+}
+
 } // namespace
 
 class tst_AccessGuard : public QObject
@@ -58,6 +99,12 @@ class tst_AccessGuard : public QObject
 private Q_SLOTS:
     void notifyTellsOncePerExecutable();
     void askServesOnlyApprovedPrograms();
+    void askAsksOncePerProfileAndProgram();
+    void allowOnceExpires();
+    void alwaysAllowIsKept();
+    void denyStopsTheQuestions();
+    void cliCallerIsTheCommandsParent();
+    void threadsResolveSideBySide();
     void repeatedAnswerCost();
 };
 
@@ -65,11 +112,14 @@ void tst_AccessGuard::notifyTellsOncePerExecutable()
 {
     QTemporaryDir dir;
     const QString logPath = dir.filePath(u"access.log"_s);
-    AccessGuard guard(std::make_unique<AccessLog>(logPath),
-                      std::make_unique<ApprovalStore>(dir.filePath(u"approvals.json"_s)),
-                      [](const QString &profile) {
-                          return profile == u"prod"_s ? AccessPolicy::Notify : AccessPolicy::Allow;
-                      });
+    test::FakeClock clock;
+    AccessGuard guard(
+            std::make_unique<AccessLog>(logPath),
+            std::make_unique<ApprovalStore>(dir.filePath(u"approvals.json"_s)),
+            [](const QString &profile) {
+                return profile == u"prod"_s ? AccessPolicy::Notify : AccessPolicy::Allow;
+            },
+            clock);
     QSignalSpy firstUse(&guard, &AccessGuard::firstUse);
     Loopback one;
     Loopback two;
@@ -96,10 +146,13 @@ void tst_AccessGuard::askServesOnlyApprovedPrograms()
     const QString logPath = dir.filePath(u"access.log"_s);
     auto approvals = std::make_unique<ApprovalStore>(dir.filePath(u"approvals.json"_s));
     ApprovalStore &store = *approvals;
-    AccessGuard guard(std::make_unique<AccessLog>(logPath), std::move(approvals),
-                      [](const QString &) {
-                          return AccessPolicy::Ask;
-                      });
+    test::FakeClock clock;
+    AccessGuard guard(
+            std::make_unique<AccessLog>(logPath), std::move(approvals),
+            [](const QString &) {
+                return AccessPolicy::Ask;
+            },
+            clock);
     Loopback connection;
     QVERIFY(connection.open());
 
@@ -118,17 +171,184 @@ void tst_AccessGuard::askServesOnlyApprovedPrograms()
     QCOMPARE(events.at(2).result, u"served"_s);
 }
 
+void tst_AccessGuard::askAsksOncePerProfileAndProgram()
+{
+    AskRig rig;
+    Loopback one;
+    Loopback two;
+    QVERIFY(one.open());
+    QVERIFY(two.open());
+
+    QVERIFY(!rig.admit(one));
+    QVERIFY(!rig.admit(one));
+    QVERIFY(!rig.admit(two)); // a second connection of the same program: the question is open
+    QCOMPARE(rig.asked->size(), 1);
+    QCOMPARE(rig.asked->first().at(0).toString(), u"prod"_s);
+    const auto peer = rig.asked->first().at(1).value<PeerProcess>();
+    QCOMPARE(peer.program, self());
+    QCOMPARE(peer.pid, QCoreApplication::applicationPid());
+
+    QVERIFY(!rig.admit(one, u"dev"_s)); // another profile is another question
+    QCOMPARE(rig.asked->size(), 2);
+}
+
+void tst_AccessGuard::allowOnceExpires()
+{
+    AskRig rig;
+    Loopback connection;
+    QVERIFY(connection.open());
+    QVERIFY(!rig.admit(connection));
+
+    QVERIFY(rig.guard->answer(u"prod"_s, self(), AccessGuard::Answer::AllowOnce));
+    QVERIFY(rig.admit(connection));
+    QVERIFY(!rig.admit(connection, u"dev"_s)); // for that profile only
+    QVERIFY(rig.store->approved(u"prod"_s).isEmpty()); // not written to disk
+    QVERIFY(!QFile::exists(rig.store->path()));
+
+    rig.clock.advance(AccessGuard::allowOnceSecs - 1);
+    QVERIFY(rig.admit(connection));
+    const qsizetype questions = rig.asked->size();
+    rig.clock.advance(2);
+    QVERIFY(!rig.admit(connection));
+    QCOMPARE(rig.asked->size(), questions + 1); // and asked again
+}
+
+void tst_AccessGuard::alwaysAllowIsKept()
+{
+    AskRig rig;
+    Loopback connection;
+    QVERIFY(connection.open());
+    QVERIFY(!rig.admit(connection));
+
+    QVERIFY(rig.guard->answer(u"prod"_s, self(), AccessGuard::Answer::AlwaysAllow));
+    QVERIFY(rig.admit(connection));
+    rig.clock.advance(24 * 3600);
+    QVERIFY(rig.admit(connection));
+    QVERIFY(ApprovalStore(rig.store->path()).isApproved(u"prod"_s, self()));
+}
+
+void tst_AccessGuard::denyStopsTheQuestions()
+{
+    AskRig rig;
+    Loopback one;
+    QVERIFY(one.open());
+    QVERIFY(!rig.admit(one));
+    QVERIFY(rig.guard->answer(u"prod"_s, self(), AccessGuard::Answer::Deny));
+
+    Loopback two;
+    QVERIFY(two.open());
+    rig.clock.advance(AccessGuard::allowOnceSecs * 10);
+    QVERIFY(!rig.admit(two));
+    QVERIFY(!rig.admit(one));
+    QCOMPARE(rig.asked->size(), 1);
+    // Still logged: the first refusal on each connection.
+    const QList<AccessEvent> events = eventsIn(rig.dir.filePath(u"access.log"_s));
+    QCOMPARE(events.size(), 2);
+    QCOMPARE(events.at(1).result, u"denied"_s);
+    // An explicit approval still lets it in.
+    QVERIFY(rig.store->approve(u"prod"_s, self()));
+    QVERIFY(rig.admit(two));
+}
+
+void tst_AccessGuard::cliCallerIsTheCommandsParent()
+{
+    // A child named imsa-cli stands in for `imsa export`: the program asked about is its parent
+    // (this test), not the command, since approving imsa would let anything run it.
+    AskRig rig;
+    const QString standIn = rig.dir.filePath(QLatin1StringView(AccessGuard::cliFileName));
+    QVERIFY(QFile::copy(u"/bin/sleep"_s, standIn));
+    QProcess command;
+    command.start(standIn, {u"30"_s});
+    QVERIFY(command.waitForStarted(5000));
+    const Result<Done, Failure> refused =
+            rig.guard->admitCli(command.processId(), ::getuid(), u"prod"_s);
+    QVERIFY(!refused);
+    QCOMPARE(refused.error().message,
+             u"%1 is not approved for prod: imsa allow prod %1"_s.arg(self()));
+    QCOMPARE(rig.asked->size(), 1);
+    QCOMPARE(rig.asked->first().at(1).value<PeerProcess>().program, self());
+    QVERIFY(!rig.guard->admitCli(command.processId(), ::getuid(), u"prod"_s));
+    QCOMPARE(rig.asked->size(), 1);
+
+    QVERIFY(rig.guard->answer(u"prod"_s, self(), AccessGuard::Answer::AllowOnce));
+    QVERIFY(rig.guard->admitCli(command.processId(), ::getuid(), u"prod"_s));
+    const QList<AccessEvent> events = eventsIn(rig.dir.filePath(u"access.log"_s));
+    QCOMPARE(events.size(), 2);
+    QCOMPARE(events.at(0).route, u"cli"_s);
+    QCOMPARE(events.at(0).executable, standIn);
+    QCOMPARE(events.at(0).program, self());
+    command.kill();
+    command.waitForFinished(5000);
+
+    // Any other client of the control socket is the program itself.
+    QProcess other;
+    other.start(u"/bin/sleep"_s, {u"30"_s});
+    QVERIFY(other.waitForStarted(5000));
+    const Result<Done, Failure> otherRefused =
+            rig.guard->admitCli(other.processId(), ::getuid(), u"prod"_s);
+    QVERIFY(!otherRefused);
+    QVERIFY2(otherRefused.error().message.startsWith(u"/usr/bin/sleep is not approved"_s),
+             qPrintable(otherRefused.error().message));
+    other.kill();
+    other.waitForFinished(5000);
+}
+
+void tst_AccessGuard::threadsResolveSideBySide()
+{
+    // Two serving threads, each with its own connections, ask the shared guard at the same
+    // time: every connection is resolved to this process and logged once.
+    QTemporaryDir dir;
+    const QString logPath = dir.filePath(u"access.log"_s);
+    test::FakeClock clock;
+    AccessGuard guard(
+            std::make_unique<AccessLog>(logPath),
+            std::make_unique<ApprovalStore>(dir.filePath(u"approvals.json"_s)),
+            [](const QString &) {
+                return AccessPolicy::Allow;
+            },
+            clock);
+    constexpr int connectionsPerThread = 20;
+    std::atomic<int> served = 0;
+    const auto serve = [&] {
+        for (int i = 0; i < connectionsPerThread; ++i) {
+            Loopback connection;
+            if (!connection.open())
+                return;
+            for (int request = 0; request < 3; ++request) {
+                if (guard.admit(connection.accepted, u"dev"_s, QLatin1StringView("imds")))
+                    ++served;
+            }
+        }
+    };
+    std::unique_ptr<QThread> first(QThread::create(serve));
+    std::unique_ptr<QThread> second(QThread::create(serve));
+    first->start();
+    second->start();
+    QVERIFY(first->wait(60'000));
+    QVERIFY(second->wait(60'000));
+    QCOMPARE(served.load(), 2 * connectionsPerThread * 3);
+
+    // Each connection: its first answer, and its two repeats when it closed.
+    const QList<AccessEvent> events = eventsIn(logPath);
+    QCOMPARE(events.size(), 2 * connectionsPerThread * 2);
+    for (const AccessEvent &event : events)
+        QCOMPARE(event.pid, QCoreApplication::applicationPid());
+}
+
 /// What the guard adds to each request on a keep-alive connection once its peer is known (the
 /// benchmark's steady state): run with -iterations N for a figure.
 void tst_AccessGuard::repeatedAnswerCost()
 {
     QTemporaryDir dir;
     const QString logPath = dir.filePath(u"access.log"_s);
-    AccessGuard guard(std::make_unique<AccessLog>(logPath),
-                      std::make_unique<ApprovalStore>(dir.filePath(u"approvals.json"_s)),
-                      [](const QString &) {
-                          return AccessPolicy::Allow;
-                      });
+    test::FakeClock clock;
+    AccessGuard guard(
+            std::make_unique<AccessLog>(logPath),
+            std::make_unique<ApprovalStore>(dir.filePath(u"approvals.json"_s)),
+            [](const QString &) {
+                return AccessPolicy::Allow;
+            },
+            clock);
     Loopback connection;
     QVERIFY(connection.open());
     QVERIFY(guard.admit(connection.accepted, u"dev"_s, QLatin1StringView("imds")));

@@ -114,6 +114,8 @@ AccessGuard::Decision AccessGuard::decide(const QString &profile, const PeerProc
 
 bool AccessGuard::admit(QTcpSocket *socket, const QString &profile, QLatin1StringView route)
 {
+    if (unrecorded(profile))
+        return true;
     QMutexLocker locker(&m_mutex);
     if (!m_connections.contains(socket)) {
         locker.unlock();
@@ -197,8 +199,15 @@ Result<Done, Failure> AccessGuard::admitCli(qint64 pid, qint64 uid, const QStrin
     return Failure{refusal};
 }
 
+bool AccessGuard::unrecorded(const QString &profile) const
+{
+    return !m_recordingAllowProfiles && m_policyOf(profile) == AccessPolicy::Allow;
+}
+
 void AccessGuard::recordCliAccess(qint64 pid, qint64 uid, const QString &profile)
 {
+    if (unrecorded(profile))
+        return;
     const PeerProcess caller = cliCaller(pid, uid);
     const QMutexLocker locker(&m_mutex);
     m_log->append(accessEvent(caller, profile, QLatin1StringView("cli"), true));

@@ -93,6 +93,12 @@ public:
 
     ApprovalStore &approvals() { return *m_approvals; }
 
+    /// Whether `allow` profiles are recorded (the default): off, their credentials are served
+    /// without finding the program or writing a line, for users who want no record and for the
+    /// benchmark that prices it. `notify` and `ask` profiles cannot decide without the program,
+    /// so they keep both. Set before the serving threads start.
+    void setRecordingAllowProfiles(bool on) { m_recordingAllowProfiles = on; }
+
 Q_SIGNALS:
     /// A program took the credentials of an `access: notify` profile for the first time.
     void firstUse(const QString &profile, const QString &program, const QString &parent);
@@ -113,6 +119,8 @@ private:
     /// adds it to the table.
     void learnConnection(QTcpSocket *socket);
     PeerProcess cliCaller(qint64 pid, qint64 uid);
+    /// Served without a lookup or a line: an `allow` profile while recording them is off.
+    bool unrecorded(const QString &profile) const;
 
     struct Decision
     {
@@ -132,6 +140,7 @@ private:
     std::unique_ptr<ApprovalStore> m_approvals;
     PolicyLookup m_policyOf;
     const Clock &m_clock;
+    bool m_recordingAllowProfiles = true;
     QMutex m_mutex; ///< guards everything below and the log
     /// Idle resolvers: one per lookup running at the same time, each with its own caches.
     std::vector<std::unique_ptr<PeerResolver>> m_resolvers;

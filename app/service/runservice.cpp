@@ -135,6 +135,12 @@ int runService(const QStringList &arguments, const UiFactory &uiFactory)
         options.threads = *parsed;
     }
     options.helperPath = qEnvironmentVariable("IMSA_HELPER");
+    const QString accessLog = qEnvironmentVariable("IMSA_ACCESS_LOG");
+    if (!accessLog.isEmpty() && accessLog != u"on" && accessLog != u"off") {
+        err << "imsa start: IMSA_ACCESS_LOG: 'on' or 'off', not '" << accessLog << "'\n";
+        return ExitUsage;
+    }
+    options.accessLog = accessLog != u"off";
 
     setUpLogging(parser.value(logFile));
     // Before anything opens a descriptor; the connection caps are derived from it.

@@ -110,6 +110,7 @@ void Service::continueWithKeyStore(std::unique_ptr<KeyStore> keyStore, const QSt
                 return accessPolicy(profile);
             },
             m_clock, this);
+    m_accessGuard->setRecordingAllowProfiles(m_options.accessLog);
     m_accessQuestions = new AccessQuestionNotifier(*m_accessGuard, this);
     auto *accessNotifier = new DesktopNotifier(this);
     connect(m_accessGuard, &AccessGuard::firstUse, accessNotifier,

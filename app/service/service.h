@@ -52,6 +52,9 @@ public:
         /// Threads serving the metadata endpoint; 0: QThread::idealThreadCount().
         int threads = 0;
         QString helperPath; ///< empty: HelperLauncher::defaultHelperPath()
+        /// IMSA_ACCESS_LOG=off: `allow` profiles are served without finding the program or
+        /// writing the access log (AccessGuard::setRecordingAllowProfiles).
+        bool accessLog = true;
     };
 
     /// Why start() failed: another instance holding the lock is not an error for `imsa start`.

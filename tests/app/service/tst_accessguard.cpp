@@ -99,6 +99,7 @@ class tst_AccessGuard : public QObject
 private Q_SLOTS:
     void notifyTellsOncePerExecutable();
     void askServesOnlyApprovedPrograms();
+    void recordingOffSkipsOnlyAllowProfiles();
     void askAsksOncePerProfileAndProgram();
     void allowOnceExpires();
     void alwaysAllowIsKept();
@@ -169,6 +170,34 @@ void tst_AccessGuard::askServesOnlyApprovedPrograms()
     QCOMPARE(events.at(1).result, u"denied"_s);
     QCOMPARE(events.at(1).repeats, 1);
     QCOMPARE(events.at(2).result, u"served"_s);
+}
+
+void tst_AccessGuard::recordingOffSkipsOnlyAllowProfiles()
+{
+    QTemporaryDir dir;
+    const QString logPath = dir.filePath(u"access.log"_s);
+    test::FakeClock clock;
+    AccessGuard guard(
+            std::make_unique<AccessLog>(logPath),
+            std::make_unique<ApprovalStore>(dir.filePath(u"approvals.json"_s)),
+            [](const QString &profile) {
+                return profile == u"prod"_s ? AccessPolicy::Ask : AccessPolicy::Allow;
+            },
+            clock);
+    guard.setRecordingAllowProfiles(false);
+    Loopback connection;
+    QVERIFY(connection.open());
+
+    QVERIFY(guard.admit(connection.accepted, u"dev"_s, QLatin1StringView("imds")));
+    guard.recordCliAccess(QCoreApplication::applicationPid(), ::getuid(), u"dev"_s);
+    QVERIFY(eventsIn(logPath).isEmpty());
+    // An `ask` profile still finds the program, refuses it and says so in the log.
+    QVERIFY(!guard.admit(connection.accepted, u"prod"_s, QLatin1StringView("imds")));
+    const QList<AccessEvent> events = eventsIn(logPath);
+    QCOMPARE(events.size(), 1);
+    QCOMPARE(events.first().profile, u"prod"_s);
+    QCOMPARE(events.first().result, u"denied"_s);
+    QCOMPARE(events.first().pid, QCoreApplication::applicationPid());
 }
 
 void tst_AccessGuard::askAsksOncePerProfileAndProgram()

@@ -57,9 +57,11 @@ free_port() {
 # Milliseconds since the epoch.
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
-# make_home NAME STS_PORT: a throwaway HOME with the e2e tests' config; writes NAME.env.
+# make_home NAME STS_PORT [VAR=VALUE...]: a throwaway HOME with the e2e tests' config; writes
+# NAME.env, with the extra variables at its end.
 make_home() {
     local name=$1 port=$2
+    shift 2
     local root="$tmp/$name"
     homes+=("$name")
     mkdir -p "$root/home" "$root/run" "$root/state" "$root/config"
@@ -81,6 +83,8 @@ AWS_EC2_METADATA_SERVICE_ENDPOINT=http://127.0.0.1:9/
 LANG=C.UTF-8
 IMSA_THREADS=$serving_threads
 EOF
+    (($#)) && printf '%s\n' "$@" >>"$root.env"
+    return 0
 }
 
 # in_home NAME COMMAND...: runs COMMAND with only that home's environment (plus PATH).
@@ -262,8 +266,8 @@ start_app idle
 idle_pid=$app_pid
 idle_started=$(now_ms)
 tray_pid=""
-# (grep reads all of ldd's output: with -q it may quit early, and pipefail sees ldd's SIGPIPE.)
-if ldd "$imsa" | grep libQt6Widgets >/dev/null && command -v xvfb-run >/dev/null && command -v trayer >/dev/null; then
+# `imsa` is the small launcher; the tray is imsa-tray beside it, which `imsa start` runs.
+if [[ -x $build/bin/imsa-tray ]] && command -v xvfb-run >/dev/null && command -v trayer >/dev/null; then
     make_home tray "$sts_port"
     # imsa starts once trayer owns the tray selection; trayer's pid is for cleanup.
     cat >"$tmp/tray.sh" <<'EOF'
@@ -322,6 +326,24 @@ for c in 64 512; do
 done
 burst "nginx-auto burst $burst_size" "$nginx_url$cred_path"
 stop_pid "$nginxauto_pid"
+# --- the access log's cost (issue 16) -------------------------------------------------------
+
+# The same load on an app that finds no peers and writes no access log, back to back with the
+# main app (which does both): each connection's program is looked up once, then its repeats are
+# counted, so the burst of fresh connections is where the lookup shows.
+make_home nolog "$sts_port" IMSA_ACCESS_LOG=off
+start_app nolog
+nolog_pid=$app_pid
+nolog_url=$app_url
+for c in 64 512; do
+    bench "imsa log on c$c" "$c" "$main_url$cred_path"
+    bench "imsa log off c$c" "$c" "$nolog_url$cred_path"
+done
+burst "imsa log on burst $burst_size" "$main_url$cred_path"
+burst "imsa log off burst $burst_size" "$nolog_url$cred_path"
+access_lines=$(wc -l <"$tmp/main/state/imsa/access.log")
+stop_pid "$nolog_pid"
+
 # The app that took all of the load, as it stays afterwards.
 main_pss=$(awk '$1 == "Pss:" { printf "%.1f", $2 / 1024 }' "/proc/$main_pid/smaps_rollup")
 main_rss=$(awk '$1 == "VmRSS:" { printf "%.1f", $2 / 1024 }' "/proc/$main_pid/status")
@@ -400,12 +422,20 @@ row "imsa v2 PUT/GET c64"
 row "imsa burst $burst_size" "nginx-1 burst $burst_size" "nginx-auto burst $burst_size"
 row "nginx-1 burst $burst_size"
 row "nginx-auto burst $burst_size"
+for c in 64 512; do
+    row "imsa log on c$c" "imsa log off c$c"
+    row "imsa log off c$c"
+done
+row "imsa log on burst $burst_size" "imsa log off burst $burst_size"
+row "imsa log off burst $burst_size"
 row "imsa quiet c64 (short creds)"
 row "imsa refreshing c64" "imsa quiet c64 (short creds)"
 echo
 echo "ratio: imsa req/s divided by the row below it (nginx, one worker; refreshing vs quiet);"
 echo "/auto: divided by nginx with worker_processes auto. Burst rows: ab, one request per fresh"
 echo "connection, all $burst_size connections opened at once; sockerr there is ab's failed requests."
+echo "Log on/off: the main app (access log on) against one with IMSA_ACCESS_LOG=off; the main"
+echo "app's access log had $access_lines lines at the end of those runs."
 echo "Refresh run: $(cat "$tmp/renew.out"); AssumeRole calls during the two runs: $refreshes."
 echo "Idle RSS after ${idle_age} s: headless $idle_rss MB ($idle_anon MB anonymous, PSS $idle_pss MB), tray $tray_rss MB ($tray_anon MB anonymous)."
 echo "Largest resident mappings of the headless app: $idle_top."
@@ -423,6 +453,10 @@ for c in 1 64 512; do
         "$(ms "imsa c$c" p99) vs $(ms "nginx-1 c$c" p99) ms"
 done
 verdict "max latency at 512 connections <= 50 ms" "$(le "$(ms "imsa c512" max)" 50)" "$(ms "imsa c512" max) ms"
+for c in 64 512; do
+    r=$(ratio "imsa log on c$c" "imsa log off c$c")
+    verdict "access log on >= 0.95x off at $c connections (issue 16)" "$(ge "$r" 0.95)" "$r"
+done
 r=$(ratio "imsa v2 GET+token c64" "imsa c64")
 verdict "v2 GET with token >= 0.95x v1 GET (c64)" "$(ge "$r" 0.95)" \
     "$r ($(rps "imsa v2 GET+token c64") vs $(rps "imsa c64") req/s; PUT/GET mix $(rps "imsa v2 PUT/GET c64") req/s)"

@@ -74,6 +74,7 @@ private:
         int fd = -1;
     };
 
+    SockDiag m_sockDiag;
     QHash<quint64, SocketHolder> m_inodeOwners; ///< socket inode → holder, from earlier scans
     QHash<qint64, Described> m_described; ///< pid → what describe() read
     QList<qint64> m_recentOwners; ///< most recent first

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -43,21 +44,46 @@ QStringList commandLineOf(qint64 pid)
 }
 
 /// Fields 4 (parent pid) and 22 (start time) of /proc/PID/stat, read after the last ')'
-/// because the command name may hold any character; -1 when unreadable.
+/// because the command name may hold any character; -1 when unreadable. Read with plain
+/// system calls into the stack: it runs for every new connection, a burst's included.
 std::pair<qint64, qint64> statOf(qint64 pid)
 {
-    QFile file(procPath(pid, "stat"));
-    if (!file.open(QIODevice::ReadOnly))
+    std::array<char, 32> path{};
+    std::snprintf(path.data(), path.size(), "/proc/%lld/stat", static_cast<long long>(pid));
+    const int fd = ::open(path.data(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
         return {-1, -1};
-    const QByteArray stat = file.read(1024);
+    std::array<char, 1024> buffer{};
+    const ssize_t length = ::read(fd, buffer.data(), buffer.size());
+    ::close(fd);
+    const QByteArrayView stat(buffer.data(), std::max<ssize_t>(length, 0));
     const qsizetype end = stat.lastIndexOf(')');
     if (end < 0)
         return {-1, -1};
-    // After ')': state is field 3, so field N is at index N - 3.
-    const QList<QByteArray> fields = stat.sliced(end + 1).simplified().split(' ');
-    if (fields.size() < 20)
-        return {-1, -1};
-    return {fields.at(1).toLongLong(), fields.at(19).toLongLong()};
+    // After ") ": state is field 3, so field N is the (N - 3)th word.
+    QByteArrayView rest = stat.sliced(end + 1).trimmed();
+    std::array<qint64, 2> wanted{-1, -1};
+    for (int field = 3; field <= 22 && !rest.isEmpty(); ++field) {
+        const qsizetype space = rest.indexOf(' ');
+        const QByteArrayView word = space < 0 ? rest : rest.first(space);
+        if (field == 4 || field == 22) {
+            bool isNumber = false;
+            const qint64 value = word.toLongLong(&isNumber);
+            wanted.at(field == 4 ? 0 : 1) = isNumber ? value : -1;
+        }
+        rest = space < 0 ? QByteArrayView() : rest.sliced(space + 1);
+    }
+    return {wanted.at(0), wanted.at(1)};
+}
+
+/// Whether descriptor `fd` of `pid` is the socket `wanted` ("socket:[INODE]").
+bool holdsSocket(qint64 pid, int fd, const QByteArray &wanted)
+{
+    std::array<char, 48> path{};
+    std::snprintf(path.data(), path.size(), "/proc/%lld/fd/%d", static_cast<long long>(pid), fd);
+    std::array<char, 64> target{};
+    const ssize_t length = ::readlink(path.data(), target.data(), target.size());
+    return length > 0 && QByteArrayView(target.data(), length) == wanted;
 }
 
 /// The process ids in /proc, highest first.
@@ -83,7 +109,7 @@ QList<qint64> processIds()
 PeerProcess PeerResolver::resolve(const TcpTuple &tuple)
 {
     PeerProcess peer;
-    const std::optional<SocketOwner> owner = querySocketOwner(tuple);
+    const std::optional<SocketOwner> owner = m_sockDiag.query(tuple);
     if (!owner) {
         peer.unresolved = QStringLiteral("closed");
         return peer;
@@ -183,8 +209,7 @@ std::optional<qint64> PeerResolver::findSocketOwner(quint64 inode, quint32 uid)
     const QByteArray wanted = "socket:[" + QByteArray::number(inode) + ']';
     // Checked, not trusted: the descriptor may have been closed and its number reused.
     const auto cached = m_inodeOwners.constFind(inode);
-    if (cached != m_inodeOwners.cend()
-        && linkTarget(cached->pid, "fd/" + QByteArray::number(cached->fd)).toLatin1() == wanted) {
+    if (cached != m_inodeOwners.cend() && holdsSocket(cached->pid, cached->fd, wanted)) {
         remember(cached->pid);
         return cached->pid;
     }

@@ -34,8 +34,24 @@ QByteArray sockDiagRequest(const TcpTuple &tuple, quint32 sequence);
 /// found none (the peer is gone) or the reply is not one for this request.
 std::optional<SocketOwner> parseSockDiagReply(QByteArrayView reply, quint32 sequence);
 
-/// Asks the kernel: one netlink round trip on a socket opened for it, bounded by a short
-/// receive timeout. nullopt when the peer's socket is unknown or netlink failed.
-std::optional<SocketOwner> querySocketOwner(const TcpTuple &tuple);
+/// A NETLINK_SOCK_DIAG socket kept open for many questions: opening and closing one per
+/// connection cost more than the question itself in a burst of fresh connections. Not for two
+/// threads at once; each PeerResolver has its own.
+class SockDiag
+{
+public:
+    SockDiag();
+    ~SockDiag();
+    SockDiag(const SockDiag &) = delete;
+    SockDiag &operator=(const SockDiag &) = delete;
+
+    /// Asks the kernel: one netlink round trip, bounded by a short receive timeout. nullopt
+    /// when the peer's socket is unknown or netlink failed.
+    std::optional<SocketOwner> query(const TcpTuple &tuple);
+
+private:
+    int m_fd = -1; ///< opened on first use, again after a failure
+    quint32 m_sequence = 0;
+};
 
 } // namespace imsa::app

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
+#include <utility>
 
 #include "sockdiag.h"
 
@@ -114,33 +115,51 @@ std::optional<SocketOwner> parseSockDiagReply(QByteArrayView reply, quint32 sequ
     return std::nullopt;
 }
 
-std::optional<SocketOwner> querySocketOwner(const TcpTuple &tuple)
+SockDiag::SockDiag() = default;
+
+SockDiag::~SockDiag()
 {
-    static quint32 lastSequence = 0;
-    const quint32 sequence = ++lastSequence;
+    if (m_fd >= 0)
+        ::close(m_fd);
+}
+
+std::optional<SocketOwner> SockDiag::query(const TcpTuple &tuple)
+{
+    const quint32 sequence = ++m_sequence;
     const QByteArray request = sockDiagRequest(tuple, sequence);
     if (request.isEmpty())
         return std::nullopt;
-    const int fd = ::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-    if (fd < 0)
-        return std::nullopt;
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &replyTimeout, sizeof replyTimeout);
+    if (m_fd < 0) {
+        m_fd = ::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+        if (m_fd < 0)
+            return std::nullopt;
+        ::setsockopt(m_fd, SOL_SOCKET, SO_RCVTIMEO, &replyTimeout, sizeof replyTimeout);
+    }
     sockaddr_nl kernel{};
     kernel.nl_family = AF_NETLINK;
-    std::optional<SocketOwner> owner;
-    if (::sendto(fd, request.constData(), size_t(request.size()), 0,
+    if (::sendto(m_fd, request.constData(), size_t(request.size()), 0,
                  reinterpret_cast<const sockaddr *>(&kernel), sizeof kernel)
-        == request.size()) {
-        std::array<char, replyBufferSize> buffer{};
-        ssize_t received = -1;
-        do {
-            received = ::recv(fd, buffer.data(), buffer.size(), 0);
-        } while (received < 0 && errno == EINTR);
-        if (received > 0)
-            owner = parseSockDiagReply(QByteArrayView(buffer.data(), received), sequence);
+        != request.size()) {
+        ::close(std::exchange(m_fd, -1));
+        return std::nullopt;
     }
-    ::close(fd);
-    return owner;
+    // A reply to an earlier question that timed out may still be queued: read past it.
+    std::array<char, replyBufferSize> buffer{};
+    for (;;) {
+        const ssize_t received = ::recv(m_fd, buffer.data(), buffer.size(), 0);
+        if (received < 0 && errno == EINTR)
+            continue;
+        if (received <= 0) {
+            // Timed out or failed: a fresh socket next time, so no late reply is left behind.
+            ::close(std::exchange(m_fd, -1));
+            return std::nullopt;
+        }
+        nlmsghdr header{};
+        if (size_t(received) >= sizeof header)
+            std::memcpy(&header, buffer.data(), sizeof header);
+        if (header.nlmsg_seq == sequence)
+            return parseSockDiagReply(QByteArrayView(buffer.data(), received), sequence);
+    }
 }
 
 } // namespace imsa::app

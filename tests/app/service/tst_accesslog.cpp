@@ -59,6 +59,7 @@ class tst_AccessLog : public QObject
 private Q_SLOTS:
     void linesRoundTrip();
     void unresolvedPeersKeepTheirReason();
+    void hostileTextStaysOnOneLine();
     void fileIsPrivateAndAppended();
     void rotatesAtTheLimit();
     void approvalsArePrivateAndSurviveARestart();
@@ -94,6 +95,26 @@ void tst_AccessLog::unresolvedPeersKeepTheirReason()
     QCOMPARE(read->pid, -1);
     QCOMPARE(read->uid, 1001);
     QCOMPARE(read->unresolved, u"other user"_s);
+}
+
+void tst_AccessLog::hostileTextStaysOnOneLine()
+{
+    // A program chooses its own command line and path: neither may forge a second log line or
+    // change another field.
+    AccessEvent event = sampleEvent(7);
+    event.commandLine = u"x \"\\\n{\"profile\":\"forged\"}\t\u0001 caf\u00e9 \U0001F600"_s;
+    event.executable = u"/tmp/a\"b\\c\r"_s;
+    event.repeats = 3;
+    const QByteArray line = event.toJsonLine();
+    QCOMPARE(line.count('\n'), 1);
+    QVERIFY(line.endsWith('\n'));
+    const std::optional<AccessEvent> read = AccessEvent::fromJsonLine(line);
+    QVERIFY(read);
+    QCOMPARE(read->commandLine, event.commandLine);
+    QCOMPARE(read->executable, event.executable);
+    QCOMPARE(read->profile, u"prod"_s);
+    QCOMPARE(read->repeats, 3);
+    QCOMPARE(read->uid, 1000);
 }
 
 void tst_AccessLog::fileIsPrivateAndAppended()

@@ -14,6 +14,7 @@
 #include <QSysInfo>
 
 #include "imsa/credentials.h"
+#include "imsa/detail/jsonstring.h"
 
 // The JSON bodies of the IMDS and container routes. Credential documents are written by hand
 // because clients and tests expect AWS's key order, which QJsonObject (sorted) cannot keep.
@@ -23,31 +24,6 @@ namespace imsa::detail {
 inline QString imdsTime(const QDateTime &time)
 {
     return time.toUTC().toString(QStringLiteral("yyyy-MM-dd'T'HH:mm:ss'Z'"));
-}
-
-/// `text` as a JSON string literal (RFC 8259 §7), quotes included.
-inline QByteArray jsonString(const QString &text)
-{
-    static constexpr char hexDigits[] = "0123456789abcdef";
-    QByteArray out;
-    out.reserve(text.size() + 2);
-    out += '"';
-    const QByteArray utf8 = text.toUtf8();
-    for (const char byte : utf8) {
-        const auto code = static_cast<unsigned char>(byte);
-        if (byte == '"' || byte == '\\') {
-            out += '\\';
-            out += byte;
-        } else if (code < 0x20) {
-            out += "\\u00";
-            out += hexDigits[code >> 4];
-            out += hexDigits[code & 0xf];
-        } else {
-            out += byte;
-        }
-    }
-    out += '"';
-    return out;
 }
 
 /// A flat JSON object of strings in the order given; members with an empty value are left

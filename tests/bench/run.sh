@@ -4,7 +4,8 @@
 # the command line (`imsa status` among it) and start-up with and without a session bus.
 # Usage: tests/bench/run.sh BUILD_DIR   (loopback only; stops everything it started by PID)
 # Environment: BENCH_SECONDS (wrk duration, default 10), BENCH_IDLE_SECONDS (default 60),
-# BENCH_THREADS (imsa's serving threads, default nproc), BENCH_BURST (connections, default 2000).
+# BENCH_THREADS (imsa's serving threads, default nproc), BENCH_BURST (connections, default 2000),
+# BENCH_PAIR_ROUNDS (odd; how often the access log on/off runs alternate, default 3).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -15,6 +16,7 @@ seconds=${BENCH_SECONDS:-10}
 idle_seconds=${BENCH_IDLE_SECONDS:-60}
 serving_threads=${BENCH_THREADS:-$(nproc)}
 burst_size=${BENCH_BURST:-2000}
+pair_rounds=${BENCH_PAIR_ROUNDS:-3}
 for tool in wrk nginx curl ab; do
     command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 2; }
 done
@@ -230,6 +232,16 @@ socket_errors() {
     echo $(($(field "$1" connect) + $(field "$1" read) + $(field "$1" write) + $(field "$1" timeout)))
 }
 
+# median_run LABEL N: result[LABEL] becomes the run among "LABEL #1".."LABEL #N" with the
+# median req/s (N odd).
+median_run() {
+    local label=$1 rounds=$2 round chosen
+    chosen=$(for round in $(seq "$rounds"); do
+        echo "$(rps "$label #$round") $round"
+    done | sort -n | sed -n "$(((rounds + 1) / 2))p" | cut -d' ' -f2)
+    result[$label]=${result[$label #$chosen]}
+}
+
 ratio() { awk -v a="$(rps "$1")" -v b="$(rps "$2")" 'BEGIN { printf "%.2f", a / b }'; }
 
 # row LABEL [VERSUS [VERSUS_AUTO]]: one table row; the ratios of LABEL's req/s to VERSUS's
@@ -335,12 +347,23 @@ make_home nolog "$sts_port" IMSA_ACCESS_LOG=off
 start_app nolog
 nolog_pid=$app_pid
 nolog_url=$app_url
+# One pair of 10-s runs moved by up to 20 % between two runs of this script (2026-12-04), more
+# than what is measured here; so on and off alternate $pair_rounds times, and each row is the
+# run with the median req/s.
 for c in 64 512; do
-    bench "imsa log on c$c" "$c" "$main_url$cred_path"
-    bench "imsa log off c$c" "$c" "$nolog_url$cred_path"
+    for round in $(seq "$pair_rounds"); do
+        bench "imsa log on c$c #$round" "$c" "$main_url$cred_path"
+        bench "imsa log off c$c #$round" "$c" "$nolog_url$cred_path"
+    done
+    median_run "imsa log on c$c" "$pair_rounds"
+    median_run "imsa log off c$c" "$pair_rounds"
 done
-burst "imsa log on burst $burst_size" "$main_url$cred_path"
-burst "imsa log off burst $burst_size" "$nolog_url$cred_path"
+for round in $(seq "$pair_rounds"); do
+    burst "imsa log on burst $burst_size #$round" "$main_url$cred_path"
+    burst "imsa log off burst $burst_size #$round" "$nolog_url$cred_path"
+done
+median_run "imsa log on burst $burst_size" "$pair_rounds"
+median_run "imsa log off burst $burst_size" "$pair_rounds"
 access_lines=$(wc -l <"$tmp/main/state/imsa/access.log")
 stop_pid "$nolog_pid"
 
@@ -435,7 +458,12 @@ echo "ratio: imsa req/s divided by the row below it (nginx, one worker; refreshi
 echo "/auto: divided by nginx with worker_processes auto. Burst rows: ab, one request per fresh"
 echo "connection, all $burst_size connections opened at once; sockerr there is ab's failed requests."
 echo "Log on/off: the main app (access log on) against one with IMSA_ACCESS_LOG=off; the main"
-echo "app's access log had $access_lines lines at the end of those runs."
+echo "app's access log had $access_lines lines at the end of those runs. Each of those rows is the"
+echo "median of $pair_rounds runs, on and off alternating; every run's req/s:"
+for label in "imsa log on c64" "imsa log off c64" "imsa log on c512" "imsa log off c512" \
+    "imsa log on burst $burst_size" "imsa log off burst $burst_size"; do
+    echo "    $label: $(for round in $(seq "$pair_rounds"); do rps "$label #$round"; echo; done | paste -sd' ')"
+done
 echo "Refresh run: $(cat "$tmp/renew.out"); AssumeRole calls during the two runs: $refreshes."
 echo "Idle RSS after ${idle_age} s: headless $idle_rss MB ($idle_anon MB anonymous, PSS $idle_pss MB), tray $tray_rss MB ($tray_anon MB anonymous)."
 echo "Largest resident mappings of the headless app: $idle_top."

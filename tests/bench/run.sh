@@ -232,14 +232,16 @@ socket_errors() {
     echo $(($(field "$1" connect) + $(field "$1" read) + $(field "$1" write) + $(field "$1" timeout)))
 }
 
-# median_run LABEL N: result[LABEL] becomes the run among "LABEL #1".."LABEL #N" with the
-# median req/s (N odd).
+# median_run LABEL: result[LABEL] becomes the run among "LABEL #1".."LABEL #pair_rounds" with
+# the median req/s; LABEL joins paired_labels, whose every run the report lists.
+paired_labels=()
 median_run() {
-    local label=$1 rounds=$2 round chosen
-    chosen=$(for round in $(seq "$rounds"); do
+    local label=$1 round chosen
+    chosen=$(for round in $(seq "$pair_rounds"); do
         echo "$(rps "$label #$round") $round"
-    done | sort -n | sed -n "$(((rounds + 1) / 2))p" | cut -d' ' -f2)
+    done | sort -n | sed -n "$(((pair_rounds + 1) / 2))p" | cut -d' ' -f2)
     result[$label]=${result[$label #$chosen]}
+    paired_labels+=("$label")
 }
 
 ratio() { awk -v a="$(rps "$1")" -v b="$(rps "$2")" 'BEGIN { printf "%.2f", a / b }'; }
@@ -347,23 +349,24 @@ make_home nolog "$sts_port" IMSA_ACCESS_LOG=off
 start_app nolog
 nolog_pid=$app_pid
 nolog_url=$app_url
+# log_on_off NAME RUNNER [ARGS...]: RUNNER (bench or burst) with "imsa log on NAME #i", ARGS
+# and the main app's URL, then with "off" and the log-free app's, pair_rounds times.
+log_on_off() {
+    local name=$1 runner=$2 round
+    shift 2
+    for round in $(seq "$pair_rounds"); do
+        "$runner" "imsa log on $name #$round" "$@" "$main_url$cred_path"
+        "$runner" "imsa log off $name #$round" "$@" "$nolog_url$cred_path"
+    done
+    median_run "imsa log on $name"
+    median_run "imsa log off $name"
+}
 # One pair of 10-s runs moved by up to 20 % between two runs of this script (2026-12-04), more
 # than what is measured here; so on and off alternate $pair_rounds times, and each row is the
 # run with the median req/s.
-for c in 64 512; do
-    for round in $(seq "$pair_rounds"); do
-        bench "imsa log on c$c #$round" "$c" "$main_url$cred_path"
-        bench "imsa log off c$c #$round" "$c" "$nolog_url$cred_path"
-    done
-    median_run "imsa log on c$c" "$pair_rounds"
-    median_run "imsa log off c$c" "$pair_rounds"
-done
-for round in $(seq "$pair_rounds"); do
-    burst "imsa log on burst $burst_size #$round" "$main_url$cred_path"
-    burst "imsa log off burst $burst_size #$round" "$nolog_url$cred_path"
-done
-median_run "imsa log on burst $burst_size" "$pair_rounds"
-median_run "imsa log off burst $burst_size" "$pair_rounds"
+log_on_off c64 bench 64
+log_on_off c512 bench 512
+log_on_off "burst $burst_size" burst
 access_lines=$(wc -l <"$tmp/main/state/imsa/access.log")
 stop_pid "$nolog_pid"
 
@@ -460,8 +463,7 @@ echo "connection, all $burst_size connections opened at once; sockerr there is a
 echo "Log on/off: the main app (access log on) against one with IMSA_ACCESS_LOG=off; the main"
 echo "app's access log had $access_lines lines at the end of those runs. Each of those rows is the"
 echo "median of $pair_rounds runs, on and off alternating; every run's req/s:"
-for label in "imsa log on c64" "imsa log off c64" "imsa log on c512" "imsa log off c512" \
-    "imsa log on burst $burst_size" "imsa log off burst $burst_size"; do
+for label in "${paired_labels[@]}"; do
     echo "    $label: $(for round in $(seq "$pair_rounds"); do rps "$label #$round"; echo; done | paste -sd' ')"
 done
 echo "Refresh run: $(cat "$tmp/renew.out"); AssumeRole calls during the two runs: $refreshes."

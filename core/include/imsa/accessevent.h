@@ -35,33 +35,28 @@ struct AccessEvent
     /// thread's time in one (measured with perf, 2026-12-04).
     QByteArray toJsonLine() const
     {
-        QByteArray line;
+        using detail::appendJsonMember;
+        using detail::jsonString;
+        QByteArray line = "{";
         line.reserve(320);
-        line += "{\"time\":" + detail::jsonString(time.toUTC().toString(Qt::ISODateWithMs));
-        const auto addText = [&line](const char *key, const QString &value) {
-            if (value.isEmpty())
-                return;
-            line += ",\"";
-            line += key;
-            line += "\":" + detail::jsonString(value);
+        const auto addText = [&line](QLatin1StringView key, const QString &value) {
+            if (!value.isEmpty())
+                appendJsonMember(line, key, jsonString(value));
         };
-        const auto addNumber = [&line](const char *key, qint64 value) {
-            line += ",\"";
-            line += key;
-            line += "\":" + QByteArray::number(value);
-        };
-        line += ",\"profile\":" + detail::jsonString(profile);
-        line += ",\"route\":" + detail::jsonString(route);
-        line += ",\"result\":" + detail::jsonString(result);
-        addNumber("uid", uid);
-        addNumber("pid", pid);
-        addText("exe", executable);
-        addText("cmdline", commandLine);
-        addText("parent", parentExecutable);
-        addText("program", program);
-        addText("unresolved", unresolved);
+        appendJsonMember(line, QLatin1StringView("time"),
+                         jsonString(time.toUTC().toString(Qt::ISODateWithMs)));
+        appendJsonMember(line, QLatin1StringView("profile"), jsonString(profile));
+        appendJsonMember(line, QLatin1StringView("route"), jsonString(route));
+        appendJsonMember(line, QLatin1StringView("result"), jsonString(result));
+        appendJsonMember(line, QLatin1StringView("uid"), QByteArray::number(uid));
+        appendJsonMember(line, QLatin1StringView("pid"), QByteArray::number(pid));
+        addText(QLatin1StringView("exe"), executable);
+        addText(QLatin1StringView("cmdline"), commandLine);
+        addText(QLatin1StringView("parent"), parentExecutable);
+        addText(QLatin1StringView("program"), program);
+        addText(QLatin1StringView("unresolved"), unresolved);
         if (repeats > 0)
-            addNumber("repeats", repeats);
+            appendJsonMember(line, QLatin1StringView("repeats"), QByteArray::number(repeats));
         line += "}\n";
         return line;
     }

@@ -32,11 +32,8 @@ inline QByteArray jsonObject(std::initializer_list<std::pair<QLatin1StringView, 
 {
     QByteArray out = "{";
     for (const auto &[key, value] : members) {
-        if (value.isEmpty())
-            continue;
-        if (out.size() > 1)
-            out += ',';
-        out += jsonString(key) + ':' + jsonString(value);
+        if (!value.isEmpty())
+            appendJsonMember(out, key, jsonString(value));
     }
     out += '}';
     return out;

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <QByteArray>
+#include <QByteArrayView>
+#include <QLatin1StringView>
 #include <QString>
 
 // JSON written by hand where QJsonObject's sorted keys or its cost per call do not fit: the
@@ -30,6 +32,19 @@ inline QByteArray jsonString(const QString &text)
     }
     out += '"';
     return out;
+}
+
+/// Appends the member `"key":value` to an object being written after its opening brace, with a
+/// comma before it unless it is the first. `key` is one of our own names, written as is;
+/// `value` is JSON already (jsonString(), a number).
+inline void appendJsonMember(QByteArray &object, QLatin1StringView key, QByteArrayView value)
+{
+    if (object.size() > 1)
+        object += ',';
+    object += '"';
+    object += key;
+    object += "\":";
+    object += value;
 }
 
 } // namespace imsa::detail

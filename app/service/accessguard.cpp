@@ -160,18 +160,29 @@ bool AccessGuard::admit(QTcpSocket *socket, const QString &profile, QLatin1Strin
     return served;
 }
 
+bool AccessGuard::isImsaCommand(const PeerProcess &process)
+{
+    // The CLI makes itself non-dumpable (hardenProcess), so for a user without privileges its
+    // executable cannot be read and only the kernel's command name tells it. Trusting a name
+    // gives nothing away: a program that calls itself imsa-cli to have its parent judged could
+    // as well run the real imsa-cli from that parent.
+    const QString name = process.executable.isEmpty() ? process.commandName
+                                                      : QFileInfo(process.executable).fileName();
+    return name == QLatin1StringView(cliFileName);
+}
+
 PeerProcess AccessGuard::cliCaller(qint64 pid, qint64 uid)
 {
     std::unique_ptr<PeerResolver> resolver = takeResolver();
     const PeerProcess command = resolver->describe(pid, uid);
     PeerProcess caller = command;
-    if (command.parentPid > 0
-        && QFileInfo(command.executable).fileName() == QLatin1StringView(cliFileName))
+    if (command.parentPid > 0 && isImsaCommand(command))
         caller = resolver->describe(command.parentPid, uid);
     returnResolver(std::move(resolver));
     // The log shows the imsa command that took the credentials, by the program that ran it.
     PeerProcess shown = command;
     shown.program = caller.program;
+    shown.unresolved = caller.unresolved;
     return shown;
 }
 

@@ -118,6 +118,9 @@ private:
     /// Finds the program behind the new connection `socket` without holding m_mutex, then
     /// adds it to the table.
     void learnConnection(QTcpSocket *socket);
+    /// Whether `process` is the imsa command, by its executable's name or, where that cannot
+    /// be read, by the kernel's command name.
+    static bool isImsaCommand(const PeerProcess &process);
     PeerProcess cliCaller(qint64 pid, qint64 uid);
     /// Served without a lookup or a line: an `allow` profile while recording them is off.
     bool unrecorded(const QString &profile) const;

@@ -43,37 +43,48 @@ QStringList commandLineOf(qint64 pid)
     return arguments;
 }
 
-/// Fields 4 (parent pid) and 22 (start time) of /proc/PID/stat, read after the last ')'
-/// because the command name may hold any character; -1 when unreadable. Read with plain
-/// system calls into the stack: it runs for every new connection, a burst's included.
-std::pair<qint64, qint64> statOf(qint64 pid)
+/// What /proc/PID/stat tells of a process; readable even when the process made itself
+/// non-dumpable (the imsa CLI does), unlike its executable and descriptors.
+struct ProcessStat
+{
+    qint64 parent = -1; ///< field 4
+    qint64 started = -1; ///< field 22: tells a reused pid apart
+    QString name; ///< field 2, the command name
+};
+
+/// Reads /proc/PID/stat with plain system calls into the stack: it runs for every new
+/// connection, a burst's included. The name is everything between the first '(' and the last
+/// ')' because it may hold any character; -1 and an empty name when unreadable.
+ProcessStat statOf(qint64 pid)
 {
     std::array<char, 32> path{};
     std::snprintf(path.data(), path.size(), "/proc/%lld/stat", static_cast<long long>(pid));
     const int fd = ::open(path.data(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return {-1, -1};
+        return {};
     std::array<char, 1024> buffer{};
     const ssize_t length = ::read(fd, buffer.data(), buffer.size());
     ::close(fd);
     const QByteArrayView stat(buffer.data(), std::max<ssize_t>(length, 0));
+    const qsizetype begin = stat.indexOf('(');
     const qsizetype end = stat.lastIndexOf(')');
-    if (end < 0)
-        return {-1, -1};
+    if (begin < 0 || end < begin)
+        return {};
+    ProcessStat status;
+    status.name = QString::fromLocal8Bit(stat.sliced(begin + 1, end - begin - 1));
     // After ") ": state is field 3, so field N is the (N - 3)th word.
     QByteArrayView rest = stat.sliced(end + 1).trimmed();
-    std::array<qint64, 2> wanted{-1, -1};
     for (int field = 3; field <= 22 && !rest.isEmpty(); ++field) {
         const qsizetype space = rest.indexOf(' ');
         const QByteArrayView word = space < 0 ? rest : rest.first(space);
         if (field == 4 || field == 22) {
             bool isNumber = false;
             const qint64 value = word.toLongLong(&isNumber);
-            wanted.at(field == 4 ? 0 : 1) = isNumber ? value : -1;
+            (field == 4 ? status.parent : status.started) = isNumber ? value : -1;
         }
         rest = space < 0 ? QByteArrayView() : rest.sliced(space + 1);
     }
-    return {wanted.at(0), wanted.at(1)};
+    return status;
 }
 
 /// Whether descriptor `fd` of `pid` is the socket `wanted` ("socket:[INODE]").
@@ -134,15 +145,16 @@ PeerProcess PeerResolver::resolve(const TcpTuple &tuple)
 PeerProcess PeerResolver::describe(qint64 pid, qint64 uid)
 {
     // A pid is the same process as long as its start time is: read once per process.
-    const auto [parent, started] = statOf(pid);
+    ProcessStat status = statOf(pid);
     const auto known = m_described.constFind(pid);
-    if (known != m_described.cend() && started >= 0 && known->started == started)
+    if (known != m_described.cend() && status.started >= 0 && known->started == status.started)
         return known->peer;
-    PeerProcess peer = readProcess(pid, uid, parent);
+    PeerProcess peer = readProcess(pid, uid, status.parent);
+    peer.commandName = std::move(status.name);
     if (m_described.size() >= maxDescribedProcesses)
         m_described.clear();
-    if (peer.unresolved.isEmpty() && started >= 0)
-        m_described.insert(pid, {started, peer});
+    if (peer.unresolved.isEmpty() && status.started >= 0)
+        m_described.insert(pid, {status.started, peer});
     return peer;
 }
 
@@ -152,16 +164,18 @@ PeerProcess PeerResolver::readProcess(qint64 pid, qint64 uid, qint64 parent)
     peer.uid = uid;
     peer.pid = pid;
     peer.parentPid = parent;
-    peer.executable = linkTarget(pid, "exe");
-    if (peer.executable.isEmpty()) {
-        peer.unresolved = QStringLiteral("process not readable");
-        return peer;
-    }
+    // The command line and the parent stay readable when the executable is not (a
+    // non-dumpable process), so the log shows them either way; without the executable there is
+    // no program to judge.
     const QStringList arguments = commandLineOf(pid);
     peer.commandLine = shortCommandLine(arguments);
-    peer.program = programIdentity(peer.executable, arguments, linkTarget(pid, "cwd"));
     if (parent > 0)
         peer.parentExecutable = linkTarget(parent, "exe");
+    peer.executable = linkTarget(pid, "exe");
+    if (peer.executable.isEmpty())
+        peer.unresolved = QStringLiteral("process not readable");
+    else
+        peer.program = programIdentity(peer.executable, arguments, linkTarget(pid, "cwd"));
     return peer;
 }
 

@@ -309,6 +309,9 @@ void tst_Access::exportIsLoggedWithItsCaller()
     QCOMPARE(lines.first().value(u"profile"_s).toString(), u"dev"_s);
     QVERIFY(lines.first().value(u"cmdline"_s).toString().contains(u"export dev"_s));
     QVERIFY(lines.first().value(u"pid"_s).toInteger() > 0);
+    // The program is the one that ran imsa: this test.
+    QCOMPARE(lines.first().value(u"program"_s).toString(),
+             QFileInfo(QCoreApplication::applicationFilePath()).canonicalFilePath());
     for (const QJsonObject &line : lines) // never a secret in the log
         QVERIFY(!QJsonDocument(line).toJson().contains(E2eEnvironment::secretAccessKey));
 }

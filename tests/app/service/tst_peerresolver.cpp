@@ -10,8 +10,11 @@
 #include <unistd.h>
 
 #include <QCoreApplication>
+#include <QFile>
+#include <QProcess>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include "service/peerresolver.h"
@@ -57,6 +60,7 @@ private Q_SLOTS:
     void findsThisProcessBehindALoopbackConnection_data();
     void findsThisProcessBehindALoopbackConnection();
     void aClosedPeerIsRecordedAsSuch();
+    void describeGivesTheKernelsCommandName();
 };
 
 void tst_PeerResolver::requestLooksUpThePeersSocketExactly()
@@ -261,6 +265,35 @@ void tst_PeerResolver::aClosedPeerIsRecordedAsSuch()
     const PeerProcess peer = resolver.resolve(nobody);
     QCOMPARE(peer.pid, -1);
     QCOMPARE(peer.unresolved, u"closed"_s);
+}
+
+void tst_PeerResolver::describeGivesTheKernelsCommandName()
+{
+    // The name the imsa CLI is told by when its executable cannot be read (it makes itself
+    // non-dumpable). Spaces and a ')' in it: /proc/PID/stat does not quote it.
+    QTemporaryDir directory;
+    QVERIFY(directory.isValid());
+    const QString program = directory.filePath(u"x) (y z"_s);
+    QVERIFY(QFile::copy(u"/bin/sleep"_s, program));
+    QVERIFY(QFile::setPermissions(program, QFile::ReadOwner | QFile::ExeOwner));
+    QProcess child;
+    child.start(program, {u"30"_s});
+    QVERIFY2(child.waitForStarted(5000), qPrintable(child.errorString()));
+    // Started means exec began; the kernel sets the command line up a moment later.
+    const auto commandLineReadable = [&child] {
+        QFile commandLine(u"/proc/%1/cmdline"_s.arg(child.processId()));
+        return commandLine.open(QIODevice::ReadOnly) && !commandLine.readAll().isEmpty();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(commandLineReadable(), 5000);
+
+    PeerResolver resolver;
+    const PeerProcess peer = resolver.describe(child.processId(), ::getuid());
+    child.kill();
+    child.waitForFinished(5000);
+    QCOMPARE(peer.commandName, u"x) (y z"_s);
+    QCOMPARE(peer.parentPid, QCoreApplication::applicationPid());
+    QCOMPARE(peer.executable, program);
+    QCOMPARE(peer.commandLine, shortCommandLine({program, u"30"_s}));
 }
 
 QTEST_GUILESS_MAIN(tst_PeerResolver)

@@ -12,6 +12,9 @@ namespace imsa::app {
 
 namespace {
 
+constexpr QLatin1StringView servedResult("served");
+constexpr QLatin1StringView deniedResult("denied");
+
 QString keyOf(const QString &profile, const QString &program)
 {
     return profile + u'\n' + program;
@@ -46,51 +49,36 @@ AccessGuard::AccessGuard(std::unique_ptr<AccessLog> log, std::unique_ptr<Approva
     , m_clock(clock)
 { }
 
-AccessGuard::~AccessGuard()
+AccessGuard::~AccessGuard() = default;
+
+AccessGuard::Connections::~Connections()
 {
-    for (Connection &connection : m_connections)
-        writeRepeats(connection);
+    const QMutexLocker locker(&m_guard.m_mutex);
+    for (Connection &connection : m_bySocket)
+        m_guard.writeRepeats(connection);
 }
 
-std::unique_ptr<PeerResolver> AccessGuard::takeResolver()
+AccessGuard::Connection &AccessGuard::learnConnection(Connections &connections, QTcpSocket *socket)
 {
-    const QMutexLocker locker(&m_mutex);
-    if (m_resolvers.empty())
-        return std::make_unique<PeerResolver>();
-    std::unique_ptr<PeerResolver> resolver = std::move(m_resolvers.back());
-    m_resolvers.pop_back();
-    return resolver;
-}
-
-void AccessGuard::returnResolver(std::unique_ptr<PeerResolver> resolver)
-{
-    const QMutexLocker locker(&m_mutex);
-    m_resolvers.push_back(std::move(resolver));
-}
-
-void AccessGuard::learnConnection(QTcpSocket *socket)
-{
-    // Only this thread serves `socket`, so nobody else adds it meanwhile.
     const TcpTuple tuple{socket->peerAddress(), socket->peerPort(), socket->localAddress(),
                          socket->localPort()};
-    std::unique_ptr<PeerResolver> resolver = takeResolver();
-    PeerProcess peer = resolver->resolve(tuple);
-    returnResolver(std::move(resolver));
-    // Forgotten with the connection, at once and in its own thread: a pointer may be reused by
-    // the next socket.
+    PeerProcess peer = connections.m_resolver.resolve(tuple);
+    // Forgotten with the connection, at once and in its own thread (the one `connections`
+    // belongs to): a pointer may be reused by the next socket.
     connect(
-            socket, &QObject::destroyed, this,
-            [this, socket] {
-                const QMutexLocker locker(&m_mutex);
-                auto ended = m_connections.find(socket);
-                if (ended == m_connections.end())
+            socket, &QObject::destroyed, &connections.m_socketHooks,
+            [this, &connections, socket] {
+                auto ended = connections.m_bySocket.find(socket);
+                if (ended == connections.m_bySocket.end())
                     return;
-                writeRepeats(*ended);
-                m_connections.erase(ended);
+                if (ended->repeats > 0) {
+                    const QMutexLocker locker(&m_mutex);
+                    writeRepeats(*ended);
+                }
+                connections.m_bySocket.erase(ended);
             },
             Qt::DirectConnection);
-    const QMutexLocker locker(&m_mutex);
-    m_connections.insert(socket, {std::move(peer), {}, 0});
+    return *connections.m_bySocket.insert(socket, {std::move(peer), {}, 0});
 }
 
 AccessGuard::Decision AccessGuard::decide(const QString &profile, const PeerProcess &peer)
@@ -112,19 +100,23 @@ AccessGuard::Decision AccessGuard::decide(const QString &profile, const PeerProc
     return {false, true};
 }
 
-bool AccessGuard::admit(QTcpSocket *socket, const QString &profile, QLatin1StringView route)
+bool AccessGuard::admit(Connections &connections, QTcpSocket *socket, const QString &profile,
+                        QLatin1StringView route)
 {
-    if (unrecorded(profile))
-        return true;
-    QMutexLocker locker(&m_mutex);
-    if (!m_connections.contains(socket)) {
-        locker.unlock();
-        learnConnection(socket);
-        locker.relock();
-    }
-    Connection &connection = m_connections[socket];
-    const PeerProcess &peer = connection.peer;
     const AccessPolicy policy = m_policyOf(profile);
+    if (unrecorded(policy))
+        return true;
+    const auto known = connections.m_bySocket.find(socket);
+    Connection &connection =
+            known != connections.m_bySocket.end() ? *known : learnConnection(connections, socket);
+    // The connection's thread alone counts its repeats, without the shared lock, except for
+    // `ask`, which decides every request anew (an approval may have ended).
+    if (policy != AccessPolicy::Ask && repeatsLast(connection, profile, route, servedResult)) {
+        ++connection.repeats;
+        return true;
+    }
+    const PeerProcess &peer = connection.peer;
+    QMutexLocker locker(&m_mutex);
     bool served = true;
     Decision decision;
     if (policy == AccessPolicy::Ask) {
@@ -143,9 +135,7 @@ bool AccessGuard::admit(QTcpSocket *socket, const QString &profile, QLatin1Strin
             Q_EMIT firstUse(profile, peer.program, peer.parentExecutable);
         }
     }
-    const QString result = served ? QStringLiteral("served") : QStringLiteral("denied");
-    if (connection.last.time.isValid() && connection.last.profile == profile
-        && connection.last.route == route && connection.last.result == result) {
+    if (repeatsLast(connection, profile, route, served ? servedResult : deniedResult)) {
         ++connection.repeats;
     } else {
         writeRepeats(connection);
@@ -158,6 +148,14 @@ bool AccessGuard::admit(QTcpSocket *socket, const QString &profile, QLatin1Strin
         Q_EMIT approvalRequested(profile, asked);
     }
     return served;
+}
+
+bool AccessGuard::repeatsLast(const Connection &connection, const QString &profile,
+                              QLatin1StringView route, QLatin1StringView result)
+{
+    const AccessEvent &last = connection.last;
+    return last.time.isValid() && last.profile == profile && last.route == route
+            && last.result == result;
 }
 
 bool AccessGuard::isImsaCommand(const PeerProcess &process)
@@ -173,12 +171,12 @@ bool AccessGuard::isImsaCommand(const PeerProcess &process)
 
 PeerProcess AccessGuard::cliCaller(qint64 pid, qint64 uid)
 {
-    std::unique_ptr<PeerResolver> resolver = takeResolver();
-    const PeerProcess command = resolver->describe(pid, uid);
+    QMutexLocker locker(&m_cliResolverMutex);
+    const PeerProcess command = m_cliResolver.describe(pid, uid);
     PeerProcess caller = command;
     if (command.parentPid > 0 && isImsaCommand(command))
-        caller = resolver->describe(command.parentPid, uid);
-    returnResolver(std::move(resolver));
+        caller = m_cliResolver.describe(command.parentPid, uid);
+    locker.unlock();
     // The log shows the imsa command that took the credentials, by the program that ran it.
     PeerProcess shown = command;
     shown.program = caller.program;
@@ -210,14 +208,14 @@ Result<Done, Failure> AccessGuard::admitCli(qint64 pid, qint64 uid, const QStrin
     return Failure{refusal};
 }
 
-bool AccessGuard::unrecorded(const QString &profile) const
+bool AccessGuard::unrecorded(AccessPolicy policy) const
 {
-    return !m_recordingAllowProfiles && m_policyOf(profile) == AccessPolicy::Allow;
+    return !m_recordingAllowProfiles && policy == AccessPolicy::Allow;
 }
 
 void AccessGuard::recordCliAccess(qint64 pid, qint64 uid, const QString &profile)
 {
-    if (unrecorded(profile))
+    if (unrecorded(m_policyOf(profile)))
         return;
     const PeerProcess caller = cliCaller(pid, uid);
     const QMutexLocker locker(&m_mutex);
@@ -261,7 +259,7 @@ AccessEvent AccessGuard::accessEvent(const PeerProcess &peer, const QString &pro
     event.time = QDateTime::currentDateTimeUtc();
     event.profile = profile;
     event.route = route;
-    event.result = served ? QStringLiteral("served") : QStringLiteral("denied");
+    event.result = served ? servedResult : deniedResult;
     event.uid = peer.uid;
     event.pid = peer.pid;
     event.executable = peer.executable;

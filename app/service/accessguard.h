@@ -2,7 +2,6 @@
 
 #include <functional>
 #include <memory>
-#include <vector>
 
 #include <QHash>
 #include <QMutex>
@@ -41,11 +40,13 @@ class ApprovalStore;
 /// - Deny: no new question for that profile and program until the app restarts, so a harvester
 ///   that loops raises one question, not one per request; it stays refused and logged.
 ///
-/// The metadata endpoint's serving threads share one guard. Finding the program behind a new
-/// connection (netlink, up to thousands of /proc entries) happens outside the shared lock, on a
-/// resolver taken from a pool for the time of the lookup, so one slow lookup delays only its own
-/// connection; the lock covers just the connection table, the log and the answers. A
-/// connection is forgotten in the thread that ends it.
+/// The metadata endpoint's serving threads share one guard, and each keeps its own
+/// Connections. Finding the program behind a new connection (netlink, up to thousands of /proc
+/// entries) happens outside the guard's lock, on the thread's own resolver, so one slow lookup
+/// delays only its own thread's connections. A request that repeats its connection's last
+/// answer for a profile that is not `ask` is counted in its thread's Connections without the
+/// lock: that is every request of an SDK's keep-alive connection. The lock covers writing the
+/// log, `notify` and `ask` decisions and the answers.
 ///
 /// Nothing here is a sandbox: a program of the same user can read the key store or ptrace
 /// the app. It keeps drive-by credential harvesters (install scripts) out and tells the user
@@ -68,14 +69,48 @@ public:
         Deny
     };
 
+    /// The connections one serving thread has asked about, used by that thread only. Each is
+    /// forgotten, and its repeats written, when its socket is destroyed; those still open when
+    /// this goes are written then. Destroy it before its guard.
+    class Connections
+    {
+    public:
+        explicit Connections(AccessGuard &guard)
+            : m_guard(guard)
+        { }
+
+        ~Connections();
+        Q_DISABLE_COPY_MOVE(Connections)
+
+        AccessGuard &guard() const { return m_guard; }
+
+    private:
+        friend class AccessGuard;
+
+        /// One connection: who is behind it, and its last answer while it repeats.
+        struct Connection
+        {
+            PeerProcess peer;
+            AccessEvent last; ///< time invalid before the first answer
+            qint64 repeats = 0; ///< answers equal to `last` not written yet
+        };
+
+        AccessGuard &m_guard;
+        /// This thread's own, with its own caches: a lookup takes no lock.
+        PeerResolver m_resolver;
+        QHash<QTcpSocket *, Connection> m_bySocket;
+        /// The context of the hooks on the sockets' destruction, so that they end with this.
+        QObject m_socketHooks;
+    };
+
     AccessGuard(std::unique_ptr<AccessLog> log, std::unique_ptr<ApprovalStore> approvals,
                 PolicyLookup policyOf, const Clock &clock, QObject *parent = nullptr);
-    /// Writes the repeats still being counted.
     ~AccessGuard() override;
 
-    /// Whether the program behind `socket` may have `profile`'s credentials on `route`;
-    /// records the answer either way.
-    bool admit(QTcpSocket *socket, const QString &profile, QLatin1StringView route);
+    /// Whether the program behind `socket`, one of `connections`, may have `profile`'s
+    /// credentials on `route`; records the answer either way.
+    bool admit(Connections &connections, QTcpSocket *socket, const QString &profile,
+               QLatin1StringView route);
 
     /// Whether the program that asked the control socket's local process `pid` (SO_PEERCRED)
     /// for `profile`'s credentials (`imsa export`, `imsa credential-process`) may have them.
@@ -107,23 +142,20 @@ Q_SIGNALS:
     void approvalRequested(const QString &profile, const imsa::app::PeerProcess &peer);
 
 private:
-    /// One connection: who is behind it, and its last answer while it repeats.
-    struct Connection
-    {
-        PeerProcess peer;
-        AccessEvent last; ///< time invalid before the first answer
-        qint64 repeats = 0; ///< answers equal to `last` not written yet
-    };
+    using Connection = Connections::Connection;
 
-    /// Finds the program behind the new connection `socket` without holding m_mutex, then
-    /// adds it to the table.
-    void learnConnection(QTcpSocket *socket);
+    /// Finds the program behind the new connection `socket` without holding m_mutex and adds
+    /// it to `connections`.
+    Connection &learnConnection(Connections &connections, QTcpSocket *socket);
     /// Whether `process` is the imsa command, by its executable's name or, where that cannot
     /// be read, by the kernel's command name.
     static bool isImsaCommand(const PeerProcess &process);
     PeerProcess cliCaller(qint64 pid, qint64 uid);
     /// Served without a lookup or a line: an `allow` profile while recording them is off.
-    bool unrecorded(const QString &profile) const;
+    bool unrecorded(AccessPolicy policy) const;
+    /// Whether an answer `result` for `profile` on `route` is the connection's last one again.
+    static bool repeatsLast(const Connection &connection, const QString &profile,
+                            QLatin1StringView route, QLatin1StringView result);
 
     struct Decision
     {
@@ -133,10 +165,9 @@ private:
 
     /// With m_mutex held: whether `peer` may have an `ask` profile, and whether to ask.
     Decision decide(const QString &profile, const PeerProcess &peer);
-    std::unique_ptr<PeerResolver> takeResolver();
-    void returnResolver(std::unique_ptr<PeerResolver> resolver);
     AccessEvent accessEvent(const PeerProcess &peer, const QString &profile,
                             QLatin1StringView route, bool served) const;
+    /// With m_mutex held.
     void writeRepeats(Connection &connection);
 
     std::unique_ptr<AccessLog> m_log;
@@ -144,10 +175,10 @@ private:
     PolicyLookup m_policyOf;
     const Clock &m_clock;
     bool m_recordingAllowProfiles = true;
+    /// The control socket's clients are looked up here; serving threads use their own.
+    QMutex m_cliResolverMutex;
+    PeerResolver m_cliResolver;
     QMutex m_mutex; ///< guards everything below and the log
-    /// Idle resolvers: one per lookup running at the same time, each with its own caches.
-    std::vector<std::unique_ptr<PeerResolver>> m_resolvers;
-    QHash<QTcpSocket *, Connection> m_connections;
     QSet<QString> m_notified; ///< profile + '\n' + executable
     QSet<QString> m_asking; ///< profile + '\n' + program: questions open
     QSet<QString> m_denied; ///< profile + '\n' + program: not asked again

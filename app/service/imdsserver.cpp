@@ -4,7 +4,6 @@
 #include <QHttpServerResponder>
 #include <QTcpSocket>
 
-#include "accessguard.h"
 #include "endpointidentity.h"
 #include "guardedtcpserver.h"
 #include "imsa/clock.h"
@@ -56,18 +55,18 @@ HttpRequest toHttpRequest(const QHttpServerRequest &request)
 class ConnectionAccess final : public CredentialAccess
 {
 public:
-    ConnectionAccess(AccessGuard &guard, QTcpSocket *socket)
-        : m_guard(guard)
+    ConnectionAccess(AccessGuard::Connections &connections, QTcpSocket *socket)
+        : m_connections(connections)
         , m_socket(socket)
     { }
 
     bool admit(const QString &profile, QLatin1StringView route) override
     {
-        return m_guard.admit(m_socket, profile, route);
+        return m_connections.guard().admit(m_connections, m_socket, profile, route);
     }
 
 private:
-    AccessGuard &m_guard;
+    AccessGuard::Connections &m_connections;
     QTcpSocket *m_socket;
 };
 
@@ -85,6 +84,11 @@ ImdsServer::ImdsServer(const CredentialView &view, const Clock &clock, Options o
 }
 
 ImdsServer::~ImdsServer() = default;
+
+void ImdsServer::setAccessGuard(AccessGuard *guard)
+{
+    m_accessConnections = guard ? std::make_unique<AccessGuard::Connections>(*guard) : nullptr;
+}
 
 bool ImdsServer::listenOn(const QHostAddress &address, quint16 port)
 {
@@ -139,8 +143,8 @@ bool ImdsServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *so
 {
     m_tcpServer->requestCompleted(socket);
     std::optional<ConnectionAccess> access;
-    if (m_guard)
-        access.emplace(*m_guard, socket);
+    if (m_accessConnections)
+        access.emplace(*m_accessConnections, socket);
     const HttpResponse response =
             m_handler->handle(toHttpRequest(request), m_clock.now(), access ? &*access : nullptr);
 

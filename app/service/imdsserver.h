@@ -5,6 +5,7 @@
 #include <QAbstractHttpServer>
 #include <QHostAddress>
 
+#include "accessguard.h"
 #include "imsa/imdshandler.h"
 #include "imsa/imdstokens.h"
 
@@ -14,7 +15,6 @@ class Clock;
 
 namespace imsa::app {
 
-class AccessGuard;
 class EndpointIdentity;
 class GuardedTcpServer;
 
@@ -51,8 +51,9 @@ public:
     /// Answers identity challenges with proofs from `identity` (see endpointidentity.h).
     void setIdentity(const EndpointIdentity *identity) { m_identity = identity; }
 
-    /// Who gets credentials, and the access log: asked for every credentials answer.
-    void setAccessGuard(AccessGuard *guard) { m_guard = guard; }
+    /// Who gets credentials, and the access log: asked for every credentials answer. Call it
+    /// in the thread that serves; the guard must outlive this server.
+    void setAccessGuard(AccessGuard *guard);
 
 Q_SIGNALS:
     /// See GuardedTcpServer::drained().
@@ -73,7 +74,9 @@ private:
     GuardedTcpServer *m_tcpServer;
     std::unique_ptr<ImdsHandler> m_handler;
     const EndpointIdentity *m_identity = nullptr;
-    AccessGuard *m_guard = nullptr;
+    /// This server's connections as the guard knows them; a member, so it goes before
+    /// QObject deletes the sockets.
+    std::unique_ptr<AccessGuard::Connections> m_accessConnections;
 };
 
 } // namespace imsa::app

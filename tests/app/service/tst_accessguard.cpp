@@ -64,6 +64,7 @@ struct AskRig
     test::FakeClock clock;
     ApprovalStore *store = nullptr;
     std::unique_ptr<AccessGuard> guard;
+    std::unique_ptr<AccessGuard::Connections> connections; ///< one serving thread's
     std::unique_ptr<QSignalSpy> asked;
 
     AskRig()
@@ -76,12 +77,13 @@ struct AskRig
                     return AccessPolicy::Ask;
                 },
                 clock);
+        connections = std::make_unique<AccessGuard::Connections>(*guard);
         asked = std::make_unique<QSignalSpy>(guard.get(), &AccessGuard::approvalRequested);
     }
 
     bool admit(Loopback &connection, const QString &profile = u"prod"_s)
     {
-        return guard->admit(connection.accepted, profile, QLatin1StringView("imds"));
+        return guard->admit(*connections, connection.accepted, profile, QLatin1StringView("imds"));
     }
 };
 
@@ -106,6 +108,7 @@ private Q_SLOTS:
     void denyStopsTheQuestions();
     void cliCallerIsTheCommandsParent();
     void threadsResolveSideBySide();
+    void repeatsOfOpenConnectionsAreWrittenAtTheEnd();
     void repeatedAnswerCost();
 };
 
@@ -121,16 +124,17 @@ void tst_AccessGuard::notifyTellsOncePerExecutable()
                 return profile == u"prod"_s ? AccessPolicy::Notify : AccessPolicy::Allow;
             },
             clock);
+    AccessGuard::Connections connections(guard);
     QSignalSpy firstUse(&guard, &AccessGuard::firstUse);
     Loopback one;
     Loopback two;
     QVERIFY(one.open());
     QVERIFY(two.open());
 
-    QVERIFY(guard.admit(one.accepted, u"dev"_s, QLatin1StringView("imds")));
+    QVERIFY(guard.admit(connections, one.accepted, u"dev"_s, QLatin1StringView("imds")));
     QCOMPARE(firstUse.size(), 0); // allow: logged, not told
-    QVERIFY(guard.admit(one.accepted, u"prod"_s, QLatin1StringView("imds")));
-    QVERIFY(guard.admit(two.accepted, u"prod"_s, QLatin1StringView("container")));
+    QVERIFY(guard.admit(connections, one.accepted, u"prod"_s, QLatin1StringView("imds")));
+    QVERIFY(guard.admit(connections, two.accepted, u"prod"_s, QLatin1StringView("container")));
     QCOMPARE(firstUse.size(), 1); // the same executable on a second connection
     QCOMPARE(firstUse.first().at(0).toString(), u"prod"_s);
     QCOMPARE(firstUse.first().at(1).toString(), QCoreApplication::applicationFilePath());
@@ -154,14 +158,15 @@ void tst_AccessGuard::askServesOnlyApprovedPrograms()
                 return AccessPolicy::Ask;
             },
             clock);
+    AccessGuard::Connections connections(guard);
     Loopback connection;
     QVERIFY(connection.open());
 
-    QVERIFY(!guard.admit(connection.accepted, u"prod"_s, QLatin1StringView("imds")));
+    QVERIFY(!guard.admit(connections, connection.accepted, u"prod"_s, QLatin1StringView("imds")));
     QVERIFY(store.approve(u"dev"_s, QCoreApplication::applicationFilePath()));
-    QVERIFY(!guard.admit(connection.accepted, u"prod"_s, QLatin1StringView("imds")));
+    QVERIFY(!guard.admit(connections, connection.accepted, u"prod"_s, QLatin1StringView("imds")));
     QVERIFY(store.approve(u"prod"_s, QCoreApplication::applicationFilePath()));
-    QVERIFY(guard.admit(connection.accepted, u"prod"_s, QLatin1StringView("imds")));
+    QVERIFY(guard.admit(connections, connection.accepted, u"prod"_s, QLatin1StringView("imds")));
 
     // denied, the second denial counted and written as a repeat when the answer changed, served.
     const QList<AccessEvent> events = eventsIn(logPath);
@@ -184,15 +189,16 @@ void tst_AccessGuard::recordingOffSkipsOnlyAllowProfiles()
                 return profile == u"prod"_s ? AccessPolicy::Ask : AccessPolicy::Allow;
             },
             clock);
+    AccessGuard::Connections connections(guard);
     guard.setRecordingAllowProfiles(false);
     Loopback connection;
     QVERIFY(connection.open());
 
-    QVERIFY(guard.admit(connection.accepted, u"dev"_s, QLatin1StringView("imds")));
+    QVERIFY(guard.admit(connections, connection.accepted, u"dev"_s, QLatin1StringView("imds")));
     guard.recordCliAccess(QCoreApplication::applicationPid(), ::getuid(), u"dev"_s);
     QVERIFY(eventsIn(logPath).isEmpty());
     // An `ask` profile still finds the program, refuses it and says so in the log.
-    QVERIFY(!guard.admit(connection.accepted, u"prod"_s, QLatin1StringView("imds")));
+    QVERIFY(!guard.admit(connections, connection.accepted, u"prod"_s, QLatin1StringView("imds")));
     const QList<AccessEvent> events = eventsIn(logPath);
     QCOMPARE(events.size(), 1);
     QCOMPARE(events.first().profile, u"prod"_s);
@@ -339,12 +345,14 @@ void tst_AccessGuard::threadsResolveSideBySide()
     constexpr int connectionsPerThread = 20;
     std::atomic<int> served = 0;
     const auto serve = [&] {
+        AccessGuard::Connections connections(guard);
         for (int i = 0; i < connectionsPerThread; ++i) {
             Loopback connection;
             if (!connection.open())
                 return;
             for (int request = 0; request < 3; ++request) {
-                if (guard.admit(connection.accepted, u"dev"_s, QLatin1StringView("imds")))
+                if (guard.admit(connections, connection.accepted, u"dev"_s,
+                                QLatin1StringView("imds")))
                     ++served;
             }
         }
@@ -364,6 +372,34 @@ void tst_AccessGuard::threadsResolveSideBySide()
         QCOMPARE(event.pid, QCoreApplication::applicationPid());
 }
 
+void tst_AccessGuard::repeatsOfOpenConnectionsAreWrittenAtTheEnd()
+{
+    // A serving thread that stops (the app quits) while an SDK's connection is open.
+    QTemporaryDir dir;
+    const QString logPath = dir.filePath(u"access.log"_s);
+    test::FakeClock clock;
+    AccessGuard guard(
+            std::make_unique<AccessLog>(logPath),
+            std::make_unique<ApprovalStore>(dir.filePath(u"approvals.json"_s)),
+            [](const QString &) {
+                return AccessPolicy::Allow;
+            },
+            clock);
+    Loopback connection;
+    QVERIFY(connection.open());
+    {
+        AccessGuard::Connections connections(guard);
+        for (int request = 0; request < 4; ++request)
+            QVERIFY(guard.admit(connections, connection.accepted, u"dev"_s,
+                                QLatin1StringView("imds")));
+        QCOMPARE(eventsIn(logPath).size(), 1);
+    }
+    const QList<AccessEvent> events = eventsIn(logPath);
+    QCOMPARE(events.size(), 2);
+    QCOMPARE(events.at(1).repeats, 3);
+    QCOMPARE(events.at(1).pid, QCoreApplication::applicationPid());
+}
+
 /// What the guard adds to each request on a keep-alive connection once its peer is known (the
 /// benchmark's steady state): run with -iterations N for a figure.
 void tst_AccessGuard::repeatedAnswerCost()
@@ -378,12 +414,13 @@ void tst_AccessGuard::repeatedAnswerCost()
                 return AccessPolicy::Allow;
             },
             clock);
+    AccessGuard::Connections connections(guard);
     Loopback connection;
     QVERIFY(connection.open());
-    QVERIFY(guard.admit(connection.accepted, u"dev"_s, QLatin1StringView("imds")));
+    QVERIFY(guard.admit(connections, connection.accepted, u"dev"_s, QLatin1StringView("imds")));
     QBENCHMARK
     {
-        guard.admit(connection.accepted, u"dev"_s, QLatin1StringView("imds"));
+        guard.admit(connections, connection.accepted, u"dev"_s, QLatin1StringView("imds"));
     }
     QCOMPARE(eventsIn(logPath).size(), 1); // repeats are counted, not written
 }

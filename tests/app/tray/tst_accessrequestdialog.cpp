@@ -31,6 +31,7 @@ struct DialogRig
     test::FakeClock clock;
     ApprovalStore *store = nullptr;
     std::unique_ptr<AccessGuard> guard;
+    std::unique_ptr<AccessGuard::Connections> connections;
     QTcpServer server;
     QTcpSocket client;
     QTcpSocket *accepted = nullptr;
@@ -46,6 +47,7 @@ struct DialogRig
                     return AccessPolicy::Ask;
                 },
                 clock);
+        connections = std::make_unique<AccessGuard::Connections>(*guard);
         if (!server.listen(QHostAddress::LocalHost))
             return false;
         client.connectToHost(server.serverAddress(), server.serverPort());
@@ -63,7 +65,10 @@ struct DialogRig
 
     ~DialogRig() { delete dialog.data(); }
 
-    bool admit() { return guard->admit(accepted, u"prod"_s, QLatin1StringView("imds")); }
+    bool admit()
+    {
+        return guard->admit(*connections, accepted, u"prod"_s, QLatin1StringView("imds"));
+    }
 
     QPushButton *button(const QString &name) const
     {

@@ -21,6 +21,14 @@ fail() {
 command -v node >/dev/null || fail "node is missing: package nodejs (scripts/setup-debian.sh)"
 command -v npm >/dev/null || fail "npm is missing: package npm (scripts/setup-debian.sh)"
 
+# Node trusts only its own copy of Mozilla's roots. A machine that reaches the registry through a
+# proxy whose CA is installed system-wide (update-ca-certificates) needs the system's store too,
+# the one apt and curl use; with only Node's, npm fails with SELF_SIGNED_CERT_IN_CHAIN.
+if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -r /etc/ssl/certs/ca-certificates.crt ]; then
+    NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+    export NODE_EXTRA_CA_CERTS
+fi
+
 mkdir -p "$destination"
 installed="$destination/node_modules/.installed-package-lock.json"
 if cmp -s "$source/package-lock.json" "$installed" \

@@ -36,7 +36,9 @@ struct PeerProcess
 /// pid down (a client started just now, like `aws` or curl, usually has one of the newest
 /// pids), and it keeps the socket inodes it passed on the way, so a second connection of a
 /// client that opened several at once is found without a scan. What it read of a process
-/// (executable, command line, parent) is kept per pid and start time.
+/// (executable, command line, parent) is kept per pid and start time, and the sockets a scan
+/// passed are kept with their holder's pid and start time, so that a connection on one of them
+/// is told by a lookup in memory after the kernel's answer.
 class PeerResolver
 {
 public:
@@ -73,7 +75,12 @@ private:
     {
         qint64 pid = -1;
         int fd = -1;
+        qint64 started = -1; ///< the holder's start time when it was scanned; -1: unknown
     };
+
+    /// The description of the process a scan saw holding the socket `inode`, if it is still
+    /// the one described: no system call at all, for a client's second and later connections.
+    std::optional<PeerProcess> describedHolder(quint64 inode);
 
     SockDiag m_sockDiag;
     QHash<quint64, SocketHolder> m_inodeOwners; ///< socket inode → holder, from earlier scans

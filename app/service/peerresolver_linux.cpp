@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <QFile>
+#include <QVarLengthArray>
 
 #include "peerresolver.h"
 #include "processidentity.h"
@@ -52,14 +53,13 @@ struct ProcessStat
     QString name; ///< field 2, the command name
 };
 
-/// Reads /proc/PID/stat with plain system calls into the stack: it runs for every new
-/// connection, a burst's included. The name is everything between the first '(' and the last
+/// Reads a /proc/PID/stat (`path`, relative to `directory` as for openat) with plain system
+/// calls into the stack: it runs for new connections, a burst's included. The name is everything
+/// between the first '(' and the last
 /// ')' because it may hold any character; -1 and an empty name when unreadable.
-ProcessStat statOf(qint64 pid)
+ProcessStat statAt(int directory, const char *path)
 {
-    std::array<char, 32> path{};
-    std::snprintf(path.data(), path.size(), "/proc/%lld/stat", static_cast<long long>(pid));
-    const int fd = ::open(path.data(), O_RDONLY | O_CLOEXEC);
+    const int fd = ::openat(directory, path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return {};
     std::array<char, 1024> buffer{};
@@ -85,6 +85,13 @@ ProcessStat statOf(qint64 pid)
         rest = space < 0 ? QByteArrayView() : rest.sliced(space + 1);
     }
     return status;
+}
+
+ProcessStat statOf(qint64 pid)
+{
+    std::array<char, 32> path{};
+    std::snprintf(path.data(), path.size(), "/proc/%lld/stat", static_cast<long long>(pid));
+    return statAt(AT_FDCWD, path.data());
 }
 
 /// Whether descriptor `fd` of `pid` is the socket `wanted` ("socket:[INODE]").
@@ -126,7 +133,8 @@ PeerProcess PeerResolver::resolve(const TcpTuple &tuple)
         return peer;
     }
     peer.uid = owner->uid;
-    if (owner->uid != ::getuid()) {
+    static const uid_t self = ::getuid();
+    if (owner->uid != self) {
         peer.unresolved = QStringLiteral("other user");
         return peer;
     }
@@ -134,12 +142,30 @@ PeerProcess PeerResolver::resolve(const TcpTuple &tuple)
         peer.unresolved = QStringLiteral("closed");
         return peer;
     }
+    if (const std::optional<PeerProcess> known = describedHolder(owner->inode))
+        return *known;
     const std::optional<qint64> pid = findSocketOwner(owner->inode, owner->uid);
     if (!pid) {
         peer.unresolved = QStringLiteral("process not found");
         return peer;
     }
     return describe(*pid, owner->uid);
+}
+
+std::optional<PeerProcess> PeerResolver::describedHolder(quint64 inode)
+{
+    // The socket is alive (the kernel just reported it), and a scan saw it held by the process
+    // with that pid and start time; if that is the process described, nothing needs reading.
+    // Unlike holdsSocket() this does not notice a holder that has since handed the socket on and
+    // closed it: the connection goes to the process that was seen holding it.
+    const auto holder = m_inodeOwners.constFind(inode);
+    if (holder == m_inodeOwners.cend() || holder->started < 0)
+        return std::nullopt;
+    const auto known = m_described.constFind(holder->pid);
+    if (known == m_described.cend() || known->started != holder->started)
+        return std::nullopt;
+    remember(holder->pid);
+    return known->peer;
 }
 
 PeerProcess PeerResolver::describe(qint64 pid, qint64 uid)
@@ -182,23 +208,31 @@ PeerProcess PeerResolver::readProcess(qint64 pid, qint64 uid, qint64 parent)
 bool PeerResolver::scanProcess(qint64 pid, quint32 uid, const QByteArray &wanted,
                                ScanBudget &budget)
 {
-    const QByteArray directory = "/proc/" + QByteArray::number(pid) + "/fd";
+    // Everything is read through one descriptor of /proc/PID, so all of it is of one process:
+    // if that one ends and its pid is reused meanwhile, reads through it fail instead of
+    // reading the new process. pid_max may be as low as 32768.
+    const QByteArray path = "/proc/" + QByteArray::number(pid);
+    const int process = ::open(path.constData(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (process < 0)
+        return false;
 
     struct stat status
     { };
 
-    // /proc/PID belongs to the process's uid; other users' fd directories are closed anyway.
-    if (::stat(directory.constData(), &status) != 0 || status.st_uid != uid)
-        return false;
-    ++budget.processes;
-    const int fdDirectory = ::open(directory.constData(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    // /proc/PID/fd belongs to the process's uid; other users' fd directories are closed anyway.
+    const int fdDirectory = ::fstatat(process, "fd", &status, 0) == 0 && status.st_uid == uid
+            ? ::openat(process, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            : -1;
     DIR *fds = fdDirectory >= 0 ? ::fdopendir(fdDirectory) : nullptr;
     if (!fds) {
         if (fdDirectory >= 0)
             ::close(fdDirectory);
+        ::close(process);
         return false;
     }
+    ++budget.processes;
     bool found = false;
+    QVarLengthArray<std::pair<quint64, int>, 64> sockets; // inode, descriptor
     while (const dirent *entry = ::readdir(fds)) {
         if (entry->d_name[0] == '.' || ++budget.descriptors >= maxScannedDescriptors)
             continue;
@@ -209,12 +243,18 @@ bool PeerResolver::scanProcess(qint64 pid, quint32 uid, const QByteArray &wanted
         if (!link.startsWith("socket:["))
             continue;
         found = found || link == wanted;
-        if (m_inodeOwners.size() >= maxRememberedInodes)
-            m_inodeOwners.clear(); // entries are checked on use; a fresh start is as good
-        m_inodeOwners.insert(link.sliced(8).chopped(1).toULongLong(),
-                             {pid, QByteArrayView(entry->d_name).toInt()});
+        sockets.append(
+                {link.sliced(8).chopped(1).toULongLong(), QByteArrayView(entry->d_name).toInt()});
     }
     ::closedir(fds);
+    // The start time tells later which process this was (describedHolder()); -1 if it ended.
+    const qint64 started = sockets.isEmpty() ? -1 : statAt(process, "stat").started;
+    ::close(process);
+    for (const auto &[inode, descriptor] : sockets) {
+        if (m_inodeOwners.size() >= maxRememberedInodes)
+            m_inodeOwners.clear(); // entries are checked on use; a fresh start is as good
+        m_inodeOwners.insert(inode, {pid, descriptor, started});
+    }
     return found;
 }
 

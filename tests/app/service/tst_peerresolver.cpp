@@ -1,12 +1,14 @@
 // Who is asking: the sock_diag request and reply codec, the command-line and interpreter rules,
 // and the resolver against real loopback connections of this test process.
 #include <arpa/inet.h>
+#include <csignal>
 #include <cstring>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <QCoreApplication>
@@ -25,6 +27,29 @@ using namespace imsa::app;
 using namespace Qt::StringLiterals;
 
 namespace {
+
+/// A blocking IPv4 client socket connected to 127.0.0.1:`port`; -1 on failure.
+int connectedSocket(quint16 port)
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd >= 0 && ::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0)
+        return fd;
+    if (fd >= 0)
+        ::close(fd);
+    return -1;
+}
+
+quint16 localPortOf(int fd)
+{
+    sockaddr_in address{};
+    socklen_t length = sizeof address;
+    ::getsockname(fd, reinterpret_cast<sockaddr *>(&address), &length);
+    return ntohs(address.sin_port);
+}
 
 /// A reply as the kernel writes it: header and inet_diag_msg, or an NLMSG_ERROR.
 QByteArray kernelReply(quint32 sequence, quint16 type, quint32 uid, quint32 inode)
@@ -61,6 +86,7 @@ private Q_SLOTS:
     void findsThisProcessBehindALoopbackConnection();
     void aClosedPeerIsRecordedAsSuch();
     void describeGivesTheKernelsCommandName();
+    void aLaterConnectionIsToldFromMemory();
 };
 
 void tst_PeerResolver::requestLooksUpThePeersSocketExactly()
@@ -294,6 +320,46 @@ void tst_PeerResolver::describeGivesTheKernelsCommandName()
     QCOMPARE(peer.parentPid, QCoreApplication::applicationPid());
     QCOMPARE(peer.executable, program);
     QCOMPARE(peer.commandLine, shortCommandLine({program, u"30"_s}));
+}
+
+void tst_PeerResolver::aLaterConnectionIsToldFromMemory()
+{
+    // A scan keeps every socket of the process it passes, with that process's start time, and
+    // a later connection on one of them is told from memory. The price, shown here: a holder
+    // that handed its socket on (to a child) and closed its own is still the one named, where
+    // a fresh look finds the child.
+    QTcpServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    const int first = connectedSocket(server.serverPort());
+    const int second = connectedSocket(server.serverPort());
+    QVERIFY(first >= 0 && second >= 0);
+    QHash<quint16, TcpTuple> accepted; // by the client's port
+    while (accepted.size() < 2) {
+        if (!server.hasPendingConnections())
+            QVERIFY(server.waitForNewConnection(5000));
+        const QTcpSocket *socket = server.nextPendingConnection();
+        accepted.insert(socket->peerPort(),
+                        {socket->peerAddress(), socket->peerPort(), socket->localAddress(),
+                         socket->localPort()});
+    }
+
+    PeerResolver resolver;
+    QCOMPARE(resolver.resolve(accepted.value(localPortOf(first))).pid,
+             QCoreApplication::applicationPid());
+    const pid_t child = ::fork();
+    if (child == 0) {
+        ::pause();
+        ::_exit(0);
+    }
+    const TcpTuple handedOn = accepted.value(localPortOf(second));
+    ::close(second);
+    const PeerProcess remembered = resolver.resolve(handedOn);
+    const PeerProcess lookedAt = PeerResolver().resolve(handedOn);
+    ::kill(child, SIGKILL);
+    ::waitpid(child, nullptr, 0);
+    ::close(first);
+    QCOMPARE(remembered.pid, QCoreApplication::applicationPid());
+    QCOMPARE(lookedAt.pid, qint64(child));
 }
 
 QTEST_GUILESS_MAIN(tst_PeerResolver)

@@ -161,9 +161,9 @@ bool AccessGuard::repeatsLast(const Connection &connection, const QString &profi
 bool AccessGuard::isImsaCommand(const PeerProcess &process)
 {
     // The CLI makes itself non-dumpable (hardenProcess), so for a user without privileges its
-    // executable cannot be read and only the kernel's command name tells it. Trusting a name
-    // gives nothing away: a program that calls itself imsa-cli to have its parent judged could
-    // as well run the real imsa-cli from that parent.
+    // executable cannot be read and only the kernel's command name tells it. That is no weaker
+    // than the executable's file name, which any program can choose too (a copy named
+    // imsa-cli); neither proves the command is imsa's, so a program can pass as its parent.
     const QString name = process.executable.isEmpty() ? process.commandName
                                                       : QFileInfo(process.executable).fileName();
     return name == QLatin1StringView(cliFileName);

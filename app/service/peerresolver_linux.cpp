@@ -54,9 +54,9 @@ struct ProcessStat
 };
 
 /// Reads a /proc/PID/stat (`path`, relative to `directory` as for openat) with plain system
-/// calls into the stack: it runs for new connections, a burst's included. The name is everything
-/// between the first '(' and the last
-/// ')' because it may hold any character; -1 and an empty name when unreadable.
+/// calls into the stack: it runs for new connections, a burst's included. The name is all
+/// between the first '(' and the last ')', because it may hold any character; -1 and an empty
+/// name when unreadable.
 ProcessStat statAt(int directory, const char *path)
 {
     const int fd = ::openat(directory, path, O_RDONLY | O_CLOEXEC);

@@ -5,7 +5,7 @@
 # Usage: tests/bench/run.sh BUILD_DIR   (loopback only; stops everything it started by PID)
 # Environment: BENCH_SECONDS (wrk duration, default 10), BENCH_IDLE_SECONDS (default 60),
 # BENCH_THREADS (imsa's serving threads, default nproc), BENCH_BURST (connections, default 2000),
-# BENCH_PAIR_ROUNDS (odd; how often the access log on/off runs alternate, default 3).
+# BENCH_PAIR_ROUNDS (odd; how often the compared servers take turns, default 3).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -321,24 +321,36 @@ if ! cmp -s "$tmp/body.json" <(curl -sf "$nginx1_url$cred_path"); then
 fi
 curl -si "$main_url$cred_path" | sed 's/"SecretAccessKey".*/(body)/' >"$tmp/imsa.headers"
 curl -si "$nginx1_url$cred_path" | sed 's/"SecretAccessKey".*/(body)/' >"$tmp/nginx.headers"
-
-for c in 1 64 512; do
-    bench "imsa c$c" "$c" "$main_url$cred_path"
-    bench "nginx-1 c$c" "$c" "$nginx1_url$cred_path"
-done
-bench "imsa v2 GET+token c64" 64 "$main_url$cred_path" -H "X-aws-ec2-metadata-token: $token"
-bench "nginx-1 GET+header c64" 64 "$nginx1_url$cred_path" -H "X-aws-ec2-metadata-token: $token"
-bench "imsa v2 PUT/GET c64" 64 "$main_url$cred_path" -s "$here/imdsv2.lua" -- "$token"
-burst "imsa burst $burst_size" "$main_url$cred_path"
-burst "nginx-1 burst $burst_size" "$nginx1_url$cred_path"
-stop_pid "$nginx1_pid"
-
 start_nginx auto "$tmp/body.json" "$role"
 nginxauto_pid=$nginx_pid
-for c in 64 512; do
-    bench "nginx-auto c$c" "$c" "$nginx_url$cred_path"
+nginxauto_url=$nginx_url
+
+# One 10-s run moves by up to 20 % between two runs of this script on a 2-core machine, where wrk
+# shares the cores (2026-12-04): so imsa and the two nginx take turns $pair_rounds times, and
+# each row is the run with the median req/s.
+for round in $(seq "$pair_rounds"); do
+    bench "imsa c1 #$round" 1 "$main_url$cred_path"
+    bench "nginx-1 c1 #$round" 1 "$nginx1_url$cred_path"
+    for c in 64 512; do
+        bench "imsa c$c #$round" "$c" "$main_url$cred_path"
+        bench "nginx-1 c$c #$round" "$c" "$nginx1_url$cred_path"
+        bench "nginx-auto c$c #$round" "$c" "$nginxauto_url$cred_path"
+    done
+    bench "imsa v2 GET+token c64 #$round" 64 "$main_url$cred_path" \
+        -H "X-aws-ec2-metadata-token: $token"
+    bench "nginx-1 GET+header c64 #$round" 64 "$nginx1_url$cred_path" \
+        -H "X-aws-ec2-metadata-token: $token"
+    burst "imsa burst $burst_size #$round" "$main_url$cred_path"
+    burst "nginx-1 burst $burst_size #$round" "$nginx1_url$cred_path"
+    burst "nginx-auto burst $burst_size #$round" "$nginxauto_url$cred_path"
 done
-burst "nginx-auto burst $burst_size" "$nginx_url$cred_path"
+for label in "imsa c1" "nginx-1 c1" "imsa c64" "nginx-1 c64" "nginx-auto c64" "imsa c512" \
+    "nginx-1 c512" "nginx-auto c512" "imsa v2 GET+token c64" "nginx-1 GET+header c64" \
+    "imsa burst $burst_size" "nginx-1 burst $burst_size" "nginx-auto burst $burst_size"; do
+    median_run "$label"
+done
+bench "imsa v2 PUT/GET c64" 64 "$main_url$cred_path" -s "$here/imdsv2.lua" -- "$token"
+stop_pid "$nginx1_pid"
 stop_pid "$nginxauto_pid"
 # --- the access log's cost (issue 16) -------------------------------------------------------
 
@@ -361,9 +373,7 @@ log_on_off() {
     median_run "imsa log on $name"
     median_run "imsa log off $name"
 }
-# One pair of 10-s runs moved by up to 20 % between two runs of this script (2026-12-04), more
-# than what is measured here; so on and off alternate $pair_rounds times, and each row is the
-# run with the median req/s.
+# On and off alternate $pair_rounds times too; the effect is smaller than the spread of one run.
 log_on_off c64 bench 64
 log_on_off c512 bench 512
 log_on_off "burst $burst_size" burst
@@ -461,8 +471,9 @@ echo "ratio: imsa req/s divided by the row below it (nginx, one worker; refreshi
 echo "/auto: divided by nginx with worker_processes auto. Burst rows: ab, one request per fresh"
 echo "connection, all $burst_size connections opened at once; sockerr there is ab's failed requests."
 echo "Log on/off: the main app (access log on) against one with IMSA_ACCESS_LOG=off; the main"
-echo "app's access log had $access_lines lines at the end of those runs. Each of those rows is the"
-echo "median of $pair_rounds runs, on and off alternating; every run's req/s:"
+echo "app's access log had $access_lines lines at the end of those runs. All rows but the PUT/GET"
+echo "mix and the refresh runs are the median of $pair_rounds runs, the servers taking turns; every"
+echo "run's req/s:"
 for label in "${paired_labels[@]}"; do
     echo "    $label: $(for round in $(seq "$pair_rounds"); do rps "$label #$round"; echo; done | paste -sd' ')"
 done

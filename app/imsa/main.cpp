@@ -1,5 +1,6 @@
 #include <cstdio>
 #include <optional>
+#include <string_view>
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
@@ -73,12 +74,26 @@ void printUsage(QTextStream &stream)
     stream << "\nRun 'imsa COMMAND --help' for a command's options.\n";
 }
 
+/// Whether the app judges the program that ran this command (`export`, `credential-process`
+/// of an `access: ask` profile). It does so only after reading this process's executable, to
+/// know it is imsa's own CLI, and a non-dumpable process's executable only root can read. These
+/// commands print the credentials; traceable, they show little more (the MFA code they may ask
+/// for, which a program that can trace them could read from the terminal as well).
+bool judgedByItsCaller(int argc, char *argv[])
+{
+    if (argc < 2)
+        return false;
+    const std::string_view command(argv[1]);
+    return command == "export" || command == "credential-process";
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
     using namespace imsa;
-    app::hardenProcess();
+    app::hardenProcess(judgedByItsCaller(argc, argv) ? app::Tracing::Allowed
+                                                     : app::Tracing::Refused);
     const std::unique_ptr<QCoreApplication> application = app::createCoreApplication(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("imsa"));
 

@@ -8,13 +8,16 @@
 
 namespace imsa::app {
 
-void hardenProcess()
+void hardenProcess(Tracing tracing)
 {
     ::umask(077);
     const rlimit noCore{0, 0};
     ::setrlimit(RLIMIT_CORE, &noCore);
 #ifdef __linux__
-    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    if (tracing == Tracing::Refused)
+        ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+#else
+    (void)tracing;
 #endif
 }
 

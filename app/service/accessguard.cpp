@@ -158,15 +158,16 @@ bool AccessGuard::repeatsLast(const Connection &connection, const QString &profi
             && last.result == result;
 }
 
-bool AccessGuard::isImsaCommand(const PeerProcess &process)
+void AccessGuard::setCliExecutable(const QString &path)
 {
-    // The CLI makes itself non-dumpable (hardenProcess), so for a user without privileges its
-    // executable cannot be read and only the kernel's command name tells it. That is no weaker
-    // than the executable's file name, which any program can choose too (a copy named
-    // imsa-cli); neither proves the command is imsa's, so a program can pass as its parent.
-    const QString name = process.executable.isEmpty() ? process.commandName
-                                                      : QFileInfo(process.executable).fileName();
-    return name == QLatin1StringView(cliFileName);
+    m_cliExecutable = QFileInfo(path).canonicalFilePath();
+}
+
+bool AccessGuard::isImsaCommand(const PeerProcess &process) const
+{
+    // /proc/PID/exe is the file the process runs, whatever it calls itself: the CLI stays
+    // readable for the commands judged here (hardenProcess(Tracing::Allowed)).
+    return !m_cliExecutable.isEmpty() && process.executable == m_cliExecutable;
 }
 
 PeerProcess AccessGuard::cliCaller(qint64 pid, qint64 uid)

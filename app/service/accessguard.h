@@ -58,8 +58,6 @@ class AccessGuard final : public QObject
 public:
     using PolicyLookup = std::function<AccessPolicy(const QString &profile)>;
 
-    /// The program behind every imsa command but --version (`imsa` execs it).
-    static constexpr const char *cliFileName = "imsa-cli";
     /// How long "Allow once" serves a program.
     static constexpr qint64 allowOnceSecs = 10 * 60;
 
@@ -114,10 +112,10 @@ public:
 
     /// Whether the program that asked the control socket's local process `pid` (SO_PEERCRED)
     /// for `profile`'s credentials (`imsa export`, `imsa credential-process`) may have them.
-    /// When `pid` is the imsa command (cliFileName), that program is its parent (the shell, the SDK
-    /// that runs credential_process), since approving imsa itself would let any program run `imsa
-    /// export`; any other client of the control socket is itself the program. A refusal is logged
-    /// and asked about; its message says how to approve the program.
+    /// When `pid` runs imsa's own CLI (setCliExecutable()), that program is its parent (the
+    /// shell, the SDK that runs credential_process), since approving imsa itself would let any
+    /// program run `imsa export`; any other client of the control socket is itself the program. A
+    /// refusal is logged and asked about; its message says how to approve the program.
     Result<Done, Failure> admitCli(qint64 pid, qint64 uid, const QString &profile);
 
     /// Records credentials handed out over the control socket to the local process `pid`.
@@ -134,6 +132,12 @@ public:
     /// so they keep both. Set before the serving threads start.
     void setRecordingAllowProfiles(bool on) { m_recordingAllowProfiles = on; }
 
+    /// imsa's own CLI (imsa-cli of this installation), whose callers admitCli() judges. Only a
+    /// process running this very file counts: a program that merely calls itself imsa-cli is
+    /// judged as itself. Unset or missing: every client is judged as itself. Set it before the
+    /// control socket serves.
+    void setCliExecutable(const QString &path);
+
 Q_SIGNALS:
     /// A program took the credentials of an `access: notify` profile for the first time.
     void firstUse(const QString &profile, const QString &program, const QString &parent);
@@ -147,9 +151,8 @@ private:
     /// Finds the program behind the new connection `socket` without holding m_mutex and adds
     /// it to `connections`.
     Connection &learnConnection(Connections &connections, QTcpSocket *socket);
-    /// Whether `process` is the imsa command, by its executable's name or, where that cannot
-    /// be read, by the kernel's command name.
-    static bool isImsaCommand(const PeerProcess &process);
+    /// Whether `process` runs m_cliExecutable.
+    bool isImsaCommand(const PeerProcess &process) const;
     PeerProcess cliCaller(qint64 pid, qint64 uid);
     /// Served without a lookup or a line: an `allow` profile while recording them is off.
     bool unrecorded(AccessPolicy policy) const;
@@ -175,6 +178,7 @@ private:
     PolicyLookup m_policyOf;
     const Clock &m_clock;
     bool m_recordingAllowProfiles = true;
+    QString m_cliExecutable; ///< canonical; empty: none
     /// The control socket's clients are looked up here; serving threads use their own.
     QMutex m_cliResolverMutex;
     PeerResolver m_cliResolver;

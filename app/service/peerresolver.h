@@ -17,7 +17,6 @@ struct PeerProcess
     qint64 pid = -1; ///< -1: not found, see `unresolved`
     qint64 parentPid = -1;
     QString executable; ///< empty when not readable, see `unresolved`
-    QString commandName; ///< the kernel's (/proc/PID/stat), readable even when `executable` is not
     QString commandLine; ///< shortCommandLine()
     QString parentExecutable;
     QString program; ///< programIdentity()

@@ -45,18 +45,17 @@ QStringList commandLineOf(qint64 pid)
 }
 
 /// What /proc/PID/stat tells of a process; readable even when the process made itself
-/// non-dumpable (the imsa CLI does), unlike its executable and descriptors.
+/// non-dumpable, unlike its executable and descriptors.
 struct ProcessStat
 {
     qint64 parent = -1; ///< field 4
     qint64 started = -1; ///< field 22: tells a reused pid apart
-    QString name; ///< field 2, the command name
 };
 
 /// Reads a /proc/PID/stat (`path`, relative to `directory` as for openat) with plain system
-/// calls into the stack: it runs for new connections, a burst's included. The name is all
-/// between the first '(' and the last ')', because it may hold any character; -1 and an empty
-/// name when unreadable.
+/// calls into the stack: it runs for new connections, a burst's included. The fields are read
+/// after the last ')', because the command name before it may hold any character; -1 when
+/// unreadable.
 ProcessStat statAt(int directory, const char *path)
 {
     const int fd = ::openat(directory, path, O_RDONLY | O_CLOEXEC);
@@ -66,12 +65,10 @@ ProcessStat statAt(int directory, const char *path)
     const ssize_t length = ::read(fd, buffer.data(), buffer.size());
     ::close(fd);
     const QByteArrayView stat(buffer.data(), std::max<ssize_t>(length, 0));
-    const qsizetype begin = stat.indexOf('(');
     const qsizetype end = stat.lastIndexOf(')');
-    if (begin < 0 || end < begin)
+    if (end < 0)
         return {};
     ProcessStat status;
-    status.name = QString::fromLocal8Bit(stat.sliced(begin + 1, end - begin - 1));
     // After ") ": state is field 3, so field N is the (N - 3)th word.
     QByteArrayView rest = stat.sliced(end + 1).trimmed();
     for (int field = 3; field <= 22 && !rest.isEmpty(); ++field) {
@@ -171,12 +168,11 @@ std::optional<PeerProcess> PeerResolver::describedHolder(quint64 inode)
 PeerProcess PeerResolver::describe(qint64 pid, qint64 uid)
 {
     // A pid is the same process as long as its start time is: read once per process.
-    ProcessStat status = statOf(pid);
+    const ProcessStat status = statOf(pid);
     const auto known = m_described.constFind(pid);
     if (known != m_described.cend() && status.started >= 0 && known->started == status.started)
         return known->peer;
     PeerProcess peer = readProcess(pid, uid, status.parent);
-    peer.commandName = std::move(status.name);
     if (m_described.size() >= maxDescribedProcesses)
         m_described.clear();
     if (peer.unresolved.isEmpty() && status.started >= 0)

@@ -25,6 +25,7 @@
 #include "imsa/stsclient.h"
 #include "keystore/keystorefactory.h"
 #include "mfaprocessrunner.h"
+#include "platform/installpaths.h"
 #include "platform/runtimedir.h"
 #include "platform/statedir.h"
 #include "profilestore.h"
@@ -111,6 +112,7 @@ void Service::continueWithKeyStore(std::unique_ptr<KeyStore> keyStore, const QSt
             },
             m_clock, this);
     m_accessGuard->setRecordingAllowProfiles(m_options.accessLog);
+    m_accessGuard->setCliExecutable(internalProgramPath(QStringLiteral("imsa-cli")));
     m_accessQuestions = new AccessQuestionNotifier(*m_accessGuard, this);
     auto *accessNotifier = new DesktopNotifier(this);
     connect(m_accessGuard, &AccessGuard::firstUse, accessNotifier,

@@ -1,5 +1,6 @@
 // hardenProcess(), which main() calls first: private files whatever the umask, no core dump,
-// not dumpable. The e2e test tst_cli checks the same on the running app.
+// not dumpable unless tracing is allowed. The e2e test tst_cli checks the same on the running
+// app.
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -38,6 +39,7 @@ private Q_SLOTS:
     void newFilesArePrivate();
     void noCoreDumpEvenForChildren();
     void processIsNotDumpable();
+    void tracingAllowedLeavesItDumpable();
 };
 
 void tst_ProcessHardening::initTestCase()
@@ -83,6 +85,19 @@ void tst_ProcessHardening::noCoreDumpEvenForChildren()
 void tst_ProcessHardening::processIsNotDumpable()
 {
     QCOMPARE(::prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), 0);
+}
+
+void tst_ProcessHardening::tracingAllowedLeavesItDumpable()
+{
+    // `imsa export` and `imsa credential-process`: the app must read their executable.
+    QCOMPARE(::prctl(PR_SET_DUMPABLE, 1, 0, 0, 0), 0);
+    imsa::app::hardenProcess(imsa::app::Tracing::Allowed);
+    const int dumpable = ::prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
+    rlimit core{};
+    QCOMPARE(::getrlimit(RLIMIT_CORE, &core), 0);
+    imsa::app::hardenProcess(); // back to the state the other functions check
+    QCOMPARE(dumpable, 1);
+    QCOMPARE(core.rlim_cur, rlim_t(0)); // still no core dump
 }
 
 QTEST_GUILESS_MAIN(tst_ProcessHardening)

@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -287,11 +289,13 @@ void tst_AccessGuard::denyStopsTheQuestions()
 
 void tst_AccessGuard::cliCallerIsTheCommandsParent()
 {
-    // A child named imsa-cli stands in for `imsa export`: the program asked about is its parent
-    // (this test), not the command, since approving imsa would let anything run it.
+    // A child running the file given as imsa's CLI stands in for `imsa export`: the program
+    // asked about is its parent (this test), not the command, since approving imsa would let
+    // anything run it.
     AskRig rig;
-    const QString standIn = rig.dir.filePath(QLatin1StringView(AccessGuard::cliFileName));
+    const QString standIn = rig.dir.filePath(u"imsa-cli"_s);
     QVERIFY(QFile::copy(u"/bin/sleep"_s, standIn));
+    rig.guard->setCliExecutable(standIn);
     QProcess command;
     command.start(standIn, {u"30"_s});
     QVERIFY(command.waitForStarted(5000));
@@ -315,17 +319,24 @@ void tst_AccessGuard::cliCallerIsTheCommandsParent()
     command.kill();
     command.waitForFinished(5000);
 
-    // Any other client of the control socket is the program itself.
-    QProcess other;
-    other.start(u"/bin/sleep"_s, {u"30"_s});
-    QVERIFY(other.waitForStarted(5000));
-    const Result<Done, Failure> otherRefused =
-            rig.guard->admitCli(other.processId(), ::getuid(), u"prod"_s);
-    QVERIFY(!otherRefused);
-    QVERIFY2(otherRefused.error().message.startsWith(u"/usr/bin/sleep is not approved"_s),
-             qPrintable(otherRefused.error().message));
-    other.kill();
-    other.waitForFinished(5000);
+    // Any other client of the control socket is the program itself, also one that calls
+    // itself imsa-cli: were its name enough, any program could pass as the one that ran it.
+    QVERIFY(QDir(rig.dir.path()).mkdir(u"elsewhere"_s));
+    const QString namesake = rig.dir.filePath(u"elsewhere/imsa-cli"_s);
+    QVERIFY(QFile::copy(u"/bin/sleep"_s, namesake));
+    for (const QString &program : {u"/bin/sleep"_s, namesake}) {
+        QProcess other;
+        other.start(program, {u"30"_s});
+        QVERIFY(other.waitForStarted(5000));
+        const Result<Done, Failure> otherRefused =
+                rig.guard->admitCli(other.processId(), ::getuid(), u"prod"_s);
+        other.kill();
+        other.waitForFinished(5000);
+        QVERIFY(!otherRefused);
+        const QString expected = QFileInfo(program).canonicalFilePath() + u" is not approved"_s;
+        QVERIFY2(otherRefused.error().message.startsWith(expected),
+                 qPrintable(otherRefused.error().message));
+    }
 }
 
 void tst_AccessGuard::threadsResolveSideBySide()

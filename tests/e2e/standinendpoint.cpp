@@ -8,25 +8,13 @@
 
 #include <QList>
 
+#include "fakes/loopbackclient.h"
+
 namespace imsa::test {
 
 namespace {
 
 constexpr int ioTimeoutMs = 5000;
-
-int connectToLoopback(quint16 port)
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd >= 0 && ::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0)
-        return fd;
-    if (fd >= 0)
-        ::close(fd);
-    return -1;
-}
 
 /// Reads until `complete` says so, the peer closes, or nothing comes for ioTimeoutMs.
 template <typename Complete>

@@ -59,8 +59,9 @@ QList<AccessEvent> eventsIn(const QString &path)
     return events;
 }
 
-/// A guard whose profiles are all `access: ask`, on a fake clock, with its files in `dir`.
-struct AskRig
+/// A guard whose profiles all have `policy` (by default `access: ask`), on a fake clock, with
+/// its files in `dir`.
+struct GuardRig
 {
     QTemporaryDir dir;
     test::FakeClock clock;
@@ -69,19 +70,21 @@ struct AskRig
     std::unique_ptr<AccessGuard::Connections> connections; ///< one serving thread's
     std::unique_ptr<QSignalSpy> asked;
 
-    AskRig()
+    explicit GuardRig(AccessPolicy policy = AccessPolicy::Ask)
     {
         auto approvals = std::make_unique<ApprovalStore>(dir.filePath(u"approvals.json"_s));
         store = approvals.get();
         guard = std::make_unique<AccessGuard>(
-                std::make_unique<AccessLog>(dir.filePath(u"access.log"_s)), std::move(approvals),
-                [](const QString &) {
-                    return AccessPolicy::Ask;
+                std::make_unique<AccessLog>(logPath()), std::move(approvals),
+                [policy](const QString &) {
+                    return policy;
                 },
                 clock);
         connections = std::make_unique<AccessGuard::Connections>(*guard);
         asked = std::make_unique<QSignalSpy>(guard.get(), &AccessGuard::approvalRequested);
     }
+
+    QString logPath() const { return dir.filePath(u"access.log"_s); }
 
     bool admit(Loopback &connection, const QString &profile = u"prod"_s)
     {
@@ -210,7 +213,7 @@ void tst_AccessGuard::recordingOffSkipsOnlyAllowProfiles()
 
 void tst_AccessGuard::askAsksOncePerProfileAndProgram()
 {
-    AskRig rig;
+    GuardRig rig;
     Loopback one;
     Loopback two;
     QVERIFY(one.open());
@@ -231,7 +234,7 @@ void tst_AccessGuard::askAsksOncePerProfileAndProgram()
 
 void tst_AccessGuard::allowOnceExpires()
 {
-    AskRig rig;
+    GuardRig rig;
     Loopback connection;
     QVERIFY(connection.open());
     QVERIFY(!rig.admit(connection));
@@ -252,7 +255,7 @@ void tst_AccessGuard::allowOnceExpires()
 
 void tst_AccessGuard::alwaysAllowIsKept()
 {
-    AskRig rig;
+    GuardRig rig;
     Loopback connection;
     QVERIFY(connection.open());
     QVERIFY(!rig.admit(connection));
@@ -266,7 +269,7 @@ void tst_AccessGuard::alwaysAllowIsKept()
 
 void tst_AccessGuard::denyStopsTheQuestions()
 {
-    AskRig rig;
+    GuardRig rig;
     Loopback one;
     QVERIFY(one.open());
     QVERIFY(!rig.admit(one));
@@ -279,7 +282,7 @@ void tst_AccessGuard::denyStopsTheQuestions()
     QVERIFY(!rig.admit(one));
     QCOMPARE(rig.asked->size(), 1);
     // Still logged: the first refusal on each connection.
-    const QList<AccessEvent> events = eventsIn(rig.dir.filePath(u"access.log"_s));
+    const QList<AccessEvent> events = eventsIn(rig.logPath());
     QCOMPARE(events.size(), 2);
     QCOMPARE(events.at(1).result, u"denied"_s);
     // An explicit approval still lets it in.
@@ -292,7 +295,7 @@ void tst_AccessGuard::cliCallerIsTheCommandsParent()
     // A child running the file given as imsa's CLI stands in for `imsa export`: the program
     // asked about is its parent (this test), not the command, since approving imsa would let
     // anything run it.
-    AskRig rig;
+    GuardRig rig;
     const QString standIn = rig.dir.filePath(u"imsa-cli"_s);
     QVERIFY(QFile::copy(u"/bin/sleep"_s, standIn));
     rig.guard->setCliExecutable(standIn);
@@ -311,7 +314,7 @@ void tst_AccessGuard::cliCallerIsTheCommandsParent()
 
     QVERIFY(rig.guard->answer(u"prod"_s, self(), AccessGuard::Answer::AllowOnce));
     QVERIFY(rig.guard->admitCli(command.processId(), ::getuid(), u"prod"_s));
-    const QList<AccessEvent> events = eventsIn(rig.dir.filePath(u"access.log"_s));
+    const QList<AccessEvent> events = eventsIn(rig.logPath());
     QCOMPARE(events.size(), 2);
     QCOMPARE(events.at(0).route, u"cli"_s);
     QCOMPARE(events.at(0).executable, standIn);
@@ -343,16 +346,9 @@ void tst_AccessGuard::threadsResolveSideBySide()
 {
     // Two serving threads, each with its own connections, ask the shared guard at the same
     // time: every connection is resolved to this process and logged once.
-    QTemporaryDir dir;
-    const QString logPath = dir.filePath(u"access.log"_s);
-    test::FakeClock clock;
-    AccessGuard guard(
-            std::make_unique<AccessLog>(logPath),
-            std::make_unique<ApprovalStore>(dir.filePath(u"approvals.json"_s)),
-            [](const QString &) {
-                return AccessPolicy::Allow;
-            },
-            clock);
+    GuardRig rig(AccessPolicy::Allow);
+    AccessGuard &guard = *rig.guard;
+    const QString logPath = rig.logPath();
     constexpr int connectionsPerThread = 20;
     std::atomic<int> served = 0;
     const auto serve = [&] {
@@ -386,16 +382,9 @@ void tst_AccessGuard::threadsResolveSideBySide()
 void tst_AccessGuard::repeatsOfOpenConnectionsAreWrittenAtTheEnd()
 {
     // A serving thread that stops (the app quits) while an SDK's connection is open.
-    QTemporaryDir dir;
-    const QString logPath = dir.filePath(u"access.log"_s);
-    test::FakeClock clock;
-    AccessGuard guard(
-            std::make_unique<AccessLog>(logPath),
-            std::make_unique<ApprovalStore>(dir.filePath(u"approvals.json"_s)),
-            [](const QString &) {
-                return AccessPolicy::Allow;
-            },
-            clock);
+    GuardRig rig(AccessPolicy::Allow);
+    AccessGuard &guard = *rig.guard;
+    const QString logPath = rig.logPath();
     Loopback connection;
     QVERIFY(connection.open());
     {
@@ -415,17 +404,10 @@ void tst_AccessGuard::repeatsOfOpenConnectionsAreWrittenAtTheEnd()
 /// benchmark's steady state): run with -iterations N for a figure.
 void tst_AccessGuard::repeatedAnswerCost()
 {
-    QTemporaryDir dir;
-    const QString logPath = dir.filePath(u"access.log"_s);
-    test::FakeClock clock;
-    AccessGuard guard(
-            std::make_unique<AccessLog>(logPath),
-            std::make_unique<ApprovalStore>(dir.filePath(u"approvals.json"_s)),
-            [](const QString &) {
-                return AccessPolicy::Allow;
-            },
-            clock);
-    AccessGuard::Connections connections(guard);
+    GuardRig rig(AccessPolicy::Allow);
+    AccessGuard &guard = *rig.guard;
+    const QString logPath = rig.logPath();
+    AccessGuard::Connections &connections = *rig.connections;
     Loopback connection;
     QVERIFY(connection.open());
     QVERIFY(guard.admit(connections, connection.accepted, u"dev"_s, QLatin1StringView("imds")));

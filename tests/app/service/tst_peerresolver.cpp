@@ -19,6 +19,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "fakes/loopbackclient.h"
 #include "service/peerresolver.h"
 #include "service/processidentity.h"
 #include "service/sockdiag.h"
@@ -27,21 +28,6 @@ using namespace imsa::app;
 using namespace Qt::StringLiterals;
 
 namespace {
-
-/// A blocking IPv4 client socket connected to 127.0.0.1:`port`; -1 on failure.
-int connectedSocket(quint16 port)
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd >= 0 && ::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0)
-        return fd;
-    if (fd >= 0)
-        ::close(fd);
-    return -1;
-}
 
 quint16 localPortOf(int fd)
 {
@@ -329,8 +315,8 @@ void tst_PeerResolver::aLaterConnectionIsToldFromMemory()
     // a fresh look finds the child.
     QTcpServer server;
     QVERIFY(server.listen(QHostAddress::LocalHost));
-    const int first = connectedSocket(server.serverPort());
-    const int second = connectedSocket(server.serverPort());
+    const int first = imsa::test::connectToLoopback(server.serverPort());
+    const int second = imsa::test::connectToLoopback(server.serverPort());
     QVERIFY(first >= 0 && second >= 0);
     QHash<quint16, TcpTuple> accepted; // by the client's port
     while (accepted.size() < 2) {

@@ -236,9 +236,9 @@ socket_errors() {
 # the median req/s; LABEL joins paired_labels, whose every run the report lists.
 paired_labels=()
 median_run() {
-    local label=$1 round chosen
-    chosen=$(for round in $(seq "$pair_rounds"); do
-        echo "$(rps "$label #$round") $round"
+    local label=$1 run chosen
+    chosen=$(for run in $(seq "$pair_rounds"); do
+        echo "$(rps "$label #$run") $run"
     done | sort -n | sed -n "$(((pair_rounds + 1) / 2))p" | cut -d' ' -f2)
     result[$label]=${result[$label #$chosen]}
     paired_labels+=("$label")
@@ -328,25 +328,32 @@ nginxauto_url=$nginx_url
 # One 10-s run moves by up to 20 % between two runs of this script on a 2-core machine, where wrk
 # shares the cores (2026-12-04): so imsa and the two nginx take turns $pair_rounds times, and
 # each row is the run with the median req/s.
+# turn LABEL RUNNER [ARGS...]: RUNNER (bench or burst) for "LABEL #$round", $round being the
+# caller's loop variable; the first round lists LABEL in turn_labels.
+turn_labels=()
+turn() {
+    local label=$1 runner=$2
+    shift 2
+    ((round == 1)) && turn_labels+=("$label")
+    "$runner" "$label #$round" "$@"
+}
 for round in $(seq "$pair_rounds"); do
-    bench "imsa c1 #$round" 1 "$main_url$cred_path"
-    bench "nginx-1 c1 #$round" 1 "$nginx1_url$cred_path"
+    turn "imsa c1" bench 1 "$main_url$cred_path"
+    turn "nginx-1 c1" bench 1 "$nginx1_url$cred_path"
     for c in 64 512; do
-        bench "imsa c$c #$round" "$c" "$main_url$cred_path"
-        bench "nginx-1 c$c #$round" "$c" "$nginx1_url$cred_path"
-        bench "nginx-auto c$c #$round" "$c" "$nginxauto_url$cred_path"
+        turn "imsa c$c" bench "$c" "$main_url$cred_path"
+        turn "nginx-1 c$c" bench "$c" "$nginx1_url$cred_path"
+        turn "nginx-auto c$c" bench "$c" "$nginxauto_url$cred_path"
     done
-    bench "imsa v2 GET+token c64 #$round" 64 "$main_url$cred_path" \
+    turn "imsa v2 GET+token c64" bench 64 "$main_url$cred_path" \
         -H "X-aws-ec2-metadata-token: $token"
-    bench "nginx-1 GET+header c64 #$round" 64 "$nginx1_url$cred_path" \
+    turn "nginx-1 GET+header c64" bench 64 "$nginx1_url$cred_path" \
         -H "X-aws-ec2-metadata-token: $token"
-    burst "imsa burst $burst_size #$round" "$main_url$cred_path"
-    burst "nginx-1 burst $burst_size #$round" "$nginx1_url$cred_path"
-    burst "nginx-auto burst $burst_size #$round" "$nginxauto_url$cred_path"
+    turn "imsa burst $burst_size" burst "$main_url$cred_path"
+    turn "nginx-1 burst $burst_size" burst "$nginx1_url$cred_path"
+    turn "nginx-auto burst $burst_size" burst "$nginxauto_url$cred_path"
 done
-for label in "imsa c1" "nginx-1 c1" "imsa c64" "nginx-1 c64" "nginx-auto c64" "imsa c512" \
-    "nginx-1 c512" "nginx-auto c512" "imsa v2 GET+token c64" "nginx-1 GET+header c64" \
-    "imsa burst $burst_size" "nginx-1 burst $burst_size" "nginx-auto burst $burst_size"; do
+for label in "${turn_labels[@]}"; do
     median_run "$label"
 done
 bench "imsa v2 PUT/GET c64" 64 "$main_url$cred_path" -s "$here/imdsv2.lua" -- "$token"
@@ -367,8 +374,8 @@ log_on_off() {
     local name=$1 runner=$2 round
     shift 2
     for round in $(seq "$pair_rounds"); do
-        "$runner" "imsa log on $name #$round" "$@" "$main_url$cred_path"
-        "$runner" "imsa log off $name #$round" "$@" "$nolog_url$cred_path"
+        turn "imsa log on $name" "$runner" "$@" "$main_url$cred_path"
+        turn "imsa log off $name" "$runner" "$@" "$nolog_url$cred_path"
     done
     median_run "imsa log on $name"
     median_run "imsa log off $name"
